@@ -1,0 +1,3 @@
+from tslint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""The rule interface. A rule reads like its documentation:
+
+    class TryStatement(Rule):
+        id = "TS101"
+        name = "try-statement"
+        summary = "`try` blocks are not supported by TorchScript"
+        suggestion = "check the condition explicitly, or move the code into a @torch.jit.ignore method"
+
+        def visit_Try(self, node: cst.Try) -> None:
+            self.report(node)
+
+`visit_<Node>` / `leave_<Node>` methods are called for libcst nodes inside compiled regions only
+(see tslint.regions); `enter_region` / `leave_region` frame each compiled function, and
+`check_class` / `check_file` see whole classes and files for rules about structure rather than
+compiled code (e.g. what `__init__` assigns). Rules never print; they call `report`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Optional
+
+import libcst as cst
+
+from tslint.findings import Fix
+
+if TYPE_CHECKING:
+    from tslint.context import FileContext
+    from tslint.regions import ClassInfo, Region
+
+
+@dataclass
+class RawFinding:
+    """A finding before positions are resolved (positions cost a pass over the file)."""
+
+    node: cst.CSTNode
+    rule: type["Rule"]
+    message: str
+    suggestion: str
+    fix: Optional[Fix]
+    context: str
+
+
+class Rule:
+    id: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    suggestion: ClassVar[str] = ""
+    # "script" rules predict torch.jit.script failures; "trace" rules predict silent trace errors.
+    mode: ClassVar[str] = "script"
+
+    def __init__(self, ctx: "FileContext") -> None:
+        self.ctx = ctx
+
+    # Hooks; override what the rule needs.
+    def check_file(self) -> None:
+        """Once per file, before regions are walked."""
+
+    def check_class(self, info: "ClassInfo") -> None:
+        """Once per class of the file that is an nn.Module or a TorchScript class."""
+
+    def enter_region(self, region: "Region") -> None:
+        """Before the body of a compiled function is walked."""
+
+    def leave_region(self, region: "Region") -> None:
+        """After the body of a compiled function is walked."""
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: Optional[str] = None,
+        *,
+        suggestion: Optional[str] = None,
+        fix: Optional[Fix] = None,
+        context: Optional[str] = None,
+    ) -> None:
+        region = self.ctx.region
+        if context is None:
+            context = region.context if region is not None else ""
+        self.ctx.raw_findings.append(
+            RawFinding(
+                node=node,
+                rule=type(self),
+                message=message or self.summary,
+                suggestion=self.suggestion if suggestion is None else suggestion,
+                fix=fix,
+                context=context,
+            )
+        )

@@ -1,0 +1,167 @@
+"""Command line: argument parsing, exit codes, wiring. No analysis here.
+
+Exit codes (as ruff): 0 no findings, 1 findings, 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Optional
+
+from tslint import __version__
+from tslint.checks import all_rules, rule_by_id
+from tslint.config import FORMATS, MODES, ConfigError, Settings, load_settings
+from tslint.discover import discover
+from tslint.engine import check_source, selected_rules, FileResult
+from tslint.report.text import format_statistics, format_text
+from tslint.rulebook import rule_text
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(value: str) -> list[str]:
+    return [code.strip().upper() for code in value.split(",") if code.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tslint",
+        description="Find what torch.jit.script rejects in PyTorch model code, all at once, from source.",
+        epilog="Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"tslint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="check files or directories",
+        description="Report every construct TorchScript would reject in the given files or directories.",
+        epilog="Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error.",
+    )
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
+    check.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated rule codes or prefixes to enable (default: all)")
+    check.add_argument("--ignore", type=_codes, metavar="CODES", help="comma-separated rule codes or prefixes to disable")
+    check.add_argument("--extend-select", type=_codes, metavar="CODES", help="codes to enable on top of the selection")
+    check.add_argument("--exclude", type=lambda v: [p for p in v.split(",") if p], metavar="PATTERNS", help="comma-separated glob patterns of paths to skip")
+    check.add_argument("--mode", choices=MODES, help="what the model is exported with: script, trace or both (default: both)")
+    check.add_argument("--output-format", choices=FORMATS, help="text (default), json, sarif or github")
+    check.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of standard output")
+    check.add_argument("--statistics", action="store_true", help="print the count of findings per rule")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--config", metavar="FILE", help="pyproject.toml to read [tool.tslint] from (default: nearest)")
+    check.add_argument("--no-help", dest="show_help", action="store_false", help="omit the help line under each finding")
+
+    rule = commands.add_parser("rule", help="list the rules, or explain one", description="Without an argument, list every rule; with a code, print its documentation.")
+    rule.add_argument("code", nargs="?", help="a rule code (TS101) or name (try-statement)")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config)
+    if args.select is not None:
+        settings.select = args.select
+    if args.ignore is not None:
+        settings.ignore = args.ignore
+    if args.extend_select is not None:
+        settings.extend_select = args.extend_select
+    if args.exclude is not None:
+        settings.exclude = args.exclude
+    if args.mode is not None:
+        settings.mode = args.mode
+    if args.output_format is not None:
+        settings.output_format = args.output_format
+    return settings
+
+
+def _validate_codes(codes: list[str]) -> None:
+    known = [rule.id for rule in all_rules()]
+    for code in codes:
+        if not any(rule_id.startswith(code) for rule_id in known):
+            raise ConfigError(f"unknown rule code or prefix {code!r} (see `tslint rule`)")
+
+
+def run_check(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    _validate_codes(settings.select + settings.ignore + settings.extend_select)
+    for codes in settings.per_file_ignores.values():
+        _validate_codes(codes)
+    select = (settings.select or ["TS"]) + settings.extend_select
+    rules = selected_rules(select, settings.ignore)
+    if settings.mode == "script":
+        rules = [rule for rule in rules if rule.mode != "trace"]
+    elif settings.mode == "trace":
+        rules = [rule for rule in rules if rule.mode != "script" or rule.id < "TS100"]
+
+    found = discover(args.paths, tuple(settings.exclude))
+    errors = list(found.errors)
+    results: list[FileResult] = []
+    for path in found.files:
+        try:
+            source = Path(path).read_bytes()
+        except OSError as error:
+            errors.append(f"{path}: cannot read: {error.strerror or error}")
+            continue
+        per_file = settings.ignored_for(path)
+        file_rules = selected_rules(select, settings.ignore + per_file) if per_file else rules
+        if per_file:
+            file_rules = [rule for rule in file_rules if rule in rules]
+        results.append(check_source(source, path, file_rules))
+
+    findings = sorted((f for result in results for f in result.findings), key=lambda f: f.sort_key())
+    for result in results:
+        errors.extend(result.errors)
+
+    output = format_text(findings, len(results), show_help=args.show_help)
+    if args.statistics:
+        output = format_statistics(findings) + output if settings.output_format == "text" else output
+    _write(output, args.output_file)
+    for error in errors:
+        print(f"tslint: error: {error}", file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    if findings and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _write(output: str, output_file: Optional[str]) -> None:
+    if output_file is None:
+        sys.stdout.write(output)
+        return
+    # Write to a temporary file and rename, so a reader never sees half a report.
+    target = Path(output_file)
+    temporary = target.with_name(f".{target.name}.tslint-tmp")
+    temporary.write_text(output, encoding="utf-8")
+    temporary.replace(target)
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    if args.code is None:
+        for rule in all_rules():
+            print(f"{rule.id}  {rule.name:<34} {rule.summary}")
+        return EXIT_CLEAN
+    rule = rule_by_id(args.code)
+    if rule is None:
+        print(f"tslint: error: unknown rule {args.code!r} (see `tslint rule`)", file=sys.stderr)
+        return EXIT_ERROR
+    sys.stdout.write(rule_text(rule))
+    return EXIT_CLEAN
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        if args.command == "rule":
+            return run_rule(args)
+        return run_check(args)
+    except ConfigError as error:
+        print(f"tslint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,260 @@
+"""Parse once, find the compiled regions, run every selected rule over them in one walk.
+
+files -> CST -> regions -> findings. Positions are resolved only for files that have findings:
+libcst's PositionProvider costs more than parsing, and most files of a model zoo are clean.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from tslint.checks import all_rules
+from tslint.checks.base import RawFinding, Rule
+from tslint.context import FileContext
+from tslint.findings import Finding
+from tslint.regions import FileModel, Region, static_condition
+
+PARSE_ERROR = "TS001"
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    # Internal errors ("TS1xx crashed: ...") and unreadable files: they make the exit code 2.
+    errors: list[str] = field(default_factory=list)
+
+
+def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[type[Rule]]:
+    """Rules whose id starts with a selected prefix and with no ignored prefix (ruff's semantics)."""
+    select = [s.upper() for s in select] or ["TS"]
+    ignore = [s.upper() for s in ignore]
+
+    def longest(prefixes: list[str], rule_id: str) -> int:
+        return max((len(p) for p in prefixes if rule_id.startswith(p)), default=-1)
+
+    rules = []
+    for rule in all_rules():
+        chosen, dropped = longest(select, rule.id), longest(ignore, rule.id)
+        if chosen >= 0 and chosen > dropped:
+            rules.append(rule)
+    return rules
+
+
+_NOQA = re.compile(
+    r"#\s*(?:noqa(?P<codes>:\s*[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*)?"
+    r"|tslint:\s*disable=(?P<disabled>[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*))",
+    re.IGNORECASE,
+)
+
+
+def suppressed_lines(text: str) -> dict[int, Optional[set[str]]]:
+    """Line -> suppressed codes (None means every code), from `# noqa` and `# tslint: disable=`."""
+    result: dict[int, Optional[set[str]]] = {}
+    if "noqa" not in text and "tslint:" not in text:
+        return result
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "#" not in line:
+            continue
+        for match in _NOQA.finditer(line):
+            codes = match.group("codes") or match.group("disabled")
+            if codes is None:
+                result[number] = None
+            elif result.get(number, set()) is not None:
+                found = {c.upper() for c in re.findall(r"[A-Za-z]+[0-9]+", codes)}
+                result[number] = result.get(number, set()) | found
+    return result
+
+
+class _RegionWalker(cst.CSTVisitor):
+    """Walks one compiled function's body, dispatching nodes to the rules' visit/leave methods."""
+
+    def __init__(self, ctx: FileContext, rules: list[Rule], on_error: Callable[[Rule, BaseException], None]):
+        super().__init__()
+        self.ctx = ctx
+        self.on_error = on_error
+        self.visitors: dict[str, list[tuple[Rule, Callable]]] = defaultdict(list)
+        self.leavers: dict[str, list[tuple[Rule, Callable]]] = defaultdict(list)
+        for rule in rules:
+            for attribute in dir(type(rule)):
+                if attribute.startswith("visit_"):
+                    self.visitors[attribute[6:]].append((rule, getattr(rule, attribute)))
+                elif attribute.startswith("leave_") and attribute != "leave_region":
+                    self.leavers[attribute[6:]].append((rule, getattr(rule, attribute)))
+        self.discovered: list[Region] = []
+        self.broken: set[int] = set()
+
+    def _dispatch(self, handlers: list[tuple[Rule, Callable]], node: cst.CSTNode) -> None:
+        for rule, handler in handlers:
+            if id(rule) in self.broken:
+                continue
+            try:
+                handler(node)
+            except Exception as error:  # one broken rule must not stop the others
+                self.broken.add(id(rule))
+                self.on_error(rule, error)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        handlers = self.visitors.get(type(node).__name__)
+        if handlers:
+            self._dispatch(handlers, node)
+        self.ctx.ancestors.append(node)
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return False  # nested definitions: flagged by their rules, their bodies are not compiled
+        if isinstance(node, cst.Call) and self.ctx.region is not None:
+            callee = self.ctx.model.callee(self.ctx.region, node)
+            if callee is not None:
+                self.discovered.append(callee)
+        if isinstance(node, cst.If):
+            static = static_condition(self.ctx.symbols, node.test)
+            if static is True:
+                node.body.visit(self)
+                return False
+            if static is False:
+                if node.orelse is not None:
+                    node.orelse.visit(self)
+                return False
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.ctx.ancestors.pop()
+        handlers = self.leavers.get(type(original_node).__name__)
+        if handlers:
+            self._dispatch(handlers, original_node)
+
+
+def analyse_module(path: str, module: cst.Module, rule_classes: list[type[Rule]], errors: list[str]) -> FileContext:
+    """Run the rules over every compiled region of `module`; returns the context with raw findings."""
+    model = FileModel(module)
+    ctx = FileContext(path, module, model)
+    rules = [rule_class(ctx) for rule_class in rule_classes]
+
+    def on_error(rule: Rule, error: BaseException) -> None:
+        errors.append(f"{path}: internal error in rule {rule.id} ({rule.name}): {type(error).__name__}: {error}")
+
+    walker = _RegionWalker(ctx, rules, on_error)
+
+    def call_hook(name: str, *args) -> None:
+        for rule in rules:
+            if id(rule) in walker.broken:
+                continue
+            try:
+                getattr(rule, name)(*args)
+            except Exception as error:
+                walker.broken.add(id(rule))
+                on_error(rule, error)
+
+    call_hook("check_file")
+    for info in model.classes.values():
+        if info.is_module or info.is_script_class:
+            call_hook("check_class", info)
+
+    queue = deque(model.roots())
+    walked: set[int] = set()
+    while queue:
+        region = queue.popleft()
+        if id(region.node) in walked:
+            continue
+        walked.add(id(region.node))
+        ctx.region = region
+        ctx.ancestors = []
+        call_hook("enter_region", region)
+        walker.discovered = []
+        region.node.body.visit(walker)
+        call_hook("leave_region", region)
+        queue.extend(walker.discovered)
+    ctx.region = None
+    return ctx
+
+
+def decode(source: bytes, module: Optional[cst.Module] = None) -> str:
+    encoding = module.encoding if module is not None else "utf-8"
+    return source.decode(encoding, errors="replace").lstrip("\ufeff")
+
+
+def check_source(
+    source: bytes,
+    path: str,
+    rule_classes: Optional[list[type[Rule]]] = None,
+) -> FileResult:
+    """All findings for one file's bytes."""
+    if rule_classes is None:
+        rule_classes = list(all_rules())
+    result = FileResult(path)
+    report_parse_errors = any(rule.id == PARSE_ERROR for rule in rule_classes)
+    if b"torch" not in source:
+        # Nothing here can be compiled by TorchScript; only say whether Python can read it.
+        if report_parse_errors:
+            result.findings.extend(_python_syntax_errors(source, path))
+        return result
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        if report_parse_errors:
+            result.findings.append(_parse_error(path, error.raw_line, error.raw_column, _first_line(str(error))))
+        return result
+    except (RecursionError, MemoryError, UnicodeDecodeError, LookupError, ValueError) as error:
+        if report_parse_errors:
+            result.findings.append(_parse_error(path, 1, 0, f"{type(error).__name__}: {error}"))
+        return result
+
+    ctx = analyse_module(path, module, [r for r in rule_classes if r.id != PARSE_ERROR], result.errors)
+    if ctx.raw_findings:
+        result.findings = _resolve(ctx.raw_findings, module, path, decode(source, module))
+    return result
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else "syntax error"
+
+
+def _parse_error(path: str, line: int, column: int, detail: str) -> Finding:
+    return Finding(
+        path=path, line=max(line, 1), col=column + 1, rule=PARSE_ERROR, name="parse-error",
+        message=f"the file could not be parsed: {detail}",
+        suggestion="fix the syntax error; nothing else in this file was checked",
+    )
+
+
+def _python_syntax_errors(source: bytes, path: str) -> list[Finding]:
+    try:
+        compile(source, path, "exec", flags=0x400, dont_inherit=True)  # ast.PyCF_ONLY_AST
+    except SyntaxError as error:
+        return [_parse_error(path, error.lineno or 1, (error.offset or 1) - 1, error.msg)]
+    except (ValueError, RecursionError, MemoryError) as error:
+        return [_parse_error(path, 1, 0, f"{type(error).__name__}: {error}")]
+    return []
+
+
+def _resolve(raw: list[RawFinding], module: cst.Module, path: str, text: str) -> list[Finding]:
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    suppressed = suppressed_lines(text)
+    findings: dict[tuple, Finding] = {}
+    for item in raw:
+        where = positions[item.node]
+        line = where.start.line
+        codes = suppressed.get(line, set())
+        if line in suppressed and (codes is None or item.rule.id in codes):
+            continue
+        finding = Finding(
+            path=path,
+            line=line,
+            col=where.start.column + 1,
+            end_line=where.end.line,
+            end_col=where.end.column + 1,
+            rule=item.rule.id,
+            name=item.rule.name,
+            message=item.message,
+            context=item.context,
+            suggestion=item.suggestion,
+            fix=item.fix,
+        )
+        # The same construct reached from two regions is one finding.
+        findings.setdefault((finding.line, finding.col, finding.rule, finding.message), finding)
+    return sorted(findings.values(), key=Finding.sort_key)

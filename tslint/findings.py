@@ -1,0 +1,43 @@
+"""Plain data shared by every stage: what a rule found, how to fix it, what torch said."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A suggested rewrite. `safe` fixes keep behaviour and are applied by --fix."""
+
+    description: str
+    safe: bool = True
+
+
+@dataclass
+class Finding:
+    """One problem at one place.
+
+    `line` and `col` are 1-based (as ruff and flake8 print them); `end_line`/`end_col` likewise.
+    `context` says why the code is compiled at all ("Net.forward" or "Block.forward, reached from
+    Net.forward via self.block").
+    """
+
+    path: str
+    line: int
+    col: int
+    rule: str
+    name: str
+    message: str
+    end_line: int = 0
+    end_col: int = 0
+    context: str = ""
+    suggestion: str = ""
+    fix: Optional[Fix] = None
+    # Filled by the confirm stage: "confirmed", "refuted", "unconfirmed", or "" when not run.
+    verdict: str = ""
+    verdict_detail: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.col, self.rule)

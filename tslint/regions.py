@@ -1,0 +1,207 @@
+"""Which functions torch.jit.script compiles, and why.
+
+TorchScript compiles `forward` of every nn.Module it scripts, `@torch.jit.export` methods,
+module properties, `@torch.jit.script` functions and classes, and everything those call:
+`self.method(...)` and functions of the same file called by name. It skips `@torch.jit.ignore`
+and `@torch.jit.unused` methods, `__init__` of modules (it runs in Python), and the eager-only
+branch of `if torch.jit.is_scripting():`. A rule only ever sees code inside a region.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import libcst as cst
+
+from tslint.symbols import Symbols, decorator_target
+
+MODULE_BASE = "torch.nn.Module"
+# Classes of torch.nn whose subclasses are modules too (nn.Sequential, nn.Conv2d, ...): every
+# capitalised name under torch.nn except the few that are not modules.
+_NOT_MODULES = {"torch.nn.Parameter", "torch.nn.ParameterList", "torch.nn.ParameterDict"}
+
+SKIP_DECORATORS = {"torch.jit.ignore", "torch.jit.unused", "torch.jit._overload_method", "torch.jit._overload"}
+EXPORT_DECORATORS = {"torch.jit.export"}
+SCRIPT_DECORATORS = {"torch.jit.script"}
+IS_SCRIPTING = {"torch.jit.is_scripting", "torch._jit_internal.is_scripting", "torch.jit._script.is_scripting"}
+
+
+def _is_nn_class(qualified: Optional[str]) -> bool:
+    if not qualified or qualified in _NOT_MODULES:
+        return False
+    if qualified == MODULE_BASE:
+        return True
+    prefix, _, last = qualified.rpartition(".")
+    return prefix.startswith("torch.nn") and last[:1].isupper() and "functional" not in prefix
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    node: cst.ClassDef
+    base_names: list[str]
+    methods: dict[str, cst.FunctionDef]
+    is_module: bool = False
+    is_script_class: bool = False
+    bases: list["ClassInfo"] = field(default_factory=list)
+
+    def find_method(self, name: str) -> Optional[tuple["ClassInfo", cst.FunctionDef]]:
+        """Method lookup through the bases defined in this file (Python's MRO, simplified)."""
+        if name in self.methods:
+            return self, self.methods[name]
+        for base in self.bases:
+            found = base.find_method(name)
+            if found:
+                return found
+        return None
+
+
+@dataclass
+class Region:
+    """One function that TorchScript compiles."""
+
+    qualname: str  # "Net.forward" or "helper"
+    node: cst.FunctionDef
+    cls: Optional[ClassInfo]
+    why: str  # "forward of nn.Module subclass Net" / "reached from Net.forward via self._pool"
+    parent: Optional["Region"] = None
+
+    @property
+    def context(self) -> str:
+        if self.parent is None:
+            return self.qualname
+        return f"{self.qualname}, {self.why}"
+
+
+def decorator_names(symbols: Symbols, node: cst.FunctionDef | cst.ClassDef) -> set[str]:
+    names = set()
+    for decorator in node.decorators:
+        qualified = symbols.qualify(decorator_target(decorator))
+        if qualified:
+            names.add(qualified)
+    return names
+
+
+class FileModel:
+    """The top-level structure of one file: imports, classes, functions."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self.symbols = Symbols.of_module(module)
+        self.classes: dict[str, ClassInfo] = {}
+        self.functions: dict[str, cst.FunctionDef] = {}
+        # Module-level `torch.jit.script(name)` calls: names scripted after definition.
+        self.scripted_names: set[str] = set()
+        for statement in module.body:
+            self._collect(statement)
+        self._link_classes()
+
+    def _collect(self, statement: cst.CSTNode) -> None:
+        if isinstance(statement, cst.ClassDef):
+            methods = {
+                item.name.value: item
+                for item in statement.body.body
+                if isinstance(item, cst.FunctionDef)
+            }
+            base_names = [self.symbols.qualify(arg.value) or "" for arg in statement.bases]
+            info = ClassInfo(statement.name.value, statement, base_names, methods)
+            info.is_script_class = bool(decorator_names(self.symbols, statement) & SCRIPT_DECORATORS)
+            self.classes[info.name] = info
+        elif isinstance(statement, cst.FunctionDef):
+            self.functions[statement.name.value] = statement
+        elif isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                value = getattr(small, "value", None)
+                if isinstance(value, cst.Call) and self.symbols.qualify(value.func) in SCRIPT_DECORATORS:
+                    for arg in value.args[:1]:
+                        if isinstance(arg.value, cst.Name):
+                            self.scripted_names.add(arg.value.value)
+
+    def _link_classes(self) -> None:
+        for info in self.classes.values():
+            info.bases = [self.classes[b] for b in info.base_names if b in self.classes]
+        # A class is a module when a base is torch.nn.Module (or a torch.nn class) or a module
+        # class of this file; iterate to a fixed point for chains of local subclasses.
+        changed = True
+        while changed:
+            changed = False
+            for info in self.classes.values():
+                if info.is_module:
+                    continue
+                if any(_is_nn_class(b) for b in info.base_names) or any(b.is_module for b in info.bases):
+                    info.is_module = True
+                    changed = True
+
+    def is_skipped(self, node: cst.FunctionDef) -> bool:
+        return bool(decorator_names(self.symbols, node) & SKIP_DECORATORS)
+
+    def roots(self) -> list[Region]:
+        """The functions torch compiles because of what they are, not because they are called."""
+        roots: list[Region] = []
+        for info in self.classes.values():
+            if info.is_script_class or info.name in self.scripted_names and not info.is_module:
+                for name, method in info.methods.items():
+                    if not self.is_skipped(method):
+                        roots.append(Region(f"{info.name}.{name}", method, info, f"method of TorchScript class {info.name}"))
+                continue
+            if not info.is_module:
+                continue
+            forward = info.methods.get("forward")
+            if forward is not None and not self.is_skipped(forward):
+                roots.append(Region(f"{info.name}.forward", forward, info, f"forward of nn.Module subclass {info.name}"))
+            for name, method in info.methods.items():
+                decorators = decorator_names(self.symbols, method)
+                if name != "forward" and decorators & EXPORT_DECORATORS:
+                    roots.append(Region(f"{info.name}.{name}", method, info, "@torch.jit.export method"))
+        for name, function in self.functions.items():
+            if decorator_names(self.symbols, function) & SCRIPT_DECORATORS or name in self.scripted_names:
+                roots.append(Region(name, function, None, "@torch.jit.script function"))
+        return roots
+
+    def callee(self, region: Region, call: cst.Call) -> Optional[Region]:
+        """The region a call inside `region` compiles, if it names a function of this file."""
+        func = call.func
+        if (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value == "self"
+            and region.cls is not None
+        ):
+            found = region.cls.find_method(func.attr.value)
+            if found is None:
+                return None
+            owner, method = found
+            if self.is_skipped(method):
+                return None
+            why = f"reached from {region.qualname} via self.{func.attr.value}"
+            return Region(f"{owner.name}.{method.name.value}", method, owner, why, region)
+        if isinstance(func, cst.Name) and func.value in self.functions:
+            function = self.functions[func.value]
+            if self.is_skipped(function):
+                return None
+            return Region(func.value, function, None, f"reached from {region.qualname} via {func.value}()", region)
+        return None
+
+
+def static_condition(symbols: Symbols, test: cst.BaseExpression) -> Optional[bool]:
+    """The value of an `if` test that TorchScript decides at compile time, else None.
+
+    `torch.jit.is_scripting()` is True while scripting, so `if not torch.jit.is_scripting():`
+    bodies are never compiled; `and`/`or` short-circuit on such a constant like torch does.
+    """
+    if isinstance(test, cst.Call) and not test.args and symbols.qualify(test.func) in IS_SCRIPTING:
+        return True
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = static_condition(symbols, test.expression)
+        return None if inner is None else not inner
+    if isinstance(test, cst.BooleanOperation):
+        left = static_condition(symbols, test.left)
+        if isinstance(test.operator, cst.And) and left is False:
+            return False
+        if isinstance(test.operator, cst.Or) and left is True:
+            return True
+        right = static_condition(symbols, test.right)
+        if left is not None and right is not None:
+            return (left and right) if isinstance(test.operator, cst.And) else (left or right)
+    return None

@@ -1,0 +1,1 @@
+"""Formatters: findings -> text for people or machines. Formatters never analyse."""
