@@ -14,9 +14,10 @@ from tslint import __version__
 from tslint.checks import all_rules, rule_by_id
 from tslint.config import FORMATS, MODES, ConfigError, Settings, load_settings
 from tslint.discover import discover
-from tslint.engine import check_source, selected_rules, FileResult
+from tslint.engine import selected_rules
 from tslint.report.text import format_statistics, format_text
 from tslint.rulebook import rule_text
+from tslint.runner import check_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -51,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="print the count of findings per rule")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--config", metavar="FILE", help="pyproject.toml to read [tool.tslint] from (default: nearest)")
+    check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes for checking files (default: all cores)")
+    check.add_argument("--no-cache", dest="cache", action="store_false", help="do not read or write the results cache (~/.cache/tslint)")
     check.add_argument("--no-help", dest="show_help", action="store_false", help="omit the help line under each finding")
 
     rule = commands.add_parser("rule", help="list the rules, or explain one", description="Without an argument, list every rule; with a code, print its documentation.")
@@ -95,19 +98,16 @@ def run_check(args: argparse.Namespace) -> int:
         rules = [rule for rule in rules if rule.mode != "script" or rule.id < "TS100"]
 
     found = discover(args.paths, tuple(settings.exclude))
-    errors = list(found.errors)
-    results: list[FileResult] = []
-    for path in found.files:
-        try:
-            source = Path(path).read_bytes()
-        except OSError as error:
-            errors.append(f"{path}: cannot read: {error.strerror or error}")
-            continue
+
+    def rules_for(path: str) -> list:
         per_file = settings.ignored_for(path)
-        file_rules = selected_rules(select, settings.ignore + per_file) if per_file else rules
-        if per_file:
-            file_rules = [rule for rule in file_rules if rule in rules]
-        results.append(check_source(source, path, file_rules))
+        if not per_file:
+            return rules
+        allowed = set(selected_rules(select, settings.ignore + per_file))
+        return [rule for rule in rules if rule in allowed]
+
+    results, read_errors = check_files(found.files, rules_for, jobs=args.jobs, use_cache=args.cache)
+    errors = list(found.errors) + read_errors
 
     findings = sorted((f for result in results for f in result.findings), key=lambda f: f.sort_key())
     for result in results:

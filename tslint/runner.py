@@ -1,0 +1,150 @@
+"""Check many files: read, look up the cache, run the static engine in parallel, store results.
+
+The cache maps a file's content hash to its findings, in one JSON file per settings fingerprint
+(tslint version, selected rules) in the user's cache directory, so re-running on unchanged files
+costs a read and a hash per file. Files are checked in worker processes when there are enough of
+them to pay for the pool.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+from typing import Optional
+
+from tslint import __version__
+from tslint.checks.base import Rule
+from tslint.engine import FileResult, check_source
+from tslint.findings import Finding, Fix
+
+# Below this many files to analyse, a process pool costs more than it saves.
+MIN_FILES_FOR_POOL = 8
+MAX_CACHE_ENTRIES = 200_000
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tslint"
+
+
+class Cache:
+    """content hash + rule selection -> findings (paths are filled in on the way out)."""
+
+    def __init__(self, fingerprint: str, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.path = cache_dir() / f"static-{fingerprint}.json"
+        self.entries: dict[str, list[dict]] = {}
+        self.dirty = False
+        if enabled:
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                if isinstance(data, dict):
+                    self.entries = data
+            except (OSError, ValueError):
+                pass
+
+    def get(self, key: str, path: str) -> Optional[list[Finding]]:
+        stored = self.entries.get(key) if self.enabled else None
+        if stored is None:
+            return None
+        findings = []
+        for item in stored:
+            fix = item.pop("fix", None)
+            findings.append(Finding(**{**item, "path": path, "fix": Fix(**fix) if fix else None}))
+            item["fix"] = fix
+        return findings
+
+    def put(self, key: str, findings: list[Finding]) -> None:
+        if self.enabled:
+            self.entries[key] = [asdict(finding) for finding in findings]
+            self.dirty = True
+
+    def save(self) -> None:
+        if not (self.enabled and self.dirty):
+            return
+        if len(self.entries) > MAX_CACHE_ENTRIES:
+            self.entries = dict(list(self.entries.items())[-MAX_CACHE_ENTRIES:])
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".static-", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(self.entries, stream, separators=(",", ":"))
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs speed
+
+
+def _code_stamp() -> str:
+    """Size and mtime of tslint's own files: an edited rule invalidates the cache even when the
+    version number stays the same (development installs)."""
+    package = Path(__file__).resolve().parent
+    stamps = []
+    for file in sorted(package.rglob("*")):
+        if file.suffix in (".py", ".json"):
+            stat = file.stat()
+            stamps.append(f"{file.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "|".join(stamps)
+
+
+def fingerprint(rules: list[type[Rule]]) -> str:
+    text = __version__ + "|" + ",".join(rule.id for rule in rules) + "|" + _code_stamp()
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _check_one(job: tuple[bytes, str, list[str]]) -> FileResult:
+    from tslint.checks import all_rules
+
+    source, path, rule_ids = job
+    wanted = set(rule_ids)
+    return check_source(source, path, [rule for rule in all_rules() if rule.id in wanted])
+
+
+def check_files(
+    files: list[str],
+    rules_for: "callable",
+    jobs: int = 0,
+    use_cache: bool = True,
+) -> tuple[list[FileResult], list[str]]:
+    """Findings for each readable file; `rules_for(path)` gives the rules that apply to a path.
+
+    Returns the results and the errors of files that could not be read.
+    """
+    errors: list[str] = []
+    results: dict[str, FileResult] = {}
+    pending: list[tuple[bytes, str, list[str], str, Cache]] = []
+    caches: dict[str, Cache] = {}
+    for path in files:
+        try:
+            source = Path(path).read_bytes()
+        except OSError as error:
+            errors.append(f"{path}: cannot read: {error.strerror or error}")
+            continue
+        rules = rules_for(path)
+        key = fingerprint(rules) if use_cache else "off"
+        cache = caches.get(key) or caches.setdefault(key, Cache(key, use_cache))
+        digest = hashlib.sha256(source).hexdigest()
+        cached = cache.get(digest, path)
+        if cached is not None:
+            results[path] = FileResult(path, cached)
+        else:
+            pending.append((source, path, [rule.id for rule in rules], digest, cache))
+
+    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    work = [(source, path, rule_ids) for source, path, rule_ids, _, _ in pending]
+    if workers > 1 and len(work) >= MIN_FILES_FOR_POOL:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            checked = list(pool.map(_check_one, work, chunksize=max(1, len(work) // (workers * 8))))
+    else:
+        checked = [_check_one(job) for job in work]
+    for (_, path, _, digest, cache), result in zip(pending, checked):
+        results[path] = result
+        if not result.errors:  # a file that crashed a rule is checked again next time
+            cache.put(digest, result.findings)
+    for cache in caches.values():
+        cache.save()
+    return [results[path] for path in files if path in results], errors
