@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
 import pytest
+
+# Tests never read or write the user's real cache.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="tslint-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"

@@ -1,0 +1,156 @@
+"""Which code TorchScript compiles: only that is checked, and each finding says why."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from tslint.checks import rule_by_id
+from tslint.engine import check_source
+
+
+def expand(source: str) -> str:
+    """Dedent, and replace each line that says TRY with a try block at that indentation."""
+    out = []
+    for line in textwrap.dedent(source).splitlines():
+        if line.strip() == "TRY":
+            pad = line[: len(line) - len(line.lstrip())]
+            out += [f"{pad}try:", f"{pad}    pass", f"{pad}except Exception:", f"{pad}    pass"]
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def findings(source: str):
+    result = check_source(expand(source).encode(), "m.py", [rule_by_id("TS101")])
+    assert not result.errors
+    return result.findings
+
+
+
+
+def test_import_aliases_and_indirect_subclasses():
+    for header, base in [
+        ("import torch.nn as nn", "nn.Module"),
+        ("from torch import nn", "nn.Module"),
+        ("from torch.nn import Module", "Module"),
+        ("import torch", "torch.nn.Module"),
+        ("import torch.nn as tnn", "tnn.Sequential"),
+    ]:
+        code = f"""
+        {header}
+        import torch
+
+        class Base({base}):
+            pass
+
+        class Net(Base):
+            def forward(self, x):
+                TRY
+                return x
+        """
+        assert [f.context for f in findings(code)] == ["Net.forward"], header
+
+
+def test_plain_classes_and_uncalled_helpers_are_not_checked():
+    code = """
+    import torch
+
+    class NotAModule:
+        def forward(self, x):
+            TRY
+
+    def unused_helper(x):
+        TRY
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            TRY
+
+        def forward(self, x):
+            return x
+
+        def other(self, x):
+            TRY
+    """
+    assert findings(code) == []
+
+
+def test_reachability_and_why():
+    code = """
+    import torch
+
+    def helper(x):
+        TRY
+        return x
+
+    class Net(torch.nn.Module):
+        def forward(self, x):
+            return self.body(x)
+
+        def body(self, x):
+            return helper(x)
+
+        @torch.jit.export
+        def exported(self, x):
+            TRY
+            return x
+
+    @torch.jit.script
+    def scripted(x):
+        TRY
+        return x
+    """
+    contexts = sorted(f.context for f in findings(code))
+    assert contexts == [
+        "Net.exported",
+        "helper, reached from Net.body via helper()",
+        "scripted",
+    ]
+
+
+def test_ignored_unused_and_eager_only_branches_are_skipped():
+    code = """
+    import torch
+
+    class Net(torch.nn.Module):
+        def forward(self, x):
+            if not torch.jit.is_scripting():
+                TRY
+            if torch.jit.is_scripting():
+                pass
+            else:
+                TRY
+            return self.slow(x) + self.unused(x)
+
+        @torch.jit.ignore
+        def slow(self, x):
+            TRY
+            return x
+
+        @torch.jit.unused
+        def unused(self, x):
+            TRY
+            return x
+    """
+    assert findings(code) == []
+
+
+def test_static_stage_never_imports_torch(tmp_path):
+    model = tmp_path / "m.py"
+    model.write_text(expand("""
+    import torch
+    class Net(torch.nn.Module):
+        def forward(self, x):
+            TRY
+            return x
+    """))
+    probe = (
+        "import sys; from tslint.engine import check_source; "
+        f"r = check_source(open({str(model)!r}, 'rb').read(), 'm.py'); "
+        "assert r.findings, r; assert 'torch' not in sys.modules, 'torch imported'; print('ok')"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip() == "ok", result.stderr
