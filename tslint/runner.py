@@ -15,7 +15,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from tslint import __version__
 from tslint.checks.base import Rule
@@ -96,17 +96,23 @@ def fingerprint(rules: list[type[Rule]]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _check_one(job: tuple[bytes, str, list[str]]) -> FileResult:
+def _check_one(job: tuple[str, list[str]]) -> tuple[str, FileResult]:
+    """Read, hash and check one file (in a worker: the parent never holds every file's bytes)."""
     from tslint.checks import all_rules
 
-    source, path, rule_ids = job
+    path, rule_ids = job
     wanted = set(rule_ids)
-    return check_source(source, path, [rule for rule in all_rules() if rule.id in wanted])
+    try:
+        source = Path(path).read_bytes()
+    except OSError as error:
+        return "", FileResult(path, errors=[f"{path}: cannot read: {error.strerror or error}"])
+    digest = hashlib.sha256(source).hexdigest()
+    return digest, check_source(source, path, [rule for rule in all_rules() if rule.id in wanted])
 
 
 def check_files(
     files: list[str],
-    rules_for: "callable",
+    rules_for: Callable[[str], list[type[Rule]]],
     jobs: int = 0,
     use_cache: bool = True,
 ) -> tuple[list[FileResult], list[str]]:
@@ -116,32 +122,35 @@ def check_files(
     """
     errors: list[str] = []
     results: dict[str, FileResult] = {}
-    pending: list[tuple[bytes, str, list[str], str, Cache]] = []
+    pending: list[tuple[str, list[str], Cache]] = []
     caches: dict[str, Cache] = {}
     for path in files:
-        try:
-            source = Path(path).read_bytes()
-        except OSError as error:
-            errors.append(f"{path}: cannot read: {error.strerror or error}")
-            continue
         rules = rules_for(path)
         key = fingerprint(rules) if use_cache else "off"
         cache = caches.get(key) or caches.setdefault(key, Cache(key, use_cache))
-        digest = hashlib.sha256(source).hexdigest()
-        cached = cache.get(digest, path)
+        cached = None
+        if use_cache:
+            try:
+                cached = cache.get(hashlib.sha256(Path(path).read_bytes()).hexdigest(), path)
+            except OSError as error:
+                errors.append(f"{path}: cannot read: {error.strerror or error}")
+                continue
         if cached is not None:
             results[path] = FileResult(path, cached)
         else:
-            pending.append((source, path, [rule.id for rule in rules], digest, cache))
+            pending.append((path, [rule.id for rule in rules], cache))
 
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-    work = [(source, path, rule_ids) for source, path, rule_ids, _, _ in pending]
+    work = [(path, rule_ids) for path, rule_ids, _ in pending]
     if workers > 1 and len(work) >= MIN_FILES_FOR_POOL:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             checked = list(pool.map(_check_one, work, chunksize=max(1, len(work) // (workers * 8))))
     else:
         checked = [_check_one(job) for job in work]
-    for (_, path, _, digest, cache), result in zip(pending, checked):
+    for (path, _, cache), (digest, result) in zip(pending, checked):
+        if not digest:  # unreadable
+            errors.extend(result.errors)
+            continue
         results[path] = result
         if not result.errors:  # a file that crashed a rule is checked again next time
             cache.put(digest, result.findings)
