@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Optional
 
 from tslint import __version__
-from tslint.checks import all_rules, rule_by_id
+from tslint.checks import rule_by_id, rule_index, selected_rules
 from tslint.config import FORMATS, MODES, ConfigError, Settings, load_settings
 from tslint.discover import discover
-from tslint.engine import selected_rules
 from tslint.report.text import format_statistics, format_text
 from tslint.rulebook import rule_text
 from tslint.runner import check_files
@@ -79,7 +78,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _validate_codes(codes: list[str]) -> None:
-    known = [rule.id for rule in all_rules()]
+    known = [rule.id for rule in rule_index()]
     for code in codes:
         if not any(rule_id.startswith(code) for rule_id in known):
             raise ConfigError(f"unknown rule code or prefix {code!r} (see `tslint rule`)")
@@ -91,7 +90,7 @@ def run_check(args: argparse.Namespace) -> int:
     for codes in settings.per_file_ignores.values():
         _validate_codes(codes)
     select = (settings.select or ["TS"]) + settings.extend_select
-    rules = selected_rules(select, settings.ignore)
+    rules = selected_rules(rule_index(), select, settings.ignore)
     if settings.mode == "script":
         rules = [rule for rule in rules if rule.mode != "trace"]
     elif settings.mode == "trace":
@@ -99,12 +98,9 @@ def run_check(args: argparse.Namespace) -> int:
 
     found = discover(args.paths, tuple(settings.exclude))
 
-    def rules_for(path: str) -> list:
+    def rules_for(path: str) -> list[str]:
         per_file = settings.ignored_for(path)
-        if not per_file:
-            return rules
-        allowed = set(selected_rules(select, settings.ignore + per_file))
-        return [rule for rule in rules if rule in allowed]
+        return [rule.id for rule in (selected_rules(rules, select, settings.ignore + per_file) if per_file else rules)]
 
     results, read_errors = check_files(found.files, rules_for, jobs=args.jobs, use_cache=args.cache)
     errors = list(found.errors) + read_errors
@@ -139,7 +135,7 @@ def _write(output: str, output_file: Optional[str]) -> None:
 
 def run_rule(args: argparse.Namespace) -> int:
     if args.code is None:
-        for rule in all_rules():
+        for rule in rule_index():
             print(f"{rule.id}  {rule.name:<34} {rule.summary}")
         return EXIT_CLEAN
     rule = rule_by_id(args.code)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional
+from typing import Callable, Optional
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -17,34 +16,10 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from tslint.checks import all_rules
 from tslint.checks.base import RawFinding, Rule
 from tslint.context import FileContext
-from tslint.findings import Finding
+from tslint.findings import FileResult, Finding
 from tslint.regions import FileModel, Region, static_condition
 
 PARSE_ERROR = "TS001"
-
-
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    # Internal errors ("TS1xx crashed: ...") and unreadable files: they make the exit code 2.
-    errors: list[str] = field(default_factory=list)
-
-
-def selected_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[type[Rule]]:
-    """Rules whose id starts with a selected prefix and with no ignored prefix (ruff's semantics)."""
-    select = [s.upper() for s in select] or ["TS"]
-    ignore = [s.upper() for s in ignore]
-
-    def longest(prefixes: list[str], rule_id: str) -> int:
-        return max((len(p) for p in prefixes if rule_id.startswith(p)), default=-1)
-
-    rules = []
-    for rule in all_rules():
-        chosen, dropped = longest(select, rule.id), longest(ignore, rule.id)
-        if chosen >= 0 and chosen > dropped:
-            rules.append(rule)
-    return rules
 
 
 _NOQA = re.compile(

@@ -41,3 +41,11 @@ class Finding:
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.col, self.rule)
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    # Internal errors ("rule TS1xx crashed: ...") and unreadable files: they make the exit code 2.
+    errors: list[str] = field(default_factory=list)

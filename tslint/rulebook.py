@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from tslint.checks.base import Rule
+if TYPE_CHECKING:
+    from tslint.checks.base import Rule
 
 
 def rulebook_dir() -> Optional[Path]:
@@ -17,7 +18,7 @@ def rulebook_dir() -> Optional[Path]:
     return None
 
 
-def rule_dir(rule: type[Rule]) -> Optional[Path]:
+def rule_dir(rule: type["Rule"]) -> Optional[Path]:
     book = rulebook_dir()
     if book is None:
         return None
@@ -25,7 +26,7 @@ def rule_dir(rule: type[Rule]) -> Optional[Path]:
     return path if path.is_dir() else None
 
 
-def rule_text(rule: type[Rule]) -> str:
+def rule_text(rule: type["Rule"]) -> str:
     """What `tslint rule TS101` prints: the README of the rule, or its summary when not shipped."""
     directory = rule_dir(rule)
     if directory is not None and (directory / "README.md").is_file():

@@ -12,24 +12,16 @@ import hashlib
 import json
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Optional
 
-from tslint import __version__
-from tslint.checks.base import Rule
-from tslint.engine import FileResult, check_source
-from tslint.findings import Finding, Fix
+from tslint.findings import FileResult, Finding, Fix
+from tslint.stamp import cache_dir, code_stamp
 
 # Below this many files to analyse, a process pool costs more than it saves.
 MIN_FILES_FOR_POOL = 8
 MAX_CACHE_ENTRIES = 200_000
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "tslint"
 
 
 class Cache:
@@ -79,26 +71,14 @@ class Cache:
             pass  # a cache that cannot be written only costs speed
 
 
-def _code_stamp() -> str:
-    """Size and mtime of tslint's own files: an edited rule invalidates the cache even when the
-    version number stays the same (development installs)."""
-    package = Path(__file__).resolve().parent
-    stamps = []
-    for file in sorted(package.rglob("*")):
-        if file.suffix in (".py", ".json"):
-            stat = file.stat()
-            stamps.append(f"{file.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "|".join(stamps)
-
-
-def fingerprint(rules: list[type[Rule]]) -> str:
-    text = __version__ + "|" + ",".join(rule.id for rule in rules) + "|" + _code_stamp()
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def fingerprint(rule_ids: tuple[str, ...]) -> str:
+    return hashlib.sha256(f"{code_stamp()}|{','.join(rule_ids)}".encode()).hexdigest()[:16]
 
 
 def _check_one(job: tuple[str, list[str]]) -> tuple[str, FileResult]:
     """Read, hash and check one file (in a worker: the parent never holds every file's bytes)."""
     from tslint.checks import all_rules
+    from tslint.engine import check_source  # imports libcst: only when a file must be analysed
 
     path, rule_ids = job
     wanted = set(rule_ids)
@@ -112,11 +92,11 @@ def _check_one(job: tuple[str, list[str]]) -> tuple[str, FileResult]:
 
 def check_files(
     files: list[str],
-    rules_for: Callable[[str], list[type[Rule]]],
+    rules_for: Callable[[str], list[str]],
     jobs: int = 0,
     use_cache: bool = True,
 ) -> tuple[list[FileResult], list[str]]:
-    """Findings for each readable file; `rules_for(path)` gives the rules that apply to a path.
+    """Findings for each readable file; `rules_for(path)` gives the ids of the rules for a path.
 
     Returns the results and the errors of files that could not be read.
     """
@@ -125,8 +105,8 @@ def check_files(
     pending: list[tuple[str, list[str], Cache]] = []
     caches: dict[str, Cache] = {}
     for path in files:
-        rules = rules_for(path)
-        key = fingerprint(rules) if use_cache else "off"
+        rule_ids = tuple(rules_for(path))
+        key = fingerprint(rule_ids) if use_cache else "off"
         cache = caches.get(key) or caches.setdefault(key, Cache(key, use_cache))
         cached = None
         if use_cache:
@@ -138,11 +118,13 @@ def check_files(
         if cached is not None:
             results[path] = FileResult(path, cached)
         else:
-            pending.append((path, [rule.id for rule in rules], cache))
+            pending.append((path, list(rule_ids), cache))
 
     workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     work = [(path, rule_ids) for path, rule_ids, _ in pending]
     if workers > 1 and len(work) >= MIN_FILES_FOR_POOL:
+        from concurrent.futures import ProcessPoolExecutor  # not needed on a fully cached run
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             checked = list(pool.map(_check_one, work, chunksize=max(1, len(work) // (workers * 8))))
     else:
