@@ -87,7 +87,10 @@ def _check_one(job: tuple[str, list[str]]) -> tuple[str, FileResult]:
     except OSError as error:
         return "", FileResult(path, errors=[f"{path}: cannot read: {error.strerror or error}"])
     digest = hashlib.sha256(source).hexdigest()
-    return digest, check_source(source, path, [rule for rule in all_rules() if rule.id in wanted])
+    try:
+        return digest, check_source(source, path, [rule for rule in all_rules() if rule.id in wanted])
+    except Exception as error:  # a bug of ours in one file must not stop the others
+        return digest, FileResult(path, errors=[f"{path}: internal error: {type(error).__name__}: {error}"])
 
 
 def check_files(

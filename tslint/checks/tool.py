@@ -15,3 +15,10 @@ class TorchRejected(Rule):
     name = "torch-rejected"
     summary = "torch.jit.script rejected code that no rule caught"
     suggestion = "read torch's message; please report the construct so a rule can catch it"
+
+
+class FileTooLarge(Rule):
+    id = "TS003"
+    name = "file-too-large"
+    summary = "the file is too large to check (over 4 MB)"
+    suggestion = "split the file, or exclude it if it is generated data"
