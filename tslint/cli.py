@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="print the count of findings per rule")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--config", metavar="FILE", help="pyproject.toml to read [tool.tslint] from (default: nearest)")
+    check.add_argument("--fix", action="store_true", help="apply safe automatic fixes to the files")
+    check.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that can change behaviour (with --fix or --diff)")
+    check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing (exit 1 if there are any)")
     check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes for checking files (default: all cores)")
     check.add_argument("--no-cache", dest="cache", action="store_false", help="do not read or write the results cache (~/.cache/tslint)")
     check.add_argument("--no-help", dest="show_help", action="store_false", help="omit the help line under each finding")
@@ -102,14 +105,29 @@ def run_check(args: argparse.Namespace) -> int:
         per_file = settings.ignored_for(path)
         return [rule.id for rule in (selected_rules(rules, select, settings.ignore + per_file) if per_file else rules)]
 
+    errors = list(found.errors)
+    fixed_count = 0
+    if args.fix or args.diff:
+        fixed_count, diffs, fix_errors = _apply_fixes(found.files, rules_for, args)
+        errors += fix_errors
+        if args.diff:
+            sys.stdout.write(diffs)
+            for error in errors:
+                print(f"tslint: error: {error}", file=sys.stderr)
+            noun = "fix" if fixed_count == 1 else "fixes"
+            print(f"Would apply {fixed_count} {noun}.", file=sys.stderr)
+            return EXIT_ERROR if errors else (EXIT_FINDINGS if fixed_count else EXIT_CLEAN)
+
     results, read_errors = check_files(found.files, rules_for, jobs=args.jobs, use_cache=args.cache)
-    errors = list(found.errors) + read_errors
+    errors += read_errors
 
     findings = sorted((f for result in results for f in result.findings), key=lambda f: f.sort_key())
     for result in results:
         errors.extend(result.errors)
 
     output = format_text(findings, len(results), show_help=args.show_help)
+    if args.fix:
+        output += f"Fixed {fixed_count} {'problem' if fixed_count == 1 else 'problems'}, {len(findings)} remaining.\n"
     if args.statistics:
         output = format_statistics(findings) + output if settings.output_format == "text" else output
     _write(output, args.output_file)
@@ -120,6 +138,34 @@ def run_check(args: argparse.Namespace) -> int:
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _apply_fixes(files: list[str], rules_for, args: argparse.Namespace) -> tuple[int, str, list[str]]:
+    """Fix each file (or only diff it). Returns the number of fixes, the diff text and errors."""
+    from tslint.checks import all_rules
+    from tslint.fix import WriteError, fix_source, unified_diff, write_atomically
+
+    by_id = {rule.id: rule for rule in all_rules()}
+    count, diffs, errors = 0, [], []
+    for path in files:
+        try:
+            source = Path(path).read_bytes()
+        except OSError:
+            continue  # reported by the check that follows
+        result = fix_source(source, path, [by_id[i] for i in rules_for(path)], unsafe=args.unsafe_fixes)
+        errors += result.errors
+        if not result.changed:
+            continue
+        if args.diff:
+            diffs.append(unified_diff(result))
+            count += len(result.applied)
+            continue
+        try:
+            write_atomically(path, source, result.fixed)
+            count += len(result.applied)
+        except WriteError as error:
+            errors.append(str(error))
+    return count, "".join(diffs), errors
 
 
 def _write(output: str, output_file: Optional[str]) -> None:

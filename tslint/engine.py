@@ -241,7 +241,7 @@ def _resolve(raw: list[RawFinding], module: cst.Module, path: str, text: str) ->
             message=item.message,
             context=item.context,
             suggestion=item.suggestion,
-            fix=item.fix,
+            fix=item.fix.public() if item.fix is not None else None,
         )
         # The same construct reached from two regions is one finding.
         findings.setdefault((finding.line, finding.col, finding.rule, finding.message), finding)

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 
 @dataclass(frozen=True)
 class Fix:
-    """A suggested rewrite. `safe` fixes keep behaviour and are applied by --fix."""
+    """A rewrite of the reported node. `safe` fixes keep behaviour and are applied by --fix;
+    unsafe ones only with --unsafe-fixes.
+
+    `replacement` (a libcst node, or None to remove a statement) and `imports` ((module, name)
+    pairs added once, e.g. ("typing", "Optional")) are the edit itself: they live only while the
+    file's tree does (tslint.fix applies them) and are dropped from reported findings.
+    """
 
     description: str
     safe: bool = True
+    replacement: Any = field(default=None, compare=False, repr=False)
+    imports: tuple = field(default=(), compare=False, repr=False)
+
+    def public(self) -> "Fix":
+        """The fix as reported: what it does and whether it is safe, without the edit."""
+        return Fix(self.description, self.safe)
 
 
 @dataclass
