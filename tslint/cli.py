@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes for checking files (default: all cores)")
     check.add_argument("--no-cache", dest="cache", action="store_false", help="do not read or write the results cache (~/.cache/tslint)")
     check.add_argument("--no-help", dest="show_help", action="store_false", help="omit the help line under each finding")
+    confirm_group = check.add_mutually_exclusive_group()
+    confirm_group.add_argument("--confirm", dest="confirm", action="store_true", default=None, help="confirm each finding with torch.jit.script in child processes (default when torch is installed)")
+    confirm_group.add_argument("--no-confirm", dest="confirm", action="store_false", help="static analysis only: do not import torch or the checked code")
+    check.add_argument("--timeout", type=float, metavar="SECONDS", help="confirm: time budget per file (default 60, [tool.tslint.confirm] timeout)")
+    check.add_argument("--show-refuted", action="store_true", help="confirm: also show findings torch accepted (hidden by default)")
 
     rule = commands.add_parser("rule", help="list the rules, or explain one", description="Without an argument, list every rule; with a code, print its documentation.")
     rule.add_argument("code", nargs="?", help="a rule code (TS101) or name (try-statement)")
@@ -119,6 +124,7 @@ def run_check(args: argparse.Namespace) -> int:
             return EXIT_ERROR if errors else (EXIT_FINDINGS if fixed_count else EXIT_CLEAN)
 
     results, read_errors = check_files(found.files, rules_for, jobs=args.jobs, use_cache=args.cache)
+    _confirm_stage(args, settings, results, rules_for)
     errors += read_errors
 
     findings = sorted((f for result in results for f in result.findings), key=lambda f: f.sort_key())
@@ -166,6 +172,44 @@ def _apply_fixes(files: list[str], rules_for, args: argparse.Namespace) -> tuple
         except WriteError as error:
             errors.append(str(error))
     return count, "".join(diffs), errors
+
+
+def _confirm_stage(args: argparse.Namespace, settings: Settings, results: list, rules_for) -> None:
+    """Verdicts from torch on every finding (tslint.confirm), unless --no-confirm or no torch."""
+    from tslint.confirm import confirm, torch_available, visible
+
+    if args.confirm is False or not results:
+        return
+    if not torch_available():
+        print("tslint: torch is not installed, so findings are unconfirmed; install it with: pip install 'tslint[confirm]'", file=sys.stderr)
+        return
+    from tslint.engine import suppressed_lines
+
+    def ts002_allowed(path: str, line: int) -> bool:
+        if "TS002" not in rules_for(path):
+            return False
+        # torch's error on a line the user silenced (`# noqa: TS101`) is the finding they silenced
+        try:
+            return line not in suppressed_lines(Path(path).read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            return True
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rtslint: confirming with torch: {done}/{total} files", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    # findings of the rules the user turned off still explain torch's errors (no TS002 for them)
+    every_rule = [rule.id for rule in rule_index()]
+    deselected: dict[str, list] = {}
+    narrowed = [result.path for result in results if set(rules_for(result.path)) != set(every_rule)]
+    if narrowed:
+        full, _ = check_files(narrowed, lambda path: every_rule, jobs=args.jobs, use_cache=args.cache)
+        for result in full:
+            shown = set(rules_for(result.path))
+            deselected[result.path] = [f for f in result.findings if f.rule not in shown]
+    confirm(results, settings, jobs=args.jobs, use_cache=args.cache, timeout=args.timeout, ts002_allowed=ts002_allowed,
+            progress=progress if sys.stderr.isatty() else None, deselected=deselected)
+    for result in results:
+        result.findings[:] = visible(result.findings, args.show_refuted)
 
 
 def _write(output: str, output_file: Optional[str]) -> None:

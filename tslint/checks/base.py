@@ -48,6 +48,9 @@ class Rule:
     suggestion: ClassVar[str] = ""
     # "script" rules predict torch.jit.script failures; "trace" rules predict silent trace errors.
     mode: ClassVar[str] = "script"
+    # True for failures that only show when the scripted model runs (the untyped Optional, a
+    # `__call__` override): the confirm stage then never calls a clean compile a refutation.
+    confirm_at_runtime: ClassVar[bool] = False
 
     def __init__(self, ctx: "FileContext") -> None:
         self.ctx = ctx

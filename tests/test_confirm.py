@@ -1,0 +1,172 @@
+"""The confirm stage against the real torch: verdicts equal torch's, user code is contained."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT, rule_dirs, run_tslint
+from tslint.checks import rule_index
+from tslint.config import Settings
+from tslint.confirm import confirm
+from tslint.findings import FileResult, Finding
+from tslint.runner import check_files
+
+CASES = ROOT / "tests" / "confirm_cases"
+ALL_RULES = [rule.id for rule in rule_index()]
+
+
+def checked(paths: list[Path], settings: Settings | None = None, timeout: float | None = None) -> tuple[dict[str, FileResult], dict]:
+    results, errors = check_files([str(p) for p in paths], lambda path: ALL_RULES, jobs=1, use_cache=False)
+    assert not errors
+    figures = confirm(results, settings or Settings(), jobs=2, use_cache=False, timeout=timeout)
+    return {str(Path(r.path).resolve()): r for r in results}, figures
+
+
+def by_line(result: FileResult) -> dict[tuple[int, str], Finding]:
+    return {(f.line, f.rule): f for f in result.findings}
+
+
+def run_worker(job: dict) -> dict:
+    process = subprocess.run(
+        [sys.executable, "-m", "tslint.confirm.worker"], input=json.dumps(job) + "\n", capture_output=True, text=True, timeout=120
+    )
+    return json.loads(process.stdout.splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    """Rule book, fixtures and the confirm cases, confirmed in one run."""
+    files = [d / name for d in rule_dirs() for name in ("bad.py", "good.py")]
+    files += sorted(FIXTURES.glob("*.py"))
+    files += [CASES / "isolation.py", CASES / "runtime.py"]
+    files = [f for f in files if "mode: trace" not in f.read_text()]
+    return checked(files, timeout=30)
+
+
+def test_every_rulebook_finding_is_confirmed_and_good_examples_stay_clean(corpus, torch_verdicts):
+    results, _ = corpus
+    for directory in rule_dirs():
+        bad, good = directory / "bad.py", directory / "good.py"
+        if "mode: trace" in bad.read_text():
+            continue
+        findings = results[str(bad.resolve())].findings
+        assert findings, f"{bad}: nothing reported"
+        assert not torch_verdicts[str(bad)]["accepted"]
+        # torch rejects bad.py, so at least one finding is confirmed, and none is called refuted
+        assert any(f.verdict == "confirmed" for f in findings), [(f.line, f.rule, f.verdict, f.verdict_detail) for f in findings]
+        assert not [f for f in findings if f.verdict == "refuted"], f"{bad}: a marked finding was refuted"
+        assert results[str(good.resolve())].findings == [], f"{good}: torch accepts it, so no TS002 and no finding"
+
+
+def test_fixtures_are_never_called_clean_when_torch_rejects_them(corpus, torch_verdicts):
+    results, _ = corpus
+    verdicts = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "judge.py"), *map(str, sorted(FIXTURES.glob("*.py")))],
+        capture_output=True, text=True, timeout=300,
+    ).stdout.splitlines()
+    for line in verdicts:
+        verdict = json.loads(line)
+        findings = results[str(Path(verdict["path"]).resolve())].findings
+        if "__init__() missing" in verdict["error"]:
+            continue  # the judge could not build every module: torch's verdict on the file is unknown
+        if verdict["accepted"]:
+            assert not [f for f in findings if f.verdict == "confirmed"], verdict["path"]
+        else:
+            assert any(f.verdict == "confirmed" for f in findings), f"{verdict['path']} is rejected by torch: {verdict['error'][:200]}"
+        for finding in findings:
+            assert finding.verdict in ("confirmed", "refuted", "unconfirmed"), finding
+            assert "Can't redefine" not in finding.message + finding.verdict_detail
+
+
+def test_one_failed_module_cannot_change_the_next_ones_verdict(corpus):
+    results, _ = corpus
+    findings = results[str((CASES / "isolation.py").resolve())].findings
+    # Inner's try is confirmed; Outer (which holds Inner) and Clean add nothing torch did not say
+    assert [(f.line, f.verdict) for f in findings if f.verdict == "confirmed"] and all(f.line == 10 for f in findings), findings
+    assert all("Can't redefine" not in f.message for f in findings)
+
+
+def test_torch_only_errors_become_ts002_at_torchs_location(tmp_path):
+    # a set literal: whether or not a rule catches it, torch's rejection must be reported there
+    model = tmp_path / "setlit.py"
+    model.write_text(
+        "import torch\nfrom torch import nn\n\n\nclass Net(nn.Module):\n    def forward(self, x: torch.Tensor) -> torch.Tensor:\n"
+        "        seen = {1, 2}\n        return x\n"
+    )
+    results, _ = checked([model])
+    findings = results[str(model.resolve())].findings
+    assert [(f.line, f.verdict) for f in findings] == [(7, "confirmed")], findings
+    if findings[0].rule == "TS002":
+        assert "torch.jit.script rejects Net" in findings[0].message and findings[0].col == 16  # the `{`
+
+
+def test_a_clean_compile_refutes_a_finding_and_the_cli_hides_it(tmp_path):
+    model = tmp_path / "fine.py"
+    model.write_text("import torch\nfrom torch import nn\n\n\nclass Net(nn.Module):\n    def forward(self, x: torch.Tensor) -> torch.Tensor:\n        return x + 1\n")
+    result = FileResult(str(model), [Finding(str(model), 7, 9, "TS101", "try-statement", "made-up finding", end_line=7, end_col=21)])
+    confirm([result], Settings(), jobs=1, use_cache=False)
+    assert result.findings[0].verdict == "refuted"
+    assert "compiled this code without error" in result.findings[0].verdict_detail
+
+
+def test_runtime_failures_are_read_from_the_scripted_schema():
+    path = CASES / "runtime.py"
+    result = run_worker({"path": str(path), "root": str(CASES), "timeout": 30, "lines": []})
+    notes = [note for module in result["modules"] for note in module["notes"]]
+    assert {"kind": "inferred-tensor", "param": "size", "schema": "Tensor size=None", "line": 10} .items() <= next(
+        n for n in notes if n.get("param") == "size"
+    ).items()
+    assert not [n for n in notes if n.get("function") == "Typed.forward" and n.get("param") == "size"]
+    assert any(n["kind"] == "call-ignored" and n["function"] == "Logged.__call__" for n in notes)
+
+
+def test_project_imports_factories_and_frontend_only():
+    project = CASES / "project"
+    settings = Settings(config_path=str(project / "pyproject.toml"), confirm={"factories": {"models.net.Wide": "models.net:build_wide"}})
+    results, figures = checked([project / "models" / "net.py"], settings)
+    findings = {f.context.split(".")[0]: f for f in next(iter(results.values())).findings}
+    assert findings["Net"].verdict == "confirmed" and "via Net()" in findings["Net"].verdict_detail
+    assert findings["Wide"].verdict == "confirmed" and "factory models.net:build_wide" in findings["Wide"].verdict_detail
+    assert findings["NeedsArgs"].verdict == "confirmed" and "frontend only" in findings["NeedsArgs"].verdict_detail
+    assert figures["modules"] == 3 and figures["built"] == 2
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("hangs.py", "timed out after 4 s"),
+        ("exits.py", "exited the process with status 3"),
+        ("allocates.py", "could not confirm"),
+    ],
+)
+def test_hostile_models_are_contained(case, expected):
+    settings = Settings(confirm={"memory-mb": 400, "timeout": 4})
+    started = time.monotonic()
+    results, _ = checked([CASES / case], settings)
+    elapsed = time.monotonic() - started
+    findings = next(iter(results.values())).findings
+    hostile = [f for f in findings if f.context.split(".")[0] in ("Hangs", "Exits", "Allocates")]
+    assert hostile and all(f.verdict == "unconfirmed" and expected in f.verdict_detail for f in hostile), findings
+    if case == "allocates.py":
+        assert "memory" in hostile[0].verdict_detail, hostile[0].verdict_detail
+    # the other module of the file still gets torch's verdict
+    assert all(f.verdict == "confirmed" for f in findings if f.context.startswith("Fine."))
+    assert elapsed < 4 + 15
+
+
+def test_cli_flags_cache_and_no_confirm(tmp_path):
+    model = tmp_path / "net.py"
+    model.write_text((CASES / "isolation.py").read_text())
+    first = run_tslint("check", "net.py", cwd=tmp_path)
+    assert first.returncode == 1 and "(confirmed: torch: try blocks aren't supported (Inner via Inner()))" in first.stdout
+    started = time.monotonic()
+    second = run_tslint("check", "net.py", cwd=tmp_path)
+    assert second.stdout == first.stdout and time.monotonic() - started < 5
+    static = run_tslint("check", "--no-confirm", "net.py", cwd=tmp_path)
+    assert static.returncode == 1 and "confirmed" not in static.stdout and "net.py:10:9: TS101" in static.stdout

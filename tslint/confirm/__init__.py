@@ -1,0 +1,267 @@
+"""The confirm stage: ask torch.jit.script itself about every module of the checked files.
+
+`confirm(results, settings, ...)` gives each finding a verdict (confirmed / refuted / unconfirmed,
+see tslint.confirm.match) and adds TS002 findings where torch rejects code no rule caught. It never
+imports torch or user code in this process: a pool of `python -m tslint.confirm.worker` processes
+does (see tslint.confirm.worker for the isolation), one JSON line per file each way.
+
+`[tool.tslint.confirm]` settings: `timeout` (seconds per file, default 60), `memory-mb` (cap per
+file, default 4096), `src` (directories that go on sys.path; default the project root: the nearest
+directory above the file with pyproject.toml, setup.py, setup.cfg or .git), `factories`
+({"pkg.mod.Class" = "pkg.mod:build"} for modules whose constructor needs arguments).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Callable, Optional
+
+from tslint.config import ConfigError, Settings
+from tslint.findings import FileResult, Finding
+
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MB = 4096
+INSTALL_HINT = "pip install 'tslint[confirm]'"
+_KNOWN_KEYS = {"timeout", "memory-mb", "src", "factories"}
+_ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+
+def torch_available() -> bool:
+    """Whether torch can be imported, without importing it (that costs a second)."""
+    return importlib.util.find_spec("torch") is not None
+
+
+def _torch_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("torch")
+    except Exception:  # noqa: BLE001 - any failure only weakens the cache key
+        return "unknown"
+
+
+def options(settings: Settings) -> dict:
+    """[tool.tslint.confirm], validated."""
+    table = dict(settings.confirm or {})
+    unknown = sorted(set(table) - _KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(f"unknown key(s) in [tool.tslint.confirm]: {', '.join(unknown)} (known: {', '.join(sorted(_KNOWN_KEYS))})")
+    timeout = table.get("timeout", DEFAULT_TIMEOUT)
+    memory = table.get("memory-mb", DEFAULT_MEMORY_MB)
+    if not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise ConfigError(f"[tool.tslint.confirm] timeout must be a positive number of seconds, got {timeout!r}")
+    if not isinstance(memory, int) or memory < 0:
+        raise ConfigError(f"[tool.tslint.confirm] memory-mb must be a whole number of megabytes (0: no cap), got {memory!r}")
+    src = table.get("src", [])
+    if isinstance(src, str):
+        src = [src]
+    factories = table.get("factories", {})
+    if not isinstance(factories, dict) or not all(isinstance(v, str) and ":" in v for v in factories.values()):
+        raise ConfigError('[tool.tslint.confirm] factories must map "pkg.mod.Class" to "pkg.mod:function"')
+    base = Path(settings.config_path).parent if settings.config_path else Path.cwd()
+    return {"timeout": float(timeout), "memory_mb": memory, "src": [str((base / s).resolve()) for s in src], "factories": factories}
+
+
+def project_root(path: Path, src: list[str]) -> str:
+    resolved = path.resolve()
+    for directory in src:
+        if str(resolved).startswith(directory.rstrip(os.sep) + os.sep):
+            return directory
+    for directory in resolved.parents:
+        if any((directory / marker).exists() for marker in _ROOT_MARKERS):
+            return str(directory)
+    return str(resolved.parent)
+
+
+class _Cache:
+    """file content + flagged lines -> the worker's raw result, per torch/tslint/settings stamp."""
+
+    def __init__(self, stamp: str, enabled: bool) -> None:
+        from tslint.stamp import cache_dir
+
+        self.enabled = enabled
+        self.path = cache_dir() / f"confirm-{stamp}.json"
+        self.entries: dict[str, dict] = {}
+        self.dirty = False
+        if enabled:
+            try:
+                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.entries = {}
+
+    def save(self) -> None:
+        if not (self.enabled and self.dirty):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".confirm-", suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(self.entries, stream, separators=(",", ":"))
+            os.replace(temporary, self.path)
+        except OSError:
+            pass
+
+
+class _Worker:
+    """One `python -m tslint.confirm.worker` process; restarted when it dies."""
+
+    def __init__(self) -> None:
+        self.process: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tslint.confirm.worker"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1,
+        )
+        ready = self.process.stdout.readline()
+        if not ready:
+            raise RuntimeError("the confirm worker did not start (is torch importable?)")
+
+    def run(self, job: dict) -> dict:
+        if self.process is None or self.process.poll() is not None:
+            self.start()
+        try:
+            self.process.stdin.write(json.dumps(job) + "\n")
+            self.process.stdin.flush()
+            line = self.process.stdout.readline()
+        except (BrokenPipeError, OSError):
+            line = ""
+        if not line:
+            self.close()
+            return {"path": job["path"], "reason": "could not confirm: the confirm worker died", "modules": [], "uncacheable": True}
+        return json.loads(line)
+
+    def close(self) -> None:
+        if self.process is not None:
+            try:
+                self.process.stdin.close()
+                self.process.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
+
+def _candidate(result: FileResult) -> Optional[bytes]:
+    if any(f.rule in ("TS001", "TS003") for f in result.findings):
+        return None
+    try:
+        source = Path(result.path).read_bytes()
+    except OSError:
+        return None
+    # Only files that define modules or script functions can have anything to confirm.
+    if b"torch" not in source or not (b"Module" in source or b"jit" in source or b"nn." in source):
+        return None
+    return source
+
+
+def confirm(
+    results: list[FileResult],
+    settings: Settings,
+    jobs: int = 0,
+    use_cache: bool = True,
+    timeout: Optional[float] = None,
+    ts002_allowed: Callable[[str, int], bool] = lambda path, line: True,
+    progress: Optional[Callable[[int, int], None]] = None,
+    deselected: Optional[dict[str, list[Finding]]] = None,
+) -> dict:
+    """Give every finding of `results` a verdict and append TS002 findings, in place.
+
+    `deselected` maps a path to findings of rules the user turned off (--ignore, --select): torch's
+    errors there are explained by them, so they do not become TS002. Returns figures: {"files", "modules", "built", "scripted", "cached", "seconds"}.
+    """
+    import time
+
+    from tslint.checks import all_rules
+    from tslint.confirm.match import apply
+    from tslint.stamp import code_stamp
+
+    started = time.monotonic()
+    opts = options(settings)
+    if timeout is not None:
+        opts["timeout"] = float(timeout)
+    runtime_rules = {rule.id for rule in all_rules() if getattr(rule, "confirm_at_runtime", False)}
+    trace_rules = {rule.id for rule in all_rules() if rule.mode == "trace"}
+    stamp_text = json.dumps([code_stamp(), _torch_version(), opts, sys.version_info[:2]], sort_keys=True)
+    cache = _Cache(hashlib.sha256(stamp_text.encode()).hexdigest()[:16], use_cache)
+
+    work: list[tuple[FileResult, str, dict]] = []
+    done: dict[str, dict] = {}
+    for result in results:
+        source = _candidate(result)
+        if source is None:
+            continue
+        lines = sorted({line for f in result.findings for line in range(f.line, max(f.end_line, f.line) + 1)})
+        key = hashlib.sha256(source).hexdigest() + ":" + ",".join(map(str, lines))
+        cached = cache.entries.get(key) if use_cache else None
+        if cached is not None:
+            done[result.path] = cached
+            continue
+        path = Path(result.path)
+        job = {"path": str(path.resolve()), "root": project_root(path, opts["src"]), "factories": opts["factories"],
+               "timeout": opts["timeout"], "memory_mb": opts["memory_mb"], "lines": lines}
+        work.append((result, key, job))
+
+    cached_count = len(done)
+    total = len(done) + len(work)
+    if work:
+        workers = [_Worker() for _ in range(max(1, min(jobs if jobs > 0 else (os.cpu_count() or 1), len(work))))]
+        queue = list(reversed(work))
+        lock = threading.Lock()
+
+        def drain(worker: _Worker) -> None:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    result, key, job = queue.pop()
+                outcome = worker.run(job)
+                with lock:
+                    done[result.path] = outcome
+                    if not outcome.pop("uncacheable", False) and "internal error" not in outcome.get("reason", ""):
+                        cache.entries[key] = outcome
+                        cache.dirty = True
+                    if progress:
+                        progress(len(done), total)
+
+        threads = [threading.Thread(target=drain, args=(worker,), daemon=True) for worker in workers]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            for worker in workers:
+                worker.close()
+        cache.save()
+
+    figures = {"files": total, "cached": cached_count, "modules": 0, "built": 0, "scripted": 0}
+    for result in results:
+        outcome = done.get(result.path)
+        if outcome is None:
+            continue
+        disk_path = str(Path(result.path).resolve())
+        result.findings.extend(
+            apply(result.findings, outcome, disk_path, runtime_rules, trace_rules, lambda line, p=result.path: ts002_allowed(p, line), result.path,
+                  (deselected or {}).get(result.path, ()))
+        )
+        for record in outcome.get("modules", []):
+            if record["kind"] == "module":
+                figures["modules"] += 1
+                figures["built"] += bool(record.get("built"))
+                figures["scripted"] += bool(record.get("scripted"))
+    # findings of files with nothing to confirm (no torch, no modules) stay without a verdict
+    figures["seconds"] = round(time.monotonic() - started, 3)
+    return figures
+
+
+def visible(findings: list[Finding], show_refuted: bool) -> list[Finding]:
+    return findings if show_refuted else [f for f in findings if f.verdict != "refuted"]

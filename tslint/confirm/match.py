@@ -1,0 +1,190 @@
+"""torch's verdicts (the worker's result for one file) -> a verdict per finding, plus TS002.
+
+A finding is
+- confirmed when torch rejected code at the finding's line (and column, when several findings share
+  the line), or, for failures that only show at call time, when the scripted module's schema shows
+  the problem (`Tensor size=None` for an untyped Optional) or the module's `__call__` is not used;
+- refuted when torch compiled the function that holds the finding without error (the function was
+  not replaced by a stub);
+- unconfirmed otherwise, with the reason (no instance could be built, a time-out, torch stopped at
+  an earlier error in the same function ...).
+Errors torch raised that no finding explains become TS002 findings at torch's location.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Iterable, Optional
+
+from tslint.findings import Finding
+
+TOOL_RULES = {"TS001", "TS002", "TS003"}
+TS002_NAME = "torch-rejected"
+TS002_SUGGESTION = "read torch's message; please report the construct so a rule can catch it"
+
+
+def _same_file(a: str, b: str) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _contains(finding: Finding, line: int, col: int) -> bool:
+    """Whether the finding's range holds (line, col); col 0 means "anywhere on the line"."""
+    last = max(finding.end_line or finding.line, finding.line)
+    if not finding.line <= line <= last:
+        return False
+    if col <= 0:
+        return True
+    if line == finding.line and col < finding.col:
+        return False
+    if line == last and finding.end_col and col > finding.end_col and finding.end_line:
+        return False
+    return True
+
+
+def _on_line(finding: Finding, line: int) -> bool:
+    return finding.line <= line <= max(finding.end_line or finding.line, finding.line)
+
+
+def _short(message: str, limit: int = 160) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 3].rstrip() + "..."
+
+
+def _how(record: dict) -> str:
+    return f"{record['name']} via {record['how']}" if record.get("how") else record["name"]
+
+
+def apply(
+    findings: list[Finding],
+    result: dict,
+    path: str,
+    runtime_rules: Iterable[str] = (),
+    trace_rules: Iterable[str] = (),
+    ts002_allowed: Callable[[int], bool] = lambda line: True,
+    display_path: Optional[str] = None,
+    deselected: Iterable[Finding] = (),
+) -> list[Finding]:
+    """Set `verdict`/`verdict_detail` on `findings` (all of one file) and return the TS002 findings.
+
+    `path` is the file's path on disk (torch's locations are absolute); findings keep their own paths.
+    `runtime_rules` fail only when the scripted model runs: a clean compile never refutes them.
+    `deselected` are findings of rules the user turned off: torch's errors there are not TS002.
+    """
+    runtime_rules, trace_rules = set(runtime_rules), set(trace_rules)
+    judged = [f for f in findings if f.rule not in TOOL_RULES]
+    records = result.get("modules", [])
+    explained: set[int] = set()  # ids of torch errors that matched a finding
+
+    # 1. torch's errors at the findings' places
+    errors = [(record, error) for record in records for error in record["errors"]]
+    for index, (record, error) in enumerate(errors):
+        location = error.get("location")
+        if not location or not _same_file(location["file"], path):
+            continue
+        on_line = [f for f in judged if f.rule not in trace_rules and _on_line(f, location["line"])]
+        precise = [f for f in on_line if _contains(f, location["line"], location["col"])]
+        for finding in precise or on_line:
+            explained.add(index)
+            if finding.verdict != "confirmed":
+                finding.verdict = "confirmed"
+                finding.verdict_detail = f"torch: {_short(error['message'])} ({_how(record)})"
+
+    # an error at a finding of a rule the user turned off is that finding, not a TS002
+    for index, (record, error) in enumerate(errors):
+        location = error.get("location")
+        if location and _same_file(location["file"], path) and any(_on_line(f, location["line"]) for f in deselected):
+            explained.add(index)
+
+    # 2. call-time failures read from the scripted module
+    for record in records:
+        for note in record.get("notes", []):
+            if not _same_file(note["file"], path):
+                continue
+            for finding in judged:
+                if finding.verdict == "confirmed" or finding.rule in trace_rules:
+                    continue
+                if note["kind"] == "inferred-tensor" and _contains(finding, note["line"], note["col"]) and finding.line == note["line"]:
+                    finding.verdict = "confirmed"
+                    finding.verdict_detail = f"torch's schema: {note['schema']} ({_how(record)})"
+                elif note["kind"] == "call-ignored" and note["line"] <= finding.line <= note["last"] and finding.rule in runtime_rules:
+                    finding.verdict = "confirmed"
+                    finding.verdict_detail = f"the scripted module never calls {note['function']} ({_how(record)})"
+
+    # 3. code torch compiled cleanly; 4. the rest, with the reason
+    compiled = [(record, rng) for record in records for rng in record.get("compiled", []) if _same_file(rng["file"], path)]
+    rejected_functions = [
+        (record, error) for record, error in errors
+        if error.get("function") and _same_file(error["function"]["file"], path)
+    ]
+    for finding in judged:
+        if finding.verdict == "confirmed":
+            continue
+        if finding.rule in trace_rules:
+            finding.verdict, finding.verdict_detail = "unconfirmed", "trace hazards are not judged by torch.jit.script"
+            continue
+        accepted = next((record for record, rng in compiled if rng["first"] <= finding.line <= rng["last"]), None)
+        if accepted is not None and finding.rule not in runtime_rules:
+            finding.verdict = "refuted"
+            finding.verdict_detail = f"torch compiled this code without error ({_how(accepted)})"
+            continue
+        finding.verdict = "unconfirmed"
+        finding.verdict_detail = _reason(finding, result, records, rejected_functions)
+
+    # 5. what torch rejected and no rule caught
+    extra: list[Finding] = []
+    seen: set[tuple] = set()
+    for index, (record, error) in enumerate(errors):
+        if index in explained:
+            continue
+        location = error.get("location")
+        if location and _same_file(location["file"], path):
+            line, col, where = location["line"], max(location["col"], 1), ""
+        else:
+            line, col = max(record.get("line") or 1, 1), 1
+            where = f" (at {location['file']}:{location['line']})" if location else ""
+        if any(_on_line(f, line) for f in judged) and location and _same_file(location["file"], path):
+            continue  # a trace finding or a tool finding sits there; do not double-report
+        key = (line, error["message"])
+        if key in seen or not ts002_allowed(line):
+            continue
+        seen.add(key)
+        extra.append(
+            Finding(
+                path=display_path or path,
+                line=line,
+                col=col,
+                rule="TS002",
+                name=TS002_NAME,
+                message=f"torch.jit.script rejects {record['name']}: {_short(error['message'])}{where}",
+                end_line=line,
+                context=record["name"],
+                suggestion=TS002_SUGGESTION,
+                verdict="confirmed",
+                verdict_detail=f"torch: {error['type']} ({_how(record)})",
+            )
+        )
+    return extra
+
+
+def _reason(finding: Finding, result: dict, records: list[dict], rejected: list[tuple[dict, dict]]) -> str:
+    if result.get("reason"):
+        return result["reason"]
+    for record, error in rejected:
+        function = error["function"]
+        if function["first"] <= finding.line <= function["last"]:
+            return f"torch stopped at an earlier error in {function['qualname']} (line {error['location']['line']})"
+    owner = finding.context.split(",")[0].split(".")[0] if finding.context else ""
+    for record in records:
+        if record["name"] == owner or record["name"].split(".")[0] == owner:
+            if record.get("reason"):
+                return record["reason"] if record["reason"].startswith("could not") else f"could not confirm: {record['reason']}"
+            if record.get("built") is False:
+                return f"could not confirm: {record['how']}"
+    return "could not confirm: torch did not compile this code"
+
+
+def relative(path: str, cwd: Optional[str] = None) -> str:
+    try:
+        return os.path.relpath(path, cwd or os.getcwd())
+    except ValueError:
+        return path

@@ -1,0 +1,628 @@
+"""The child process that imports the user's code and asks torch.jit.script for its verdict.
+
+    python -m tslint.confirm.worker    (JSON lines: one job per stdin line, one result per stdout line)
+
+The linter's own process never imports torch or user code; this worker does, and it is a fork
+server: it imports torch once, then forks a child per file, and that child forks a grandchild per
+scripting attempt. Every attempt starts from the state right after the user's file was imported,
+so one module's failed compile cannot leave torch's class registry half-filled for the next
+("Can't redefine method: forward on class ...") and one module's __init__ cannot change another's.
+The file child runs in its own process group with a memory cap; the worker kills the group when the
+file's time budget ends. A hang, os._exit or a segfault in user code becomes "could not confirm".
+
+Job: {"path", "root", "factories": {"pkg.mod.Class": "pkg.mod:func"}, "timeout", "memory_mb",
+"lines": [flagged line numbers of the file]}. Result: {"path", "reason" (set when nothing could be
+confirmed), "modules": [...]}; see `_confirm_file`.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+import inspect
+import json
+import os
+import re
+import resource
+import select
+import signal
+import sys
+import time
+import traceback
+import warnings
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+MAX_ATTEMPTS = 30
+_MANGLE = re.compile(r"\.___torch_mangle_\d+")
+
+
+def _quiet_warnings() -> None:
+    # torch 2.13 deprecates torch.jit.script with a DeprecationWarning; user projects that turn
+    # warnings into errors must not see their models "rejected" for it.
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message=".*TorchScript.*")
+    warnings.filterwarnings("ignore", message=".*torch.jit.*")
+
+
+# --- the grandchild side: one attempt, result through a pipe ------------------------------------
+
+
+def _fork_call(fn: Callable[[], Any], timeout: float) -> tuple[Optional[Any], str]:
+    """Run fn() in a forked child; its JSON-able return value, or (None, reason)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read_end)
+        code = 0
+        try:
+            payload = json.dumps({"value": fn()})
+        except BaseException as error:  # noqa: BLE001 - reported as the attempt's failure
+            payload = json.dumps({"crash": f"{type(error).__name__}: {error}"[:2000]})
+            code = 1
+        with os.fdopen(write_end, "w") as stream:
+            stream.write(payload)
+        os._exit(code)
+    os.close(write_end)
+    data, reason = _read_until(read_end, pid, timeout)
+    if reason:
+        return None, reason
+    try:
+        decoded = json.loads(data)
+    except ValueError:
+        return None, "the attempt gave no result"
+    if "crash" in decoded:
+        return None, decoded["crash"]
+    return decoded["value"], ""
+
+
+def _read_until(fd: int, pid: int, timeout: float) -> tuple[str, str]:
+    """Read a child's whole output within `timeout`; kill it when the time is up."""
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    with os.fdopen(fd, "rb") as stream:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                _kill(pid)
+                return "", f"timed out after {timeout:.0f} s"
+            ready, _, _ = select.select([stream], [], [], min(left, 1.0))
+            if ready:
+                chunk = os.read(stream.fileno(), 1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    if not chunks:
+        return "", _status_reason(status)
+    return b"".join(chunks).decode("utf-8", "replace"), ""
+
+
+def _explain(reason: str) -> str:
+    if "MemoryError" in reason or "can't allocate memory" in reason:
+        return f"it ran out of memory under the cap ({reason[:200].strip()})"
+    return reason
+
+
+def _kill(pid: int) -> None:
+    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            target()
+        except (ProcessLookupError, PermissionError):
+            pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
+def _status_reason(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else str(number)
+        return f"the process was killed by {name}"
+    if os.WIFEXITED(status):
+        return f"the code exited the process with status {os.WEXITSTATUS(status)}"
+    return "the process ended without a result"
+
+
+# --- the file child: import, find targets, script them ------------------------------------------
+
+
+class FileJob:
+    def __init__(self, job: dict) -> None:
+        import torch  # noqa: F401 - already imported by the worker
+
+        self.path = os.path.realpath(job["path"])
+        self.root = os.path.realpath(job.get("root") or os.path.dirname(self.path))
+        self.factories: dict[str, str] = job.get("factories") or {}
+        self.deadline = time.monotonic() + float(job.get("timeout", 60))
+        self.lines: set[int] = set(job.get("lines") or [])
+        self.module: Any = None
+        self.deferred: list[Any] = []  # @torch.jit.script targets of the file, scripted later
+        self.functions: dict[str, list[dict]] = {}  # file -> function ranges (ast)
+
+    # ranges of every function, by file, from the source: where an error lies, what to stub
+    def ranges(self, file: str) -> list[dict]:
+        file = os.path.realpath(file)
+        if file not in self.functions:
+            found: list[dict] = []
+            try:
+                tree = ast.parse(Path(file).read_bytes())
+            except (OSError, SyntaxError, ValueError):
+                tree = None
+
+            def walk(node: ast.AST, prefix: str) -> None:
+                for child in ast.iter_child_nodes(node):
+                    if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        first = min([child.lineno] + [d.lineno for d in child.decorator_list])
+                        params = [
+                            {"name": a.arg, "line": a.lineno, "col": a.col_offset + 1, "end_col": (a.end_col_offset or 0) + 1, "annotated": a.annotation is not None}
+                            for a in child.args.posonlyargs + child.args.args + child.args.kwonlyargs
+                        ]
+                        found.append({"file": file, "qualname": prefix + child.name, "first": first, "def": child.lineno, "last": child.end_lineno, "params": params})
+                    elif isinstance(child, ast.ClassDef):
+                        walk(child, prefix + child.name + ".")
+
+            if tree is not None:
+                walk(tree, "")
+            self.functions[file] = found
+        return self.functions[file]
+
+    def function_at(self, file: str, line: int) -> Optional[dict]:
+        candidates = [r for r in self.ranges(file) if r["first"] <= line <= r["last"]]
+        return max(candidates, key=lambda r: r["first"]) if candidates else None
+
+    def is_user_file(self, file: str) -> bool:
+        real = os.path.realpath(file)
+        return real == self.path or (real.startswith(self.root + os.sep) and "site-packages" not in real)
+
+    # importing the file as part of its project
+    def import_file(self) -> None:
+        import torch
+
+        if self.root not in sys.path:
+            sys.path.insert(0, self.root)
+        name = _module_name(self.path, self.root)
+        original = torch.jit.script
+        importing = True
+
+        def deferring_script(obj: Any = None, *args: Any, **kwargs: Any) -> Any:
+            # @torch.jit.script at import time would stop the import at the first error: record
+            # the file's own targets and script them one by one later.
+            if importing and (inspect.isfunction(obj) or inspect.isclass(obj)) and getattr(obj, "__module__", None) == module_name:
+                self.deferred.append(obj)
+                return obj
+            return original(obj, *args, **kwargs)
+
+        module_name = name or f"tslint_confirm_{Path(self.path).stem}"
+        torch.jit.script = deferring_script
+        try:
+            if name:
+                self.module = importlib.import_module(name)
+            else:
+                spec = importlib.util.spec_from_file_location(module_name, self.path)
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[module_name] = module
+                spec.loader.exec_module(module)
+                self.module = module
+        finally:
+            importing = False
+            torch.jit.script = original
+
+    def module_classes(self) -> list[type]:
+        import torch
+
+        found = []
+        for value in vars(self.module).values():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, torch.nn.Module)
+                and not issubclass(value, torch.jit.ScriptModule)
+                and value.__module__ == self.module.__name__
+            ):
+                found.append(value)
+        return sorted(found, key=_first_line)
+
+    def resolve(self, qualified: str) -> Optional[tuple[Any, str, Any]]:
+        """`__torch__.pkg.mod.Class.method` or a range's (file, qualname) -> (owner, name, function)."""
+        qualified = _MANGLE.sub("", qualified.removeprefix("__torch__."))
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = sys.modules.get(".".join(parts[:cut]))
+            if module is not None:
+                return _walk_attrs(module, parts[cut:])
+        return None
+
+    def owner_of(self, rng: dict) -> Optional[tuple[Any, str, Any]]:
+        module = self.module if os.path.realpath(rng["file"]) == self.path else _module_for_file(rng["file"])
+        return _walk_attrs(module, rng["qualname"].split(".")) if module is not None else None
+
+    def budget(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+def _walk_attrs(obj: Any, names: list[str]) -> Optional[tuple[Any, str, Any]]:
+    owner = obj
+    for name in names[:-1]:
+        owner = getattr(owner, name, None)
+        if owner is None:
+            return None
+    raw = (vars(owner).get(names[-1]) if hasattr(owner, "__dict__") else None) or getattr(owner, names[-1], None)
+    if raw is None:
+        return None
+    return owner, names[-1], raw
+
+
+def _module_for_file(file: str) -> Any:
+    real = os.path.realpath(file)
+    for module in list(sys.modules.values()):
+        if getattr(module, "__file__", None) and os.path.realpath(module.__file__) == real:
+            return module
+    return None
+
+
+def _module_name(path: str, root: str) -> str:
+    """`root/models/net.py` -> `models.net`; "" when the path is not importable by name."""
+    relative = Path(path).relative_to(root) if path.startswith(root + os.sep) else None
+    if relative is None:
+        return ""
+    parts = list(relative.with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    if not parts or not all(part.isidentifier() for part in parts):
+        return ""
+    name = ".".join(parts)
+    existing = sys.modules.get(name)
+    if existing is not None and os.path.realpath(getattr(existing, "__file__", "") or "") != path:
+        return ""  # shadowed by an installed or already-imported module of the same name
+    return name
+
+
+def _first_line(obj: Any) -> int:
+    try:
+        return inspect.getsourcelines(obj)[1]
+    except (OSError, TypeError):
+        return 0
+
+
+def _location(file_job: FileJob, text: str) -> Optional[dict]:
+    from tslint.confirm.errors import innermost
+
+    location = innermost(text, file_job.is_user_file)
+    return location.to_dict() if location else None
+
+
+def _error_record(file_job: FileJob, error: BaseException) -> dict:
+    from tslint.confirm.errors import headline
+
+    text = str(error)
+    record = {"type": type(error).__name__, "message": headline(text)[:500], "text": text[:4000], "location": _location(file_job, text)}
+    if record["location"]:
+        loc = record["location"]
+        record["function"] = file_job.function_at(loc["file"], loc["line"])
+    else:
+        record["function"] = None
+    return record
+
+
+def _apply_stubs(file_job: FileJob, stubs: list[dict]) -> None:
+    import torch
+
+    for stub in stubs:
+        found = file_job.owner_of(stub["range"])
+        if found is None:
+            continue
+        owner, name, raw = found
+        function = raw.__func__ if isinstance(raw, (staticmethod, classmethod)) else raw
+        marker = torch.jit.unused if stub["how"] == "unused" else torch.jit.ignore
+        setattr(owner, name, marker(function))
+
+
+def _compiled_ranges(file_job: FileJob) -> list[dict]:
+    """The user's functions torch compiled in this process (this attempt), as source ranges."""
+    import torch
+
+    ranges = []
+    for function in torch.jit._state._python_cu.get_functions():
+        found = file_job.resolve(function.qualified_name)
+        if found is None:
+            continue
+        _, _, raw = found
+        raw = getattr(raw, "__func__", raw)
+        raw = getattr(raw, "__wrapped__", raw)
+        code = getattr(raw, "__code__", None)
+        if code is None or not file_job.is_user_file(code.co_filename):
+            continue
+        rng = file_job.function_at(code.co_filename, code.co_firstlineno)
+        if rng:
+            ranges.append(rng)
+    return ranges
+
+
+def _schema_notes(file_job: FileJob, scripted: Any, cls: type) -> list[dict]:
+    """What the compiled signatures say about call-time failures the compile does not show."""
+    notes = []
+    for name in scripted._c._method_names():
+        function = getattr(cls, name, None)
+        code = getattr(getattr(function, "__func__", function), "__code__", None)
+        if code is None or not file_job.is_user_file(code.co_filename):
+            continue
+        rng = file_job.function_at(code.co_filename, code.co_firstlineno)
+        if rng is None:
+            continue
+        params = {p["name"]: p for p in rng["params"]}
+        for argument in getattr(scripted, name).schema.arguments:
+            param = params.get(argument.name)
+            if param is None or str(argument.type) != "Tensor" or param["annotated"]:
+                continue
+            default = argument.default_value if argument.has_default_value() else "<none>"
+            shown = f"Tensor {argument.name}=None" if default is None else f"Tensor {argument.name}"
+            notes.append({"kind": "inferred-tensor", "file": rng["file"], "line": param["line"], "col": param["col"],
+                          "end_col": param["end_col"], "param": argument.name, "none_default": default is None,
+                          "schema": shown, "function": rng["qualname"]})
+    for klass in cls.__mro__:
+        if "__call__" in vars(klass) and klass.__module__ not in ("torch.nn.modules.module",) and klass is not object:
+            code = getattr(vars(klass)["__call__"], "__code__", None)
+            if code is not None and file_job.is_user_file(code.co_filename):
+                rng = file_job.function_at(code.co_filename, code.co_firstlineno)
+                if rng:
+                    notes.append({"kind": "call-ignored", "file": rng["file"], "line": rng["first"], "last": rng["last"], "function": rng["qualname"]})
+    return notes
+
+
+def _script_attempt(file_job: FileJob, target: dict, stubs: list[dict], build: Callable[[], Any]) -> Callable[[], dict]:
+    def attempt() -> dict:
+        import torch
+
+        _apply_stubs(file_job, stubs)
+        if target.get("alone"):  # compile one method as if it were forward
+            found = file_job.owner_of(target["alone"])
+            if found is None:
+                return {"ok": False, "built": False, "error": None, "build_error": "method not found"}
+            cls = target["cls_obj"]
+            cls.forward = getattr(found[2], "__func__", found[2])
+        try:
+            instance = build()
+        except BaseException as error:  # noqa: BLE001 - the user's constructor failed, not torch
+            return {"ok": False, "built": False, "error": None, "build_error": f"{type(error).__name__}: {error}"[:500]}
+        try:
+            scripted = torch.jit.script(instance)
+        except BaseException as error:  # noqa: BLE001 - torch's verdict
+            return {"ok": False, "built": True, "error": _error_record(file_job, error), "build_error": ""}
+        result = {"ok": True, "built": True, "error": None, "build_error": "", "compiled": _compiled_ranges(file_job), "notes": []}
+        if isinstance(instance, torch.nn.Module) and not target.get("alone"):
+            result["notes"] = _schema_notes(file_job, scripted, type(instance))
+        return result
+
+    return attempt
+
+
+def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: list[dict], record: dict, memory: set) -> list[dict]:
+    """Script until torch accepts, stubbing each function torch rejected; returns the stubs used."""
+    stubs = list(stubs)
+    tried: set[tuple] = set()
+    for _ in range(MAX_ATTEMPTS):
+        if file_job.budget() <= 0.5:
+            record["reason"] = "the time budget ran out"
+            return stubs
+        outcome, reason = _fork_call(_script_attempt(file_job, target, stubs, build), file_job.budget())
+        record["attempts"] += 1
+        if outcome is None:
+            record["reason"] = f"could not confirm: {_explain(reason)}"
+            return stubs
+        if not outcome["built"]:
+            record["built"] = False
+            record["reason"] = f"could not confirm: {_explain('building it failed: ' + outcome['build_error'])}"
+            return stubs
+        record["built"] = True
+        if outcome["ok"]:
+            # a stub (raise) is compiled too, but its body was not: it proves nothing about the body
+            stubbed = {(s["range"]["file"], s["range"]["qualname"]) for s in stubs}
+            record["compiled"].extend(r for r in outcome["compiled"] if (r["file"], r["qualname"]) not in stubbed)
+            record["notes"].extend(outcome["notes"])
+            record["scripted"] = True
+            return stubs
+        error = outcome["error"]
+        key = (json.dumps(error["location"], sort_keys=True), error["message"])
+        if key not in memory:
+            memory.add(key)
+            record["errors"].append(error)
+        function = error["function"]
+        if function is None:
+            record["reason"] = "torch's error lies outside any function of the project"
+            return stubs
+        # unused keeps the signature (the call still types); ignore drops the body and the
+        # signature check both; try unused first, ignore when the same error comes back.
+        for how in ("unused", "ignore"):
+            attempt_key = (function["file"], function["qualname"], how)
+            if attempt_key not in tried:
+                tried.add(attempt_key)
+                stubs = [s for s in stubs if s["range"]["qualname"] != function["qualname"] or s["range"]["file"] != function["file"]]
+                stubs.append({"range": function, "how": how})
+                break
+        else:
+            record["reason"] = f"torch keeps rejecting {function['qualname']} after stubbing it"
+            return stubs
+    record["reason"] = "too many errors to confirm them all"
+    return stubs
+
+
+def _new_record(kind: str, name: str, line: int, how: str) -> dict:
+    return {"kind": kind, "name": name, "line": line, "how": how, "built": None, "scripted": False, "attempts": 0,
+            "errors": [], "compiled": [], "notes": [], "reason": ""}
+
+
+def _builder(file_job: FileJob, cls: type) -> tuple[Optional[Callable[[], Any]], str]:
+    qualified = f"{cls.__module__}.{cls.__qualname__}"
+    for key, factory in file_job.factories.items():
+        if key == qualified or (key.rsplit(".", 1)[-1] == cls.__qualname__ and Path(file_job.path).stem in key.split(".")):
+            module_name, _, attribute = factory.partition(":")
+
+            def build(module_name: str = module_name, attribute: str = attribute) -> Any:
+                target = importlib.import_module(module_name)
+                for part in attribute.split("."):
+                    target = getattr(target, part)
+                return target()
+
+            return build, f"factory {factory}"
+    try:
+        signature = inspect.signature(cls.__init__)
+    except (TypeError, ValueError):
+        return None, "frontend only (no inspectable constructor)"
+    needed = [
+        p.name for p in list(signature.parameters.values())[1:]
+        if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]
+    if needed:
+        return None, f"frontend only (constructor needs {', '.join(needed)}; configure a factory)"
+    return cls, f"{cls.__name__}()"
+
+
+def _flagged_ranges(file_job: FileJob, ranges: list[dict]) -> list[dict]:
+    return [r for r in ranges if any(r["first"] <= line <= r["last"] for line in file_job.lines)]
+
+
+def _confirm_module(file_job: FileJob, cls: type) -> dict:
+    build, how = _builder(file_job, cls)
+    record = _new_record("module", cls.__qualname__, _first_line(cls), how)
+    class_ranges = [r for r in file_job.ranges(file_job.path) if r["qualname"].startswith(cls.__qualname__ + ".")]
+    if build is None:
+        record["built"] = False
+        _frontend_only(file_job, cls, class_ranges, record)
+        return record
+    memory: set = set()
+    stubs = _iterate(file_job, {"cls_obj": cls}, build, [], record, memory)
+    if record["built"] is False or record["reason"].startswith("could not confirm"):
+        return record
+    # torch stopped at each rejected function; flagged methods it never reached (only called from a
+    # rejected one) are compiled on their own, as forward.
+    done = {(r["file"], r["qualname"]) for r in record["compiled"]} | {(s["range"]["file"], s["range"]["qualname"]) for s in stubs}
+    for rng in _flagged_ranges(file_job, class_ranges):
+        if (rng["file"], rng["qualname"]) in done or rng["qualname"].endswith((".__init__", ".__call__")):
+            continue
+        if file_job.budget() <= 0.5:
+            break
+        sub = _new_record("module", cls.__qualname__, record["line"], how)
+        alone_stubs = [s for s in stubs if s["range"]["qualname"] != rng["qualname"]]
+        _iterate(file_job, {"cls_obj": cls, "alone": rng}, build, alone_stubs, sub, memory)
+        record["errors"].extend(sub["errors"])
+        record["compiled"].extend(sub["compiled"])
+        record["attempts"] += sub["attempts"]
+        done |= {(r["file"], r["qualname"]) for r in sub["compiled"]}
+    return record
+
+
+def _frontend_only(file_job: FileJob, cls: Optional[type], ranges: list[dict], record: dict) -> None:
+    """No instance: parse each flagged function with torch's own front end (syntax-level errors)."""
+    from torch.jit.frontend import get_jit_def
+
+    def parse_all() -> dict:
+        errors, accepted = [], []
+        for rng in _flagged_ranges(file_job, ranges):
+            found = file_job.owner_of(rng)
+            if found is None:
+                continue
+            function = getattr(found[2], "__func__", found[2])
+            try:
+                get_jit_def(function, function.__name__, self_name=cls.__name__ if cls else None)
+                accepted.append(rng)
+            except BaseException as error:  # noqa: BLE001 - torch's verdict
+                errors.append(_error_record(file_job, error))
+        return {"errors": errors, "parsed": accepted}
+
+    outcome, reason = _fork_call(parse_all, max(file_job.budget(), 0.1))
+    record["attempts"] += 1
+    if outcome is None:
+        record["reason"] = f"could not confirm: {_explain(reason)}"
+        return
+    record["errors"].extend(outcome["errors"])
+    record["parsed"] = outcome["parsed"]
+
+
+def _confirm_deferred(file_job: FileJob, obj: Any) -> dict:
+    record = _new_record("function" if inspect.isfunction(obj) else "class", obj.__qualname__, _first_line(obj), "torch.jit.script")
+    _iterate(file_job, {}, lambda: obj, [], record, set())
+    return record
+
+
+def _confirm_free_functions(file_job: FileJob, covered: set) -> list[dict]:
+    """Flagged module-level functions no module reached: script each alone."""
+    records = []
+    for rng in _flagged_ranges(file_job, file_job.ranges(file_job.path)):
+        if "." in rng["qualname"] or (rng["file"], rng["qualname"]) in covered:
+            continue
+        function = getattr(file_job.module, rng["qualname"], None)
+        if not inspect.isfunction(function) or file_job.budget() <= 0.5:
+            continue
+        record = _new_record("function", rng["qualname"], rng["first"], "torch.jit.script on the function alone")
+        _iterate(file_job, {}, lambda function=function: function, [], record, set())
+        records.append(record)
+    return records
+
+
+def _confirm_file(job: dict) -> dict:
+    file_job = FileJob(job)
+    try:
+        file_job.import_file()
+    except BaseException as error:  # noqa: BLE001 - the user's import failed
+        text = "".join(traceback.format_exception_only(type(error), error)).strip()
+        return {"path": job["path"], "reason": f"could not import the file: {text[:500]}", "modules": []}
+    modules = [_confirm_module(file_job, cls) for cls in file_job.module_classes()]
+    modules += [_confirm_deferred(file_job, obj) for obj in file_job.deferred]
+    covered = {(r["file"], r["qualname"]) for m in modules for r in m["compiled"]}
+    covered |= {(e["function"]["file"], e["function"]["qualname"]) for m in modules for e in m["errors"] if e.get("function")}
+    modules += _confirm_free_functions(file_job, covered)
+    return {"path": job["path"], "reason": "", "modules": modules}
+
+
+def _file_child(job: dict, memory_mb: int) -> dict:
+    os.setpgid(0, 0)  # the worker kills the whole group (grandchildren too) on timeout
+    # user code that prints must not reach the worker's protocol stream
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    if memory_mb > 0:
+        try:
+            with open("/proc/self/status") as status:
+                used_kb = int(status.read().split("VmSize:")[1].split()[0])
+        except (OSError, IndexError, ValueError):
+            used_kb = 0
+        limit = used_kb * 1024 + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.chdir(job.get("root") or os.path.dirname(job["path"]))
+    return _confirm_file(job)
+
+
+def run_job(job: dict) -> dict:
+    timeout = float(job.get("timeout", 60))
+    started = time.monotonic()
+    result, reason = _fork_call(lambda: _file_child(job, int(job.get("memory_mb", 4096))), timeout + 2)
+    if result is None:
+        result = {"path": job["path"], "reason": f"could not confirm: {_explain(reason)}", "modules": []}
+    result["seconds"] = round(time.monotonic() - started, 3)
+    return result
+
+
+def main() -> int:
+    _quiet_warnings()
+    import torch  # noqa: F401 - once per worker; every file child inherits it
+
+    sys.stdout.write(json.dumps({"ready": True, "torch": torch.__version__}) + "\n")
+    sys.stdout.flush()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        job = json.loads(line)
+        try:
+            result = run_job(job)
+        except Exception as error:  # noqa: BLE001 - a bug of ours must not stop the other files
+            result = {"path": job.get("path", ""), "reason": f"could not confirm: internal error: {type(error).__name__}: {error}", "modules": []}
+        sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
