@@ -11,7 +11,7 @@ class Exits(nn.Module):
         os._exit(3)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        try:
+        try:  # error: TS101
             return x
         except Exception:
             return x
@@ -19,7 +19,7 @@ class Exits(nn.Module):
 
 class Fine(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        try:
+        try:  # error: TS101
             return x
         except Exception:
             return x

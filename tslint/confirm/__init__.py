@@ -71,6 +71,8 @@ def options(settings: Settings) -> dict:
 
 
 def project_root(path: Path, src: list[str]) -> str:
+    """The directory the file's module name is relative to: a configured `src` directory that holds
+    it, else the nearest directory above it with pyproject.toml / setup.py / setup.cfg / .git."""
     resolved = path.resolve()
     for directory in src:
         if str(resolved).startswith(directory.rstrip(os.sep) + os.sep):
@@ -79,6 +81,15 @@ def project_root(path: Path, src: list[str]) -> str:
         if any((directory / marker).exists() for marker in _ROOT_MARKERS):
             return str(directory)
     return str(resolved.parent)
+
+
+def package_root(path: Path) -> str:
+    """The directory above the file's outermost regular package (`pkg/__init__.py`): relative
+    imports inside the package need the file imported as `pkg.sub.mod`."""
+    directory = path.resolve().parent
+    while (directory / "__init__.py").exists() and directory.parent != directory:
+        directory = directory.parent
+    return str(directory)
 
 
 class _Cache:
@@ -206,7 +217,13 @@ def confirm(
             done[result.path] = cached
             continue
         path = Path(result.path)
-        job = {"path": str(path.resolve()), "root": project_root(path, opts["src"]), "factories": opts["factories"],
+        root = project_root(path, opts["src"])
+        top = package_root(path)
+        # a package below the project root (src layout, or a project without __init__ at the top)
+        # is imported by its package name; the project root stays on sys.path for absolute imports
+        in_package = (path.resolve().parent / "__init__.py").exists()
+        module_root = top if in_package and top.startswith(root + os.sep) else root
+        job = {"path": str(path.resolve()), "root": module_root, "paths": [root, *opts["src"]], "factories": opts["factories"],
                "timeout": opts["timeout"], "memory_mb": opts["memory_mb"], "lines": lines}
         work.append((result, key, job))
 

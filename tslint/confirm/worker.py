@@ -137,6 +137,7 @@ class FileJob:
         self.path = os.path.realpath(job["path"])
         self.root = os.path.realpath(job.get("root") or os.path.dirname(self.path))
         self.factories: dict[str, str] = job.get("factories") or {}
+        self.paths: list[str] = [os.path.realpath(p) for p in job.get("paths") or []]
         self.deadline = time.monotonic() + float(job.get("timeout", 60))
         self.lines: set[int] = set(job.get("lines") or [])
         self.module: Any = None
@@ -176,14 +177,17 @@ class FileJob:
 
     def is_user_file(self, file: str) -> bool:
         real = os.path.realpath(file)
-        return real == self.path or (real.startswith(self.root + os.sep) and "site-packages" not in real)
+        return real == self.path or (
+            any(real.startswith(root + os.sep) for root in (self.root, *self.paths)) and "site-packages" not in real
+        )
 
     # importing the file as part of its project
     def import_file(self) -> None:
         import torch
 
-        if self.root not in sys.path:
-            sys.path.insert(0, self.root)
+        for directory in reversed([self.root, *self.paths]):
+            if directory not in sys.path:
+                sys.path.insert(0, directory)
         name = _module_name(self.path, self.root)
         original = torch.jit.script
         importing = True

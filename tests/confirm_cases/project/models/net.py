@@ -11,7 +11,7 @@ class Net(nn.Module):
         self.block = Block()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        try:
+        try:  # error: TS101
             return self.block(x)
         except RuntimeError:
             return x
@@ -23,7 +23,7 @@ class Wide(nn.Module):
         self.block = Block(width)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        try:
+        try:  # error: TS101
             return self.block(x)
         except RuntimeError:
             return x
@@ -35,7 +35,7 @@ class NeedsArgs(nn.Module):
         self.block = Block(width)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        try:
+        try:  # error: TS101
             return self.block(x)
         except RuntimeError:
             return x
