@@ -44,7 +44,7 @@ def corpus():
     """Rule book, fixtures and the confirm cases, confirmed in one run."""
     files = [d / name for d in rule_dirs() for name in ("bad.py", "good.py")]
     files += sorted(FIXTURES.glob("*.py"))
-    files += [CASES / "isolation.py", CASES / "runtime.py"]
+    files += [CASES / "isolation.py", CASES / "runtime.py", CASES / "several.py"]
     files = [f for f in files if "mode: trace" not in f.read_text()]
     return checked(files, timeout=30)
 
@@ -90,6 +90,13 @@ def test_one_failed_module_cannot_change_the_next_ones_verdict(corpus):
     # Inner's try is confirmed; Outer (which holds Inner) and Clean add nothing torch did not say
     assert [(f.line, f.verdict) for f in findings if f.verdict == "confirmed"] and all(f.line == 10 for f in findings), findings
     assert all("Can't redefine" not in f.message for f in findings)
+
+
+def test_each_of_several_findings_in_one_function_gets_its_own_verdict(corpus):
+    results, _ = corpus
+    findings = results[str((CASES / "several.py").resolve())].findings
+    assert [(f.line, f.rule, f.verdict) for f in findings] == [(9, "TS101", "confirmed"), (13, "TS101", "confirmed"), (22, "TS101", "confirmed")]
+    assert "via torch.jit.script" in findings[-1].verdict_detail  # the decorated function, scripted after the import
 
 
 def test_torch_only_errors_become_ts002_at_torchs_location(tmp_path):

@@ -122,6 +122,14 @@ def apply(
         if finding.rule in trace_rules:
             finding.verdict, finding.verdict_detail = "unconfirmed", "trace hazards are not judged by torch.jit.script"
             continue
+        cut = next((rng for record in records for rng in record.get("cut", [])
+                    if _same_file(rng["file"], path) and rng["first"] <= finding.line <= rng["last"]), None)
+        if cut is not None:
+            # torch compiled this function only with a rejected statement cut out: not quite the
+            # user's code, so no refutation
+            finding.verdict = "unconfirmed"
+            finding.verdict_detail = f"torch accepted the rest of {cut['qualname']} once the statement at line {cut['cut_first']} was cut out"
+            continue
         accepted = next((record for record, rng in compiled if rng["first"] <= finding.line <= rng["last"]), None)
         if accepted is not None and finding.rule not in runtime_rules:
             finding.verdict = "refuted"

@@ -18,10 +18,12 @@ confirmed), "modules": [...]}; see `_confirm_file`.
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import importlib.util
 import inspect
 import json
+import linecache
 import os
 import re
 import resource
@@ -32,7 +34,7 @@ import time
 import traceback
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 MAX_ATTEMPTS = 30
 _MANGLE = re.compile(r"\.___torch_mangle_\d+")
@@ -141,6 +143,7 @@ class FileJob:
         self.deadline = time.monotonic() + float(job.get("timeout", 60))
         self.lines: set[int] = set(job.get("lines") or [])
         self.module: Any = None
+        self.module_name = ""
         self.deferred: list[Any] = []  # @torch.jit.script targets of the file, scripted later
         self.functions: dict[str, list[dict]] = {}  # file -> function ranges (ast)
 
@@ -183,37 +186,80 @@ class FileJob:
 
     # importing the file as part of its project
     def import_file(self) -> None:
-        import torch
-
         for directory in reversed([self.root, *self.paths]):
             if directory not in sys.path:
                 sys.path.insert(0, directory)
         name = _module_name(self.path, self.root)
-        original = torch.jit.script
-        importing = True
-
-        def deferring_script(obj: Any = None, *args: Any, **kwargs: Any) -> Any:
-            # @torch.jit.script at import time would stop the import at the first error: record
-            # the file's own targets and script them one by one later.
-            if importing and (inspect.isfunction(obj) or inspect.isclass(obj)) and getattr(obj, "__module__", None) == module_name:
-                self.deferred.append(obj)
-                return obj
-            return original(obj, *args, **kwargs)
-
-        module_name = name or f"tslint_confirm_{Path(self.path).stem}"
-        torch.jit.script = deferring_script
-        try:
+        self.module_name = name or f"tslint_confirm_{Path(self.path).stem}"
+        with self.deferring_script():
             if name:
                 self.module = importlib.import_module(name)
             else:
-                spec = importlib.util.spec_from_file_location(module_name, self.path)
+                spec = importlib.util.spec_from_file_location(self.module_name, self.path)
                 module = importlib.util.module_from_spec(spec)
-                sys.modules[module_name] = module
+                sys.modules[self.module_name] = module
                 spec.loader.exec_module(module)
                 self.module = module
+
+    @contextlib.contextmanager
+    def deferring_script(self, record: bool = True) -> Iterator[None]:
+        """@torch.jit.script at import time would stop the import at the first error: record the
+        file's own targets (returned unscripted) and script them one by one later."""
+        import torch
+
+        original = torch.jit.script
+        active = True
+
+        def deferring_script(obj: Any = None, *args: Any, **kwargs: Any) -> Any:
+            if active and (inspect.isfunction(obj) or inspect.isclass(obj)) and getattr(obj, "__module__", None) == self.module_name:
+                if record:
+                    self.deferred.append(obj)
+                return obj
+            return original(obj, *args, **kwargs)
+
+        torch.jit.script = deferring_script
+        try:
+            yield
         finally:
-            importing = False
+            active = False
             torch.jit.script = original
+
+    def reexec_with_cuts(self, cuts: list[dict]) -> None:
+        """Run the file again with the given statements replaced by `pass` (line numbers kept), in
+        this attempt's process only; torch reads the source through linecache, so it sees the cut
+        version too."""
+        lines = Path(self.path).read_text(encoding="utf-8").splitlines(keepends=True)
+        for cut in cuts:
+            first, last = cut["first"], cut["last"]
+            indent = lines[first - 1][: len(lines[first - 1]) - len(lines[first - 1].lstrip())]
+            lines[first - 1] = f"{indent}pass\n"
+            for number in range(first, last):
+                lines[number] = "\n"
+        text = "".join(lines)
+        linecache.cache[self.path] = (len(text), None, lines, self.path)
+        with self.deferring_script(record=False):
+            exec(compile(text, self.path, "exec"), vars(self.module))  # noqa: S102 - the user's own file
+
+    def lookup(self, qualname: str) -> Any:
+        found = _walk_attrs(self.module, qualname.split("."))
+        return found[2] if found else None
+
+    def statement_at(self, function: dict, line: int) -> Optional[tuple[int, int]]:
+        """The innermost statement of `function` (not the function itself) holding `line`."""
+        try:
+            tree = ast.parse(Path(function["file"]).read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            return None
+        best = None
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno == function["def"]:
+                for inner in ast.walk(node):
+                    if inner is node or not isinstance(inner, ast.stmt) or isinstance(inner, (ast.FunctionDef, ast.ClassDef)):
+                        continue
+                    if inner.lineno <= line <= (inner.end_lineno or inner.lineno):
+                        if best is None or inner.lineno >= best[0] and (inner.end_lineno or 0) <= best[1]:
+                            best = (inner.lineno, inner.end_lineno or inner.lineno)
+        return best
 
     def module_classes(self) -> list[type]:
         import torch
@@ -314,7 +360,12 @@ def _error_record(file_job: FileJob, error: BaseException) -> dict:
 def _apply_stubs(file_job: FileJob, stubs: list[dict]) -> None:
     import torch
 
+    cuts = [stub for stub in stubs if stub["how"] == "cut"]
+    if cuts:
+        file_job.reexec_with_cuts(cuts)
     for stub in stubs:
+        if stub["how"] == "cut":
+            continue
         found = file_job.owner_of(stub["range"])
         if found is None:
             continue
@@ -385,7 +436,7 @@ def _script_attempt(file_job: FileJob, target: dict, stubs: list[dict], build: C
             found = file_job.owner_of(target["alone"])
             if found is None:
                 return {"ok": False, "built": False, "error": None, "build_error": "method not found"}
-            cls = target["cls_obj"]
+            cls = file_job.lookup(target["cls"])
             cls.forward = getattr(found[2], "__func__", found[2])
         try:
             instance = build()
@@ -422,28 +473,46 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
             return stubs
         record["built"] = True
         if outcome["ok"]:
-            # a stub (raise) is compiled too, but its body was not: it proves nothing about the body
+            # a stub (raise) is compiled too, but its body was not: it proves nothing about the
+            # body; a function with a statement cut out compiled without it: not quite the user's
             stubbed = {(s["range"]["file"], s["range"]["qualname"]) for s in stubs}
             record["compiled"].extend(r for r in outcome["compiled"] if (r["file"], r["qualname"]) not in stubbed)
+            record["cut"].extend({**c["range"], "cut_first": c["first"]} for c in stubs if c["how"] == "cut")
             record["notes"].extend(outcome["notes"])
             record["scripted"] = True
             return stubs
         error = outcome["error"]
+        function = error["function"]
+        cut_here = [c for c in stubs if c["how"] == "cut" and function and _same_range(c["range"], function)]
+        if cut_here and _artifact(error, file_job.lines):
+            # maybe an effect of the cut itself (a variable it defined): stub the whole function
+            stubs = [c for c in stubs if not _same_range(c["range"], function)] + [{"range": function, "how": "unused"}]
+            tried.add((function["file"], function["qualname"], "unused"))
+            continue
         key = (json.dumps(error["location"], sort_keys=True), error["message"])
         if key not in memory:
             memory.add(key)
             record["errors"].append(error)
-        function = error["function"]
         if function is None:
             record["reason"] = "torch's error lies outside any function of the project"
             return stubs
+        statement = file_job.statement_at(function, error["location"]["line"]) if os.path.realpath(function["file"]) == file_job.path else None
+        if statement and any(
+            function["first"] <= line <= function["last"] and not statement[0] <= line <= statement[1]
+            and not any(c["first"] <= line <= c["last"] for c in cut_here)
+            for line in file_job.lines
+        ) and len(cut_here) < 10:
+            # more findings wait in this function: cut only the rejected statement, so torch
+            # compiles (and judges) the rest of the function
+            stubs.append({"range": function, "how": "cut", "first": statement[0], "last": statement[1]})
+            continue
         # unused keeps the signature (the call still types); ignore drops the body and the
         # signature check both; try unused first, ignore when the same error comes back.
         for how in ("unused", "ignore"):
             attempt_key = (function["file"], function["qualname"], how)
             if attempt_key not in tried:
                 tried.add(attempt_key)
-                stubs = [s for s in stubs if s["range"]["qualname"] != function["qualname"] or s["range"]["file"] != function["file"]]
+                stubs = [s for s in stubs if not _same_range(s["range"], function)]
                 stubs.append({"range": function, "how": how})
                 break
         else:
@@ -453,9 +522,23 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
     return stubs
 
 
+def _same_range(a: dict, b: dict) -> bool:
+    return a["file"] == b["file"] and a["qualname"] == b["qualname"]
+
+
+# What removing a statement can cause by itself: a name it defined, a return it made, a type it set.
+_ARTIFACTS = ("undefined value", "not defined", "return along all paths", "does not return", "previously had type",
+              "previously has type", "is being assigned")
+
+
+def _artifact(error: dict, flagged: set[int]) -> bool:
+    """An error after a cut that may come from the cut, not from the user's code."""
+    return not error.get("location") or any(text in error["message"] for text in _ARTIFACTS)
+
+
 def _new_record(kind: str, name: str, line: int, how: str) -> dict:
     return {"kind": kind, "name": name, "line": line, "how": how, "built": None, "scripted": False, "attempts": 0,
-            "errors": [], "compiled": [], "notes": [], "reason": ""}
+            "errors": [], "compiled": [], "notes": [], "cut": [], "reason": ""}
 
 
 def _builder(file_job: FileJob, cls: type) -> tuple[Optional[Callable[[], Any]], str]:
@@ -481,7 +564,7 @@ def _builder(file_job: FileJob, cls: type) -> tuple[Optional[Callable[[], Any]],
     ]
     if needed:
         return None, f"frontend only (constructor needs {', '.join(needed)}; configure a factory)"
-    return cls, f"{cls.__name__}()"
+    return (lambda: file_job.lookup(cls.__qualname__)()), f"{cls.__name__}()"
 
 
 def _flagged_ranges(file_job: FileJob, ranges: list[dict]) -> list[dict]:
@@ -497,7 +580,7 @@ def _confirm_module(file_job: FileJob, cls: type) -> dict:
         _frontend_only(file_job, cls, class_ranges, record)
         return record
     memory: set = set()
-    stubs = _iterate(file_job, {"cls_obj": cls}, build, [], record, memory)
+    stubs = _iterate(file_job, {"cls": cls.__qualname__}, build, [], record, memory)
     if record["built"] is False or record["reason"].startswith("could not confirm"):
         return record
     # torch stopped at each rejected function; flagged methods it never reached (only called from a
@@ -510,9 +593,10 @@ def _confirm_module(file_job: FileJob, cls: type) -> dict:
             break
         sub = _new_record("module", cls.__qualname__, record["line"], how)
         alone_stubs = [s for s in stubs if s["range"]["qualname"] != rng["qualname"]]
-        _iterate(file_job, {"cls_obj": cls, "alone": rng}, build, alone_stubs, sub, memory)
+        _iterate(file_job, {"cls": cls.__qualname__, "alone": rng}, build, alone_stubs, sub, memory)
         record["errors"].extend(sub["errors"])
         record["compiled"].extend(sub["compiled"])
+        record["cut"].extend(sub["cut"])
         record["attempts"] += sub["attempts"]
         done |= {(r["file"], r["qualname"]) for r in sub["compiled"]}
     return record
@@ -547,7 +631,7 @@ def _frontend_only(file_job: FileJob, cls: Optional[type], ranges: list[dict], r
 
 def _confirm_deferred(file_job: FileJob, obj: Any) -> dict:
     record = _new_record("function" if inspect.isfunction(obj) else "class", obj.__qualname__, _first_line(obj), "torch.jit.script")
-    _iterate(file_job, {}, lambda: obj, [], record, set())
+    _iterate(file_job, {}, lambda: file_job.lookup(obj.__qualname__), [], record, set())
     return record
 
 
@@ -561,7 +645,7 @@ def _confirm_free_functions(file_job: FileJob, covered: set) -> list[dict]:
         if not inspect.isfunction(function) or file_job.budget() <= 0.5:
             continue
         record = _new_record("function", rng["qualname"], rng["first"], "torch.jit.script on the function alone")
-        _iterate(file_job, {}, lambda function=function: function, [], record, set())
+        _iterate(file_job, {}, lambda name=rng["qualname"]: file_job.lookup(name), [], record, set())
         records.append(record)
     return records
 
