@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -177,3 +178,30 @@ def test_cli_flags_cache_and_no_confirm(tmp_path):
     assert second.stdout == first.stdout and time.monotonic() - started < 5
     static = run_tslint("check", "--no-confirm", "net.py", cwd=tmp_path)
     assert static.returncode == 1 and "confirmed" not in static.stdout and "net.py:10:9: TS101" in static.stdout
+
+
+def test_without_torch_findings_stay_static_and_the_user_is_told_once(tmp_path):
+    model = tmp_path / "net.py"
+    model.write_text((CASES / "several.py").read_text())
+    hide_torch = "import sys; sys.modules['torch'] = None; from tslint.cli import main; sys.exit(main(['check', 'net.py']))"
+    result = subprocess.run([sys.executable, "-c", hide_torch], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "net.py:9:9: TS101" in result.stdout and "confirmed" not in result.stdout
+    assert result.stderr.count("pip install 'tslint[confirm]'") == 1
+
+
+def test_warnings_as_errors_do_not_turn_into_rejections(tmp_path):
+    # torch 2.13 deprecates torch.jit.script with a DeprecationWarning; projects run with -W error
+    model = tmp_path / "net.py"
+    model.write_text((CASES / "several.py").read_text())
+    env = {**os.environ, "PYTHONWARNINGS": "error"}
+    result = subprocess.run([sys.executable, "-m", "tslint", "check", "--no-cache", "net.py"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.count("(confirmed: torch: try blocks") == 3, result.stdout + result.stderr
+    assert "Warning" not in result.stderr
+
+
+def test_bad_confirm_settings_exit_2(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.tslint.confirm]\ntimeout = -1\n")
+    (tmp_path / "net.py").write_text((CASES / "several.py").read_text())
+    result = run_tslint("check", "net.py", cwd=tmp_path)
+    assert result.returncode == 2 and "timeout must be a positive number" in result.stderr

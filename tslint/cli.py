@@ -206,8 +206,14 @@ def _confirm_stage(args: argparse.Namespace, settings: Settings, results: list, 
         for result in full:
             shown = set(rules_for(result.path))
             deselected[result.path] = [f for f in result.findings if f.rule not in shown]
-    confirm(results, settings, jobs=args.jobs, use_cache=args.cache, timeout=args.timeout, ts002_allowed=ts002_allowed,
-            progress=progress if sys.stderr.isatty() else None, deselected=deselected)
+    figures = confirm(results, settings, jobs=args.jobs, use_cache=args.cache, timeout=args.timeout, ts002_allowed=ts002_allowed,
+                      progress=progress if sys.stderr.isatty() else None, deselected=deselected)
+    # a file torch could not judge is not "clean": say so (the exit code stays the static one)
+    failed = figures["not_confirmed"]
+    for path, reason in failed[:3]:
+        print(f"tslint: {path}: {reason}", file=sys.stderr)
+    if len(failed) > 3:
+        print(f"tslint: ... and {len(failed) - 3} more files torch could not judge", file=sys.stderr)
     for result in results:
         result.findings[:] = visible(result.findings, args.show_refuted)
 

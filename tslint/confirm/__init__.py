@@ -158,6 +158,7 @@ class _Worker:
             except (OSError, subprocess.TimeoutExpired):
                 self.process.kill()
                 self.process.wait()
+            self.process.stdout.close()
             self.process = None
 
 
@@ -222,7 +223,7 @@ def confirm(
         # a package below the project root (src layout, or a project without __init__ at the top)
         # is imported by its package name; the project root stays on sys.path for absolute imports
         in_package = (path.resolve().parent / "__init__.py").exists()
-        module_root = top if in_package and top.startswith(root + os.sep) else root
+        module_root = top if in_package else root
         job = {"path": str(path.resolve()), "root": module_root, "paths": [root, *opts["src"]], "factories": opts["factories"],
                "timeout": opts["timeout"], "memory_mb": opts["memory_mb"], "lines": lines}
         work.append((result, key, job))
@@ -260,7 +261,7 @@ def confirm(
                 worker.close()
         cache.save()
 
-    figures = {"files": total, "cached": cached_count, "modules": 0, "built": 0, "scripted": 0}
+    figures = {"files": total, "cached": cached_count, "modules": 0, "built": 0, "scripted": 0, "not_confirmed": []}
     for result in results:
         outcome = done.get(result.path)
         if outcome is None:
@@ -270,6 +271,8 @@ def confirm(
             apply(result.findings, outcome, disk_path, runtime_rules, trace_rules, lambda line, p=result.path: ts002_allowed(p, line), result.path,
                   (deselected or {}).get(result.path, ()))
         )
+        if outcome.get("reason"):
+            figures["not_confirmed"].append((result.path, outcome["reason"]))
         for record in outcome.get("modules", []):
             if record["kind"] == "module":
                 figures["modules"] += 1
