@@ -111,18 +111,12 @@ def test_reachability_and_why():
     ]
 
 
-def test_ignored_unused_and_eager_only_branches_are_skipped():
+def test_ignored_and_unused_methods_are_skipped():
     code = """
     import torch
 
     class Net(torch.nn.Module):
         def forward(self, x):
-            if not torch.jit.is_scripting():
-                TRY
-            if torch.jit.is_scripting():
-                pass
-            else:
-                TRY
             return self.slow(x) + self.unused(x)
 
         @torch.jit.ignore
@@ -136,6 +130,30 @@ def test_ignored_unused_and_eager_only_branches_are_skipped():
             return x
     """
     assert findings(code) == []
+
+
+def test_eager_only_branches_are_still_parsed_but_not_compiled():
+    # torch parses the whole function before it drops the branch, so syntax there is still
+    # rejected (proven: `if not torch.jit.is_scripting(): try: ...` fails to script), while what the
+    # dropped branch calls is never compiled.
+    code = """
+    import torch
+
+    class Net(torch.nn.Module):
+        def forward(self, x):
+            if not torch.jit.is_scripting():
+                return self.eager_only(x)
+            if torch.jit.is_scripting():
+                pass
+            else:
+                TRY
+            return x
+
+        def eager_only(self, x):
+            TRY
+            return x
+    """
+    assert [(f.line, f.context) for f in findings(code)] == [(11, "Net.forward")]
 
 
 def test_static_stage_never_imports_torch(tmp_path):

@@ -68,6 +68,10 @@ class _RegionWalker(cst.CSTVisitor):
                     self.leavers[attribute[6:]].append((rule, getattr(rule, attribute)))
         self.discovered: list[Region] = []
         self.broken: set[int] = set()
+        # Blocks torch drops at compile time (the eager branch of `if torch.jit.is_scripting()`),
+        # and how many of them enclose the node being visited.
+        self.dead_blocks: set[int] = set()
+        self.dead_depth = 0
 
     def _dispatch(self, handlers: list[tuple[Rule, Callable]], node: cst.CSTNode) -> None:
         for rule, handler in handlers:
@@ -80,32 +84,33 @@ class _RegionWalker(cst.CSTVisitor):
                 self.on_error(rule, error)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if id(node) in self.dead_blocks:
+            self.dead_depth += 1
         handlers = self.visitors.get(type(node).__name__)
         if handlers:
-            self._dispatch(handlers, node)
+            self._dispatch(handlers if not self.dead_depth else [h for h in handlers if h[0].checks_dead_branches()], node)
         self.ctx.ancestors.append(node)
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             return False  # nested definitions: flagged by their rules, their bodies are not compiled
-        if isinstance(node, cst.Call) and self.ctx.region is not None:
+        if isinstance(node, cst.Call) and self.ctx.region is not None and not self.dead_depth:
             callee = self.ctx.model.callee(self.ctx.region, node)
             if callee is not None:
                 self.discovered.append(callee)
         if isinstance(node, cst.If):
             static = static_condition(self.ctx.symbols, node.test)
-            if static is True:
-                node.body.visit(self)
-                return False
-            if static is False:
-                if node.orelse is not None:
-                    node.orelse.visit(self)
-                return False
+            if static is True and node.orelse is not None:
+                self.dead_blocks.add(id(node.orelse))
+            elif static is False:
+                self.dead_blocks.add(id(node.body))
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         self.ctx.ancestors.pop()
         handlers = self.leavers.get(type(original_node).__name__)
         if handlers:
-            self._dispatch(handlers, original_node)
+            self._dispatch(handlers if not self.dead_depth else [h for h in handlers if h[0].checks_dead_branches()], original_node)
+        if id(original_node) in self.dead_blocks:
+            self.dead_depth -= 1
 
 
 def analyse_module(path: str, module: cst.Module, rule_classes: list[type[Rule]], errors: list[str]) -> FileContext:

@@ -52,6 +52,13 @@ class Rule:
     # `__call__` override): the confirm stage then never calls a clean compile a refutation.
     confirm_at_runtime: ClassVar[bool] = False
 
+    @classmethod
+    def checks_dead_branches(cls) -> bool:
+        """Frontend syntax (TS1xx) is rejected even in branches torch drops while compiling
+        (`if not torch.jit.is_scripting(): ...`): torch parses the whole function first. Other
+        rules see only the branch torch compiles."""
+        return cls.id.startswith("TS1")
+
     def __init__(self, ctx: "FileContext") -> None:
         self.ctx = ctx
 
