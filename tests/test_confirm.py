@@ -134,6 +134,23 @@ def test_runtime_failures_are_read_from_the_scripted_schema():
     assert any(n["kind"] == "call-ignored" and n["function"] == "Logged.__call__" for n in notes)
 
 
+def test_call_time_findings_are_confirmed_from_the_scripted_module():
+    # no rule of these exists yet in every checkout: the findings are written by hand, the verdicts
+    # come from torch (the schema of Resize.forward, the stub on Flag)
+    path = str(CASES / "runtime.py")
+    made = [
+        Finding(path, 10, 40, "TS299", "untyped-optional", "`size` defaults to None without a type", end_line=10, end_col=49),
+        Finding(path, 10, 23, "TS298", "made-up", "a made-up finding on an annotated parameter", end_line=10, end_col=38),
+        Finding(path, 31, 5, "TS499", "script-method", "@torch.jit.script_method outside ScriptModule", end_line=31, end_col=29),
+    ]
+    result = FileResult(path, made)
+    confirm([result], Settings(), jobs=1, use_cache=False)
+    size, annotated, stub = made
+    assert size.verdict == "confirmed" and "Tensor size=None" in size.verdict_detail
+    assert annotated.verdict == "refuted"
+    assert stub.verdict == "confirmed" and "ScriptMethodStub" in stub.verdict_detail
+
+
 def test_project_imports_factories_and_frontend_only():
     project = CASES / "project"
     settings = Settings(config_path=str(project / "pyproject.toml"), confirm={"factories": {"models.net.Wide": "models.net:build_wide"}})

@@ -14,6 +14,7 @@ Errors torch raised that no finding explains become TS002 findings at torch's lo
 from __future__ import annotations
 
 import os
+import re
 from typing import Callable, Iterable, Optional
 
 from tslint.findings import Finding
@@ -103,9 +104,17 @@ def apply(
             for finding in judged:
                 if finding.verdict == "confirmed" or finding.rule in trace_rules:
                     continue
-                if note["kind"] == "inferred-tensor" and _contains(finding, note["line"], note["col"]) and finding.line == note["line"]:
+                if note["kind"] == "inferred-tensor" and (
+                    _on_parameter(finding, note)
+                    # a call-time rule reporting where the parameter is used, naming it
+                    or (finding.rule in runtime_rules and finding.context.split(",")[0] == note["function"]
+                        and re.search(rf"[`'\"]{re.escape(note['param'])}[`'\"]", finding.message))
+                ):
                     finding.verdict = "confirmed"
                     finding.verdict_detail = f"torch's schema: {note['schema']} ({_how(record)})"
+                elif note["kind"] == "stub-not-callable" and note["line"] <= finding.line <= note["last"]:
+                    finding.verdict = "confirmed"
+                    finding.verdict_detail = f"the eager module's {note['function']} is a ScriptMethodStub that cannot be called ({_how(record)})"
                 elif note["kind"] == "call-ignored" and note["line"] <= finding.line <= note["last"] and finding.rule in runtime_rules:
                     finding.verdict = "confirmed"
                     finding.verdict_detail = f"the scripted module never calls {note['function']} ({_how(record)})"
@@ -172,6 +181,14 @@ def apply(
             )
         )
     return extra
+
+
+def _on_parameter(finding: Finding, note: dict) -> bool:
+    """The finding covers the parameter `name=default` of the note, or starts inside it."""
+    if _contains(finding, note["line"], note["col"]):
+        return True
+    start_inside = (note["line"], note["col"]) <= (finding.line, finding.col) <= (note.get("end_line", note["line"]), note["end_col"])
+    return start_inside
 
 
 def _reason(finding: Finding, result: dict, records: list[dict], rejected: list[tuple[dict, dict]]) -> str:

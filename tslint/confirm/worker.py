@@ -161,10 +161,16 @@ class FileJob:
                 for child in ast.iter_child_nodes(node):
                     if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         first = min([child.lineno] + [d.lineno for d in child.decorator_list])
-                        params = [
-                            {"name": a.arg, "line": a.lineno, "col": a.col_offset + 1, "end_col": (a.end_col_offset or 0) + 1, "annotated": a.annotation is not None}
-                            for a in child.args.posonlyargs + child.args.args + child.args.kwonlyargs
-                        ]
+                        positional = child.args.posonlyargs + child.args.args
+                        defaults: dict[int, ast.expr] = {
+                            id(arg): default for arg, default in zip(positional[len(positional) - len(child.args.defaults):], child.args.defaults)
+                        }
+                        defaults.update({id(arg): d for arg, d in zip(child.args.kwonlyargs, child.args.kw_defaults) if d is not None})
+                        params = []
+                        for a in positional + child.args.kwonlyargs:
+                            end = defaults.get(id(a), a)  # the parameter's text runs to the end of its default
+                            params.append({"name": a.arg, "line": a.lineno, "col": a.col_offset + 1, "end_col": (end.end_col_offset or 0) + 1,
+                                           "end_line": end.end_lineno or a.lineno, "annotated": a.annotation is not None})
                         found.append({"file": file, "qualname": prefix + child.name, "first": first, "def": child.lineno, "last": child.end_lineno, "params": params})
                     elif isinstance(child, ast.ClassDef):
                         walk(child, prefix + child.name + ".")
@@ -398,6 +404,8 @@ def _compiled_ranges(file_job: FileJob) -> list[dict]:
 
 def _schema_notes(file_job: FileJob, scripted: Any, cls: type) -> list[dict]:
     """What the compiled signatures say about call-time failures the compile does not show."""
+    import torch
+
     notes = []
     for name in scripted._c._method_names():
         function = getattr(cls, name, None)
@@ -415,8 +423,19 @@ def _schema_notes(file_job: FileJob, scripted: Any, cls: type) -> list[dict]:
             default = argument.default_value if argument.has_default_value() else "<none>"
             shown = f"Tensor {argument.name}=None" if default is None else f"Tensor {argument.name}"
             notes.append({"kind": "inferred-tensor", "file": rng["file"], "line": param["line"], "col": param["col"],
-                          "end_col": param["end_col"], "param": argument.name, "none_default": default is None,
+                          "end_col": param["end_col"], "end_line": param["end_line"], "param": argument.name, "none_default": default is None,
                           "schema": shown, "function": rng["qualname"]})
+    stub_type = getattr(torch.jit._script, "ScriptMethodStub", None)
+    for klass in cls.__mro__:
+        for name, value in vars(klass).items():
+            # @torch.jit.script_method on a plain nn.Module: scripting works, the eager module's
+            # method is a stub that cannot be called
+            original = getattr(value, "original_method", None) if stub_type and isinstance(value, stub_type) else None
+            code = getattr(original, "__code__", None)
+            if code is not None and file_job.is_user_file(code.co_filename):
+                rng = file_job.function_at(code.co_filename, code.co_firstlineno)
+                if rng:
+                    notes.append({"kind": "stub-not-callable", "file": rng["file"], "line": rng["first"], "last": rng["def"], "function": rng["qualname"]})
     for klass in cls.__mro__:
         if "__call__" in vars(klass) and klass.__module__ not in ("torch.nn.modules.module",) and klass is not object:
             code = getattr(vars(klass)["__call__"], "__code__", None)
