@@ -1,0 +1,229 @@
+"""TS4xx (calls and API use): tslint's verdict on call snippets agrees with torch's, the op table
+matches the installed torch, fixes are accepted by torch, and the static stage never imports torch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_tslint
+from tslint.engine import check_source
+
+HEADER = """\
+import math
+import random
+from typing import List
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+"""
+
+# (forward body, the TS4xx rule tslint must report or None). torch's verdict must agree: rejected
+# exactly when a rule is expected. Accepted calls are the near misses a naive rule would flag.
+CASES = [
+    ("return F.normalize(x, p=2)", "TS401"),
+    ("return F.normalize(x, 2.0, 1)", None),
+    ("return F.dropout(x, p=0)", "TS401"),
+    ("return F.dropout(x, 0.1, self.training)", None),
+    ("return F.interpolate(x, scale_factor=2)", "TS401"),
+    ("return F.interpolate(x, size=[4, 4], mode='nearest')", None),
+    ("return F.pad(x, [1, 1], 'constant', 0)", "TS401"),
+    ("return F.pad(x, (1, 1, 2, 2))", None),
+    ("return F.leaky_relu(x, -1)", "TS401"),
+    ("return F.elu(x, alpha=1)", "TS401"),
+    ("return F.cosine_similarity(x, x, eps=1)", "TS401"),
+    ("return torch.cat(xs, dim=1, out=None)", "TS401"),
+    ("return torch.exp(x, out=None)", "TS401"),
+    ("return torch.clamp(x, min=0)", None),
+    ("return torch.clamp(x, min=None, max=1.0)", None),
+    ("return F.softplus(x, beta=1)", None),
+    ("return torch.full_like(x, 0)", None),
+    ("return torch.zeros(2, 3)", None),
+    ("return torch.ones(x.size(0), 1)", None),
+    ("return torch.where(x > 0, x, 0)", None),
+    ("return torch.norm(x, p=2)", None),
+    ("return torch.einsum('ij,jk->ik', x, x)", None),
+    ("return F.max_pool2d(x, kernel_size=3, stride=None)", None),
+    ("return F.batch_norm(x, None, None, training=False, momentum=0, eps=1e-5)", "TS401"),
+    ("return torch.cat(xs, axis=1)", "TS402"),
+    ("return torch.sum(x, dim=1, keepdims=True)", "TS402"),
+    ("return F.relu(x, foo=True)", "TS402"),
+    ("return torch.sum(input=x, dim=1)", None),
+    ("return torch.cat(tensors=xs, dim=1)", None),
+    ("return x * np.sqrt(2.0)", "TS403"),
+    ("return x * np.pi", None),
+    ("return x * random.random()", "TS404"),
+    ("return x * math.prod([2, 3])", "TS405"),
+    ("return x * math.log2(2.0)", "TS405"),
+    ("return x * math.sqrt(2.0) * math.floor(2.5) * math.pi", None),
+    ("return torch.stack(list(map(torch.relu, xs)))", "TS406"),
+    ("return torch.stack(list(reversed(xs)))", "TS406"),
+    ("return x * next(iter([1, 2]))", "TS406"),
+    ("setattr(self, 'a', 1)\nreturn x", "TS406"),
+    ("return x * len(set([1]))", "TS406"),
+    ("return torch.stack(xs[::-1]) * sorted([3, 1])[0] * round(2.5) * hash('a')", None),
+    ("return x * max([1, 2]) * min(1, 2) * abs(-1) * int(2.0) * float(sum([1, 2]))", None),
+    ("map = 2\nreturn x * map", None),
+    ("name = 'training'\nreturn x * float(getattr(self, name))", "TS407"),
+    ("return x * float(getattr(self, 'training', False)) * float(hasattr(self, 'nothing'))", None),
+    ("return super().forward(x)", "TS408"),
+    ("return torch.from_numpy(x.numpy())", "TS409"),
+    ("return x.new(2, 2)", "TS409"),
+    ("return x * x.nelement()", "TS409"),
+    ("return x.new_zeros(2, 2) * x.numel() * x.dim()", None),
+    ("return nn.ReLU()(x)", "TS410"),
+    ("return torch.nn.functional.relu(x)", None),
+]
+
+
+def _write(directory: Path, number: int, body: str) -> Path:
+    source = HEADER + textwrap.dedent(
+        """
+
+        class Model(nn.Module):
+            def forward(self, x: torch.Tensor, xs: List[torch.Tensor]) -> torch.Tensor:
+        """
+    ) + textwrap.indent(body, " " * 8) + "\n"
+    path = directory / f"case_{number}.py"
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def _torch_verdicts(paths: list[Path]) -> dict[str, dict]:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "judge.py"), *map(str, paths)], capture_output=True, text=True, timeout=600
+    )
+    verdicts = {item["path"]: item for item in map(json.loads, result.stdout.splitlines())}
+    assert len(verdicts) == len(paths), result.stderr[-2000:]
+    return verdicts
+
+
+def test_tslint_and_torch_agree_on_calls(tmp_path):
+    paths = [_write(tmp_path, number, body) for number, (body, _) in enumerate(CASES)]
+    verdicts = _torch_verdicts(paths)
+    disagreements = []
+    for path, (body, expected) in zip(paths, CASES):
+        found = {f.rule for f in check_source(path.read_bytes(), str(path)).findings if f.rule.startswith("TS4")}
+        torch_rejects = not verdicts[str(path)]["accepted"]
+        if found != ({expected} if expected else set()) or torch_rejects != (expected is not None):
+            disagreements.append((body, expected, sorted(found), verdicts[str(path)]["error"][:200]))
+    assert not disagreements, "\n".join(map(str, disagreements))
+
+
+def test_shipped_table_matches_the_installed_torch(tmp_path):
+    out = tmp_path / "schemas.json"
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "generate_schemas.py"), "--output", str(out)],
+        check=True, capture_output=True, timeout=600,
+    )
+    shipped = json.loads((ROOT / "tslint" / "data" / "torch_schemas.json").read_text())
+    assert json.loads(out.read_text()) == shipped, "run tools/generate_schemas.py (see tools/README.md)"
+    assert shipped["torch"].startswith("2.13")
+    assert "torch.nn.functional.normalize" in shipped["functions"] and "sqrt" in shipped["math"]
+
+
+def test_static_stage_never_imports_torch_and_reads_the_table_only_when_needed(tmp_path):
+    with_call = tmp_path / "with_call.py"
+    with_call.write_text(HEADER + "\n\nclass M(nn.Module):\n    def forward(self, x):\n        return F.normalize(x, p=2)\n")
+    without = tmp_path / "without.py"
+    without.write_text("import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n    def forward(self, x):\n        return x\n")
+    script = f"""
+import sys
+from tslint import schemas
+from tslint.engine import check_source
+check_source(open({str(without)!r}, 'rb').read(), 'without.py')
+loaded_early = schemas._table.cache_info().currsize
+rules = {{f.rule for f in check_source(open({str(with_call)!r}, 'rb').read(), 'with_call.py').findings}}
+print(loaded_early, schemas._table.cache_info().currsize, 'TS401' in rules, 'torch' in sys.modules)
+"""
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert output.stdout.split() == ["0", "1", "True", "False"], output.stderr
+
+
+def test_names_the_file_defines_are_not_flagged():
+    source = HEADER + textwrap.dedent(
+        """
+        def map(x: torch.Tensor) -> torch.Tensor:
+            return x
+
+
+        class Block(nn.Module):
+            def new(self) -> int:
+                return 1
+
+            def forward(self, x: torch.Tensor) -> torch.Tensor:
+                return x
+
+
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.block = Block()
+
+            def forward(self, x: torch.Tensor) -> torch.Tensor:
+                return map(x) * self.block.new()
+        """
+    )
+    assert check_source(source.encode(), "own.py").findings == []
+
+
+def test_api_misuse_outside_compiled_code_is_reported():
+    source = HEADER + textwrap.dedent(
+        """
+        class Base(nn.Module):
+            pass
+
+
+        class Caller(Base):
+            def __call__(self, x):
+                return x
+
+
+        class WithForward(Caller):
+            def forward(self, x):
+                return x
+
+
+        class Elsewhere(SomeBase):
+            def __call__(self, x):
+                return x
+
+
+        if __name__ == "__main__":
+            torch.jit.script(Caller)
+        """
+    )
+    found = [(f.rule, f.line) for f in check_source(source.encode(), "api.py").findings]
+    assert found == [("TS414", 15), ("TS413", 30)], found
+
+
+def test_fixes_are_applied_and_torch_accepts_the_result(tmp_path):
+    path = tmp_path / "model.py"
+    path.write_text(HEADER + textwrap.dedent(
+        """
+
+        class Model(nn.Module):
+            @torch.jit.script_method
+            def forward(self, x: torch.Tensor) -> torch.Tensor:
+                y = F.pad(F.normalize(x, p=2), [1, 1], value=0)
+                return torch.cat([y, F.leaky_relu(y, -1)], axis=1)
+
+
+        def check(scripted):
+            Model()(torch.ones(2, 2))
+            scripted(torch.ones(2, 2))
+        """
+    ))
+    result = run_tslint("check", "--fix", "--no-confirm", "--no-cache", str(path))
+    text = path.read_text()
+    assert "p=2.0" in text and "value=0.0" in text and "-1.0" in text and "dim=1" in text, result.stdout + result.stderr
+    assert "script_method" not in text
+    assert result.returncode == 0, result.stdout
+    assert _torch_verdicts([path])[str(path)]["accepted"]

@@ -1,0 +1,119 @@
+"""Write tslint/data/torch_schemas.json: the call signatures TorchScript checks calls against.
+
+Run at development time with the torch release to describe (see tools/README.md):
+
+    python tools/generate_schemas.py [--output PATH]
+
+For every public function of torch, torch.nn.functional, torch.linalg, torch.fft and torch.special, the
+table holds what torch.jit.script matches a call against:
+- functions TorchScript maps to a builtin op (torch.cat -> aten::cat, F.softplus -> aten::softplus):
+  every overload of that op from torch._C._jit_get_all_schemas();
+- Python functions TorchScript compiles (F.normalize, F.pad, torch.norm): their `@_overload`
+  signatures, or the two halves of a boolean dispatch (F.max_pool2d), or the function itself, with
+  the types TorchScript gives the annotations (an unannotated parameter is written "?": unknown).
+Functions whose signature cannot be read are left out, so tslint never checks calls to them.
+
+Format, kept compact: {"torch": version, "functions": {qualified name: [alternative, ...]}, "math":
+[math functions TorchScript compiles]}; an alternative is "name:type:flags|..." per parameter, flags
+"d" (has a default) and "k" (keyword-only).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import math
+import sys
+import warnings
+from pathlib import Path
+
+warnings.filterwarnings("ignore")
+
+import torch  # noqa: E402
+import torch._jit_internal as jit_internal  # noqa: E402
+from torch.jit._builtins import _find_builtin  # noqa: E402
+from torch.jit.annotations import get_signature  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "tslint" / "data" / "torch_schemas.json"
+NAMESPACES = {
+    "torch": torch,
+    "torch.nn.functional": torch.nn.functional,
+    "torch.linalg": torch.linalg,
+    "torch.fft": torch.fft,
+    "torch.special": torch.special,
+}
+
+
+def aten_alternatives(op: str, schemas: dict[str, list]) -> list[str]:
+    result = []
+    for schema in schemas.get(op, []):
+        params = []
+        for argument in schema.arguments:
+            flags = ("d" if argument.has_default_value() else "") + ("k" if argument.kwarg_only else "")
+            params.append(f"{argument.name}:{argument.type}:{flags}")
+        result.append("|".join(params))
+    return result
+
+
+def python_alternative(fn) -> str:
+    signature = inspect.signature(fn)
+    types, _ = get_signature(fn, None, None, False)
+    parameters = list(signature.parameters.values())
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters) or len(types) != len(parameters):
+        raise ValueError("not a signature TorchScript compiles")
+    params = []
+    for parameter, typ in zip(parameters, types):
+        shown = str(typ) if parameter.annotation is not inspect.Parameter.empty else "?"
+        if "NoneType" in shown and not shown.startswith("Optional["):
+            shown = "?"  # BroadcastingList2[int] and other aliases get_signature cannot name
+        flags = ("d" if parameter.default is not inspect.Parameter.empty else "") + (
+            "k" if parameter.kind is parameter.KEYWORD_ONLY else ""
+        )
+        params.append(f"{parameter.name}:{shown}:{flags}")
+    return "|".join(params)
+
+
+def python_alternatives(fn) -> list[str]:
+    overloads = jit_internal._get_fn_overloads(jit_internal._qualified_name(fn))
+    if overloads:
+        return [python_alternative(overload) for overload in overloads]
+    dispatched = jit_internal.boolean_dispatched.get(fn)
+    if dispatched:
+        return [python_alternative(dispatched["if_true"]), python_alternative(dispatched["if_false"])]
+    return [python_alternative(fn)]
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[argv.index("--output") + 1]) if "--output" in argv else OUT
+    schemas: dict[str, list] = {}
+    for schema in torch._C._jit_get_all_schemas():
+        schemas.setdefault(schema.name, []).append(schema)
+    functions: dict[str, list[str]] = {}
+    for prefix, namespace in NAMESPACES.items():
+        for name in sorted(dir(namespace)):
+            value = getattr(namespace, name, None)
+            if name.startswith("_") or isinstance(value, type) or not callable(value):
+                continue
+            builtin = _find_builtin(value)
+            try:
+                if builtin is not None:
+                    alternatives = aten_alternatives(builtin, schemas)
+                elif inspect.isfunction(value):
+                    alternatives = python_alternatives(value)
+                else:
+                    continue
+            except Exception:  # noqa: BLE001 - unreadable signature: leave the function out
+                continue
+            if alternatives:
+                functions[f"{prefix}.{name}"] = sorted(set(alternatives))
+    supported_math = sorted(
+        name for name in dir(math) if callable(getattr(math, name)) and _find_builtin(getattr(math, name))
+    )
+    table = {"torch": torch.__version__, "functions": functions, "math": supported_math}
+    out.write_text(json.dumps(table, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {out}: {len(functions)} functions from torch {torch.__version__}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

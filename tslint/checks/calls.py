@@ -1,0 +1,534 @@
+"""TS4xx: calls and API use that torch.jit.script cannot compile.
+
+Calls to torch functions are checked against torch's own signatures (tslint.schemas, generated from
+torch at development time); the rest are calls into code TorchScript has no compiler for (numpy,
+`random`, some builtins and Tensor methods, `super()`), decorators it cannot see through, and the
+TorchScript API used the wrong way round.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+import libcst as cst
+import libcst.matchers as m
+
+from tslint import schemas
+from tslint.checks.base import Rule
+from tslint.findings import Fix
+from tslint.regions import ClassInfo, Region, decorator_names
+from tslint.symbols import decorator_target, dotted
+
+# --------------------------------------------------------------------------------------------------
+# Matching a call against torch's signatures
+
+_FLOAT_TYPES = {"float", "Optional[float]", "List[float]", "Optional[List[float]]"}
+# Types that never hold None (an explicit `out=None` where torch's overload has `Tensor(a!) out`).
+_NOT_NONE_TYPES = {"Tensor", "int", "float", "bool", "str"}
+# numpy spellings eager torch accepts and TorchScript does not.
+_NUMPY_KEYWORDS = {"axis": "dim", "keepdims": "keepdim"}
+
+
+def _literal_kind(expr: cst.BaseExpression) -> Optional[str]:
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, (cst.Minus, cst.Plus)):
+        expr = expr.expression
+    if isinstance(expr, cst.Integer):
+        return "int"
+    if m.matches(expr, m.Name("None")):
+        return "None"
+    return None
+
+
+def _mismatch(kind: Optional[str], typ: str) -> bool:
+    if kind == "int":
+        return typ in _FLOAT_TYPES
+    if kind == "None":
+        return typ in _NOT_NONE_TYPES or (typ.startswith("List[") and typ.endswith("]"))
+    return False
+
+
+def _bindings(signature: schemas.Signature, call: cst.Call) -> Optional[list[tuple[cst.Arg, schemas.Param]]]:
+    """Which parameter each argument binds to under one overload; None when the overload cannot
+    take the call's keywords or count. Positional arguments that torch may pack into a list
+    parameter (`x.view(2, 3)`, `torch.zeros(2, 3)`) are not bound."""
+    names = {param.name: param for param in signature}
+    positional = [param for param in signature if not param.keyword_only]
+    bound = []
+    given = [arg for arg in call.args if arg.keyword is None]
+    if len(given) <= len(positional):
+        bound += list(zip(given, positional))
+    elif not any(param.type.startswith("List[") for param in positional):
+        return None
+    for arg in call.args:
+        if arg.keyword is not None:
+            param = names.get(arg.keyword.value)
+            if param is None:
+                return None
+            bound.append((arg, param))
+    return bound
+
+
+def torch_signatures(rule: Rule, call: cst.Call) -> Optional[tuple[str, tuple[schemas.Signature, ...]]]:
+    """(qualified name, overloads) for a call to a torch function the table knows, else None."""
+    if any(arg.star for arg in call.args):
+        return None  # *args / **kwargs: what binds where is unknown (and another rule's finding)
+    qualified = rule.ctx.qualify(call.func)
+    if not qualified or not qualified.startswith("torch."):
+        return None
+    found = schemas.signatures(qualified)
+    return (qualified, found) if found else None
+
+
+def _short(qualified: str) -> str:
+    return qualified.replace("torch.nn.functional.", "F.")
+
+
+class OpArgumentType(Rule):
+    id = "TS401"
+    name = "op-argument-type"
+    summary = "an argument's type does not match torch's signature for this function"
+    suggestion = "pass a float literal (`2.0`, not `2`) where torch's signature says float"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        found = torch_signatures(self, node)
+        if found is None:
+            return
+        qualified, overloads = found
+        problems_per_overload = []
+        for signature in overloads:
+            bound = _bindings(signature, node)
+            if bound is None:
+                continue  # the keyword or count does not fit this overload (TS402 or not ours)
+            problems = [(arg, param) for arg, param in bound if _mismatch(_literal_kind(arg.value), param.type)]
+            if not problems:
+                return  # torch finds an overload that takes the call
+            problems_per_overload.append(problems)
+        if not problems_per_overload:
+            return
+        # Report what every overload objects to (often one argument).
+        common = set.intersection(*({id(arg) for arg, _ in problems} for problems in problems_per_overload))
+        for arg, param in problems_per_overload[0]:
+            if id(arg) not in common:
+                continue
+            kind = _literal_kind(arg.value)
+            where = f"`{param.name}`" if arg.keyword is None else f"`{param.name}=`"
+            if kind == "int":
+                literal = arg.value.expression if isinstance(arg.value, cst.UnaryOperation) else arg.value
+                fix = None
+                if literal.value.isdigit():
+                    fix = Fix(f"write {literal.value}.0", safe=True, replacement=cst.Float(f"{literal.value}.0"))
+                self.report(
+                    literal,
+                    f"{_short(qualified)}() types {where} as {param.type}: TorchScript does not convert the int "
+                    f"literal {literal.value} to float",
+                    suggestion=f"write {literal.value}.0",
+                    fix=fix,
+                )
+            else:
+                self.report(
+                    arg.value,
+                    f"{_short(qualified)}() types {where} as {param.type}, which cannot be None in TorchScript",
+                    suggestion=f"leave out `{param.name}=None`: the default is what eager torch does with it",
+                )
+
+
+class UnknownKeyword(Rule):
+    id = "TS402"
+    name = "unknown-keyword-argument"
+    summary = "torch's signature for this function has no parameter of this name"
+    suggestion = "use the parameter names of torch's signature"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        found = torch_signatures(self, node)
+        if found is None:
+            return
+        qualified, overloads = found
+        known = {param.name for signature in overloads for param in signature}
+        for arg in node.args:
+            if arg.keyword is None or arg.keyword.value in known:
+                continue
+            keyword = arg.keyword.value
+            if keyword == "input" and "self" in known:
+                continue  # eager and TorchScript both accept `input=` for aten's `self`
+            alias = _NUMPY_KEYWORDS.get(keyword)
+            if alias in known and not any(a.keyword is not None and a.keyword.value == alias for a in node.args):
+                self.report(
+                    arg.keyword,
+                    f"`{keyword}=` is numpy's spelling: eager torch accepts it, TorchScript knows only `{alias}=` "
+                    f"for {_short(qualified)}()",
+                    suggestion=f"write `{alias}=`",
+                    fix=Fix(f"rename `{keyword}=` to `{alias}=`", safe=True, replacement=cst.Name(alias)),
+                )
+            else:
+                self.report(
+                    arg.keyword,
+                    f"{_short(qualified)}() has no parameter `{keyword}` in TorchScript",
+                    suggestion=f"use one of: {', '.join(sorted(known))}",
+                )
+
+
+# --------------------------------------------------------------------------------------------------
+# Calls into code TorchScript cannot compile
+
+
+class NumpyCall(Rule):
+    id = "TS403"
+    name = "numpy-call"
+    summary = "numpy functions cannot be called in TorchScript"
+    suggestion = "use the torch function of the same name (torch.mean, torch.sqrt, torch.arange ...), or move the code into a @torch.jit.ignore method"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qualified = self.ctx.qualify(node.func)
+        if qualified and (qualified == "numpy" or qualified.startswith("numpy.")):
+            # numpy constants (np.pi) are fine as values; only calls fail.
+            self.report(node, f"`{dotted(node.func)}(...)` calls numpy, which TorchScript cannot compile")
+
+
+class RandomCall(Rule):
+    id = "TS404"
+    name = "random-call"
+    summary = "Python's `random` module cannot be called in TorchScript"
+    suggestion = "draw with torch: torch.rand(1).item(), torch.randint(lo, hi + 1, (1,)).item(), torch.randperm(n)"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qualified = self.ctx.qualify(node.func)
+        if qualified and qualified.startswith("random."):
+            self.report(node, f"`{dotted(node.func)}(...)` calls Python's random module, which TorchScript does not support")
+
+
+class UnsupportedMath(Rule):
+    id = "TS405"
+    name = "unsupported-math-function"
+    summary = "this function of Python's math module is not supported by TorchScript"
+    suggestion = "use a supported equivalent (math.log(x) / math.log(2.0) for log2, a loop for prod) or the torch function on a tensor"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qualified = self.ctx.qualify(node.func)
+        if qualified and qualified.startswith("math.") and qualified.count(".") == 1:
+            if qualified[5:] not in schemas.supported_math():
+                self.report(node, f"`{dotted(node.func)}(...)`: TorchScript supports math.sqrt, math.log, math.floor ... but not math.{qualified[5:]}")
+
+
+# Builtins TorchScript has no compiler for, with what to write instead (each proven on torch 2.13).
+_BUILTIN_ADVICE = {
+    "map": "a list comprehension: [f(v) for v in xs]",
+    "filter": "a for loop with an `if` (comprehension `if` clauses are rejected too)",
+    "reversed": "a reversed index: for i in range(len(xs) - 1, -1, -1)",
+    "iter": "indexing or a for loop over the list",
+    "next": "indexing: xs[0]",
+    "callable": "an explicit check, or @torch.jit.ignore",
+    "id": "an explicit flag or index",
+    "format": "an f-string or str()",
+    "repr": "str()",
+    "ascii": "str()",
+    "vars": "the attributes themselves",
+    "dir": "the attributes themselves",
+    "globals": "module-level constants by name",
+    "locals": "the variables themselves",
+    "open": "a @torch.jit.ignore method, or read the file in __init__",
+    "input": "a @torch.jit.ignore method",
+    "exec": "the code itself",
+    "eval": "the code itself",
+    "setattr": "assignment: self.name = value (the attribute must exist after __init__)",
+    "delattr": "a flag or an Optional attribute set to None",
+    "issubclass": "isinstance() on a value",
+    "bytes": "a list of ints or a str",
+    "set": "a dict with the items as keys, or a list",
+    "frozenset": "a tuple, or a dict with the items as keys",
+}
+
+
+def _bound_names(function: cst.FunctionDef) -> set[str]:
+    """Names a function binds itself (parameters, assignment and loop targets)."""
+    names = {param.name.value for param in function.params.params + function.params.kwonly_params + function.params.posonly_params}
+    for target in m.findall(function.body, m.AssignTarget() | m.AnnAssign() | m.For() | m.AugAssign() | m.AsName() | m.CompFor()):
+        node = getattr(target, "target", None) or getattr(target, "name", None)
+        for name in m.findall(node, m.Name()) if node is not None else ():
+            names.add(name.value)
+    return names
+
+
+def _module_level_names(rule: Rule) -> set[str]:
+    model = rule.ctx.model
+    names = set(model.symbols.aliases) | set(model.functions) | set(model.classes)
+    for statement in model.module.body:
+        for target in m.findall(statement, m.AssignTarget()) if isinstance(statement, cst.SimpleStatementLine) else ():
+            names |= {name.value for name in m.findall(target, m.Name())}
+    return names
+
+
+class UnsupportedBuiltin(Rule):
+    id = "TS406"
+    name = "unsupported-builtin"
+    summary = "this Python builtin is not supported by TorchScript"
+    suggestion = "write it without the builtin"
+
+    def check_file(self) -> None:
+        self.shadowed_globally: Optional[set[str]] = None
+        self.bound: dict[int, set[str]] = {}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not isinstance(node.func, cst.Name) or node.func.value not in _BUILTIN_ADVICE:
+            return
+        name = node.func.value
+        if self.shadowed_globally is None:
+            self.shadowed_globally = _module_level_names(self)
+        region = self.ctx.region
+        if region is not None and id(region.node) not in self.bound:
+            self.bound[id(region.node)] = _bound_names(region.node)
+        if name in self.shadowed_globally or (region is not None and name in self.bound[id(region.node)]):
+            return  # the file's own `map`, not the builtin
+        self.report(
+            node,
+            f"`{name}()` is a Python builtin TorchScript does not support",
+            suggestion=f"use {_BUILTIN_ADVICE[name]}",
+        )
+
+
+class DynamicAttributeName(Rule):
+    id = "TS407"
+    name = "dynamic-attribute-name"
+    summary = "getattr/hasattr need a string literal as the attribute name in TorchScript"
+    suggestion = "name the attribute (`self.layer1`), iterate an nn.ModuleList / nn.ModuleDict, or look the name up in __init__"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not m.matches(node.func, m.Name("getattr") | m.Name("hasattr")) or len(node.args) < 2:
+            return
+        name = node.args[1].value
+        if isinstance(name, cst.SimpleString) or (isinstance(name, cst.ConcatenatedString) and not m.findall(name, m.FormattedString())):
+            return  # a literal name is resolved at compile time
+        self.report(node, f"`{node.func.value}()` with a computed attribute name: TorchScript resolves attributes at compile time")
+
+
+class SuperCall(Rule):
+    id = "TS408"
+    name = "super-call"
+    summary = "`super()` is not supported by TorchScript"
+    suggestion = "call a module-level helper function that both classes use, or copy the base method's body"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not m.matches(node.func, m.Name("super")):
+            return
+        parent = self.ctx.parent()
+        if isinstance(parent, cst.Attribute):
+            self.report(node, f"`super().{parent.attr.value}`: TorchScript cannot call methods of the base class through super()")
+        else:
+            self.report(node)
+
+
+# Tensor methods eager torch has and TorchScript does not (each proven on torch 2.13), and their
+# TorchScript spelling.
+_TENSOR_METHODS = {
+    "numpy": "keep the computation in torch, or move it into a @torch.jit.ignore method",
+    "new": "x.new_empty(size), x.new_zeros(size) or x.new_ones(size)",
+    "new_tensor": "torch.tensor(data, dtype=x.dtype, device=x.device)",
+    "data_ptr": "compare tensors with `is`, or move the code into a @torch.jit.ignore method",
+    "nelement": "x.numel()",
+    "ndimension": "x.dim()",
+    "storage": "x.numel() / x.element_size(), or a @torch.jit.ignore method",
+    "untyped_storage": "x.numel() / x.element_size(), or a @torch.jit.ignore method",
+    "share_memory_": "share the tensor outside the model",
+}
+
+
+class UnsupportedTensorMethod(Rule):
+    id = "TS409"
+    name = "unsupported-tensor-method"
+    summary = "this Tensor method does not exist in TorchScript"
+    suggestion = "use the TorchScript equivalent"
+
+    def check_file(self) -> None:
+        # Methods the file's own classes define: `self.block.new(...)` may be one of them.
+        self.own_methods = {name for info in self.ctx.model.classes.values() for name in info.methods}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in _TENSOR_METHODS:
+            return
+        method = func.attr.value
+        receiver = dotted(func.value)
+        if receiver is not None:
+            head = receiver.split(".")[0]
+            if receiver == "self" or head in self.ctx.symbols.aliases or head in self.ctx.model.classes:
+                return  # a module, an imported name or a class: not a tensor
+            if head == "self" and method in self.own_methods:
+                return
+        self.report(
+            node,
+            f"`.{method}()` is an eager Tensor method TorchScript does not have",
+            suggestion=f"use {_TENSOR_METHODS[method]}",
+        )
+
+
+_VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}
+
+
+def _is_torch_module_class(qualified: str) -> bool:
+    prefix, _, last = qualified.rpartition(".")
+    return last[:1].isupper() and (prefix == "torch.nn" or prefix.startswith("torch.nn.modules"))
+
+
+class ObjectConstruction(Rule):
+    id = "TS410"
+    name = "construct-in-forward"
+    summary = "TorchScript cannot construct nn.Modules or Variables in compiled code"
+    suggestion = "create submodules in __init__ and call them in forward; use the tensor itself instead of Variable(x)"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qualified = self.ctx.qualify(node.func)
+        if not qualified:
+            return
+        if qualified in _VARIABLE:
+            self.report(
+                node,
+                "`Variable(...)` is deprecated and not supported by TorchScript",
+                suggestion="use the tensor directly (x.requires_grad_() if it needs gradients)",
+            )
+        elif _is_torch_module_class(qualified) or (
+            qualified in self.ctx.model.classes and self.ctx.model.classes[qualified].is_module
+        ):
+            self.report(
+                node,
+                f"`{dotted(node.func)}(...)` constructs an nn.Module in compiled code: TorchScript cannot instantiate modules",
+                suggestion="create the module once in __init__ (self.act = nn.ReLU()) and call it in forward, or use the function from torch.nn.functional",
+            )
+
+
+# --------------------------------------------------------------------------------------------------
+# Decorators on compiled functions
+
+_GRAD_MODE_DECORATORS = {
+    "torch.no_grad", "torch.enable_grad", "torch.inference_mode", "torch.set_grad_enabled",
+    "torch.autograd.no_grad", "torch.autograd.enable_grad", "torch.autograd.inference_mode",
+    "torch.autograd.grad_mode.no_grad", "torch.autograd.grad_mode.enable_grad",
+    "torch.autograd.grad_mode.inference_mode", "torch.autograd.grad_mode.set_grad_enabled",
+}
+# torch's decorator wrapper lives in torch/utils/_contextlib.py; these names mean the same there.
+_CONTEXTLIB_GLOBALS = {"functools", "inspect", "sys", "warnings"}
+
+
+class GradModeDecorator(Rule):
+    id = "TS411"
+    name = "grad-mode-decorator"
+    summary = "a compiled method decorated with a grad-mode decorator (@torch.no_grad()) cannot see the file's names"
+    suggestion = "use the context manager inside the method: `with torch.no_grad():`"
+
+    def check_file(self) -> None:
+        self.globals: Optional[set[str]] = None
+
+    def enter_region(self, region: Region) -> None:
+        for decorator in region.node.decorators:
+            qualified = self.ctx.qualify(decorator_target(decorator))
+            if qualified not in _GRAD_MODE_DECORATORS:
+                continue
+            if self.globals is None:
+                self.globals = _module_level_names(self) - _CONTEXTLIB_GLOBALS
+            local = _bound_names(region.node)
+            used = sorted({
+                name.value for name in m.findall(region.node.body, m.Name())
+                if name.value in self.globals and name.value not in local
+            })
+            if not used:
+                continue  # a body without global names compiles (torch still reads it from torch's file)
+            name = dotted(decorator_target(decorator))
+            self.report(
+                decorator,
+                f"@{name}: torch compiles the wrapper's body with the globals of torch's own decorator module, "
+                f"so `{used[0]}` is an undefined value there",
+                suggestion=f"remove the decorator and wrap the body in `with {name}():`",
+            )
+
+
+# --------------------------------------------------------------------------------------------------
+# The TorchScript API used the wrong way round (reported outside compiled regions too)
+
+
+def _base_chain_known(info: ClassInfo, allowed: set[str]) -> bool:
+    """True when every base up the chain is a class of this file or one of `allowed`."""
+    for base_name in info.base_names:
+        local = next((b for b in info.bases if b.name == base_name), None)
+        if local is not None:
+            if not _base_chain_known(local, allowed):
+                return False
+        elif base_name not in allowed:
+            return False
+    return True
+
+
+_SCRIPT_MODULE = {"torch.jit.ScriptModule", "torch.jit._script.ScriptModule"}
+
+
+class ScriptMethodInModule(Rule):
+    id = "TS412"
+    name = "script-method-outside-script-module"
+    summary = "@torch.jit.script_method in a plain nn.Module breaks the eager module"
+    suggestion = "remove @torch.jit.script_method: torch.jit.script(model) compiles forward by itself"
+    confirm_at_runtime = True
+
+    def check_class(self, info: ClassInfo) -> None:
+        if not info.is_module or not _base_chain_known(info, {"torch.nn.Module"}):
+            return  # a ScriptModule (or an unknown base that may be one) is where script_method belongs
+        for method in info.methods.values():
+            for decorator in method.decorators:
+                if self.ctx.qualify(decorator_target(decorator)) == "torch.jit.script_method":
+                    self.report(
+                        decorator,
+                        f"@torch.jit.script_method on {info.name}.{method.name.value}, but {info.name} is a plain "
+                        f"nn.Module: calling the eager module fails ('ScriptMethodStub' object is not callable)",
+                        fix=Fix("remove @torch.jit.script_method", safe=True, replacement=cst.RemovalSentinel.REMOVE),
+                        context=info.name,
+                    )
+
+
+class ScriptModuleClass(Rule):
+    id = "TS413"
+    name = "script-module-class"
+    summary = "torch.jit.script is given an nn.Module class; it needs an instance"
+    suggestion = "script an instance: torch.jit.script(Model(...))"
+
+    def check_file(self) -> None:
+        for call in self._module_level_calls():
+            if self.ctx.qualify(call.func) != "torch.jit.script" or not call.args:
+                continue
+            target = call.args[0].value
+            if isinstance(target, cst.Name):
+                info = self.ctx.model.classes.get(target.value)
+                if info is not None and info.is_module:
+                    self.report(
+                        call,
+                        f"torch.jit.script({target.value}) passes the class: torch compiles nn.Modules from instances",
+                        suggestion=f"torch.jit.script({target.value}(...)) with the constructor's arguments",
+                        context="",
+                    )
+
+    def _module_level_calls(self) -> Iterable[cst.Call]:
+        """Calls in module-level statements, `if __name__ == "__main__":` blocks and module-level
+        function bodies (a test or export helper): where a script call on a class is written."""
+        blocks: list[Iterable[cst.CSTNode]] = [self.ctx.module.body]
+        for statement in self.ctx.module.body:
+            if isinstance(statement, (cst.If, cst.FunctionDef)):
+                blocks.append(statement.body.body)
+        for block in blocks:
+            for statement in block:
+                if isinstance(statement, cst.SimpleStatementLine):
+                    yield from m.findall(statement, m.Call())
+
+
+class CallOverride(Rule):
+    id = "TS414"
+    name = "call-override"
+    summary = "an nn.Module that overrides __call__ instead of defining forward"
+    suggestion = "rename __call__ to forward: nn.Module.__call__ runs forward (and hooks), and TorchScript compiles forward"
+    confirm_at_runtime = True
+
+    def check_class(self, info: ClassInfo) -> None:
+        if not info.is_module or "__call__" not in info.methods or info.find_method("forward") is not None:
+            return
+        if not _base_chain_known(info, {"torch.nn.Module"}):
+            return  # a base from elsewhere may define forward
+        self.report(
+            info.methods["__call__"].name,
+            f"{info.name} overrides __call__ and has no forward: it scripts, and calling the scripted module fails "
+            f"(no attribute 'forward')",
+            context=info.name,
+        )
