@@ -389,7 +389,7 @@ class ObjectConstruction(Rule):
         ):
             self.report(
                 node,
-                f"`{dotted(node.func)}(...)` constructs an nn.Module in compiled code: TorchScript cannot instantiate modules",
+                f"`{dotted(node.func)}(...)` constructs a module (or Parameter) in compiled code: TorchScript cannot instantiate them",
                 suggestion="create the module once in __init__ (self.act = nn.ReLU()) and call it in forward, or use the function from torch.nn.functional",
             )
 
