@@ -225,7 +225,8 @@ def confirm(
         in_package = (path.resolve().parent / "__init__.py").exists()
         module_root = top if in_package else root
         job = {"path": str(path.resolve()), "root": module_root, "paths": [root, *opts["src"]], "factories": opts["factories"],
-               "timeout": opts["timeout"], "memory_mb": opts["memory_mb"], "lines": lines}
+               "timeout": opts["timeout"], "memory_mb": opts["memory_mb"], "lines": lines,
+               "starts": sorted({f.line for f in result.findings})}
         work.append((result, key, job))
 
     cached_count = len(done)

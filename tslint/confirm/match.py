@@ -88,7 +88,8 @@ def apply(
             explained.add(index)
             if finding.verdict != "confirmed":
                 finding.verdict = "confirmed"
-                finding.verdict_detail = f"torch: {_short(error['message'])} ({_how(record)})"
+                placed = f"; {error['placed_by']}" if error.get("placed_by") else ""
+                finding.verdict_detail = f"torch: {_short(error['message'])} ({_how(record)}{placed})"
 
     # an error at a finding of a rule the user turned off is that finding, not a TS002
     for index, (record, error) in enumerate(errors):

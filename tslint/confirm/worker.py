@@ -142,6 +142,7 @@ class FileJob:
         self.paths: list[str] = [os.path.realpath(p) for p in job.get("paths") or []]
         self.deadline = time.monotonic() + float(job.get("timeout", 60))
         self.lines: set[int] = set(job.get("lines") or [])
+        self.starts: list[int] = sorted(set(job.get("starts") or []))  # first line of each finding
         self.module: Any = None
         self.module_name = ""
         self.deferred: list[Any] = []  # @torch.jit.script targets of the file, scripted later
@@ -201,6 +202,9 @@ class FileJob:
             if name:
                 self.module = importlib.import_module(name)
             else:
+                # not importable by name: import the file alone, its own directory on sys.path
+                if os.path.dirname(self.path) not in sys.path:
+                    sys.path.insert(0, os.path.dirname(self.path))
                 spec = importlib.util.spec_from_file_location(self.module_name, self.path)
                 module = importlib.util.module_from_spec(spec)
                 sys.modules[self.module_name] = module
@@ -330,9 +334,16 @@ def _module_name(path: str, root: str) -> str:
     if not parts or not all(part.isidentifier() for part in parts):
         return ""
     name = ".".join(parts)
-    existing = sys.modules.get(name)
-    if existing is not None and os.path.realpath(getattr(existing, "__file__", "") or "") != path:
-        return ""  # shadowed by an installed or already-imported module of the same name
+    # the name must lead to this very file: not to an installed module, nor to `pkg/corpus.py`
+    # when the file is `pkg/corpus/x.py`
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError, AttributeError):
+        return ""
+    except Exception:  # noqa: BLE001 - a parent package's __init__ failed: import the file alone
+        return ""
+    if spec is None or not spec.origin or os.path.realpath(spec.origin) != path:
+        return ""
     return name
 
 
@@ -508,13 +519,23 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
             stubs = [c for c in stubs if not _same_range(c["range"], function)] + [{"range": function, "how": "unused"}]
             tried.add((function["file"], function["qualname"], "unused"))
             continue
+        if function is None:
+            # torch named no place (e.g. a TypeError while it converts a value): find the
+            # flagged function whose stub makes the error go away
+            culprit = _bisect(file_job, target, build, stubs, error, record)
+            if culprit is not None:
+                function, error = culprit
         key = (json.dumps(error["location"], sort_keys=True), error["message"])
         if key not in memory:
             memory.add(key)
             record["errors"].append(error)
         if function is None:
-            record["reason"] = "torch's error lies outside any function of the project"
+            record["reason"] = "torch's error names no place in the project's code"
             return stubs
+        if error["location"] is None:
+            stubs.append({"range": function, "how": "unused"})
+            tried.add((function["file"], function["qualname"], "unused"))
+            continue
         statement = file_job.statement_at(function, error["location"]["line"]) if os.path.realpath(function["file"]) == file_job.path else None
         if statement and any(
             function["first"] <= line <= function["last"] and not statement[0] <= line <= statement[1]
@@ -539,6 +560,27 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
             return stubs
     record["reason"] = "too many errors to confirm them all"
     return stubs
+
+
+def _bisect(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: list[dict], error: dict, record: dict) -> Optional[tuple[dict, dict]]:
+    """The flagged function whose stub makes a place-less error go away, and the error placed at
+    its finding when it holds exactly one."""
+    stubbed = [s["range"] for s in stubs]
+    candidates = [r for r in _flagged_ranges(file_job, file_job.ranges(file_job.path)) if not any(_same_range(r, s) for s in stubbed)]
+    for rng in candidates[:8]:
+        if file_job.budget() <= 0.5:
+            return None
+        outcome, _ = _fork_call(_script_attempt(file_job, target, stubs + [{"range": rng, "how": "unused"}], build), file_job.budget())
+        record["attempts"] += 1
+        if outcome is None or not outcome["built"]:
+            return None
+        if outcome["ok"] or (outcome["error"] or {}).get("message") != error["message"]:
+            starts = [line for line in file_job.starts if rng["first"] <= line <= rng["last"]]
+            placed = dict(error, function=rng, placed_by=f"the error goes away when {rng['qualname']} is stubbed")
+            if len(starts) == 1:
+                placed["location"] = {"file": rng["file"], "line": starts[0], "col": 0}
+            return rng, placed
+    return None
 
 
 def _same_range(a: dict, b: dict) -> bool:
