@@ -165,7 +165,7 @@ def test_project_imports_factories_and_frontend_only():
 @pytest.mark.parametrize(
     "case, expected",
     [
-        ("hangs.py", "timed out after 4 s"),
+        ("hangs.py", "timed out after"),
         ("exits.py", "exited the process with status 3"),
         ("allocates.py", "could not confirm"),
     ],

@@ -14,3 +14,11 @@ class Hangs(nn.Module):
             return x
         except Exception:
             return x
+
+
+class Fine(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        try:  # error: TS101
+            return x
+        except Exception:
+            return x

@@ -140,7 +140,9 @@ class FileJob:
         self.root = os.path.realpath(job.get("root") or os.path.dirname(self.path))
         self.factories: dict[str, str] = job.get("factories") or {}
         self.paths: list[str] = [os.path.realpath(p) for p in job.get("paths") or []]
-        self.deadline = time.monotonic() + float(job.get("timeout", 60))
+        self.timeout = float(job.get("timeout", 60))
+        self.deadline = time.monotonic() + self.timeout
+        self.attempt_limit = self.timeout  # lowered once the file's modules are known
         self.lines: set[int] = set(job.get("lines") or [])
         self.starts: list[int] = sorted(set(job.get("starts") or []))  # first line of each finding
         self.module: Any = None
@@ -301,6 +303,11 @@ class FileJob:
 
     def budget(self) -> float:
         return self.deadline - time.monotonic()
+
+    def attempt_budget(self) -> float:
+        """One attempt may not use up the whole file: a module whose __init__ hangs must leave time
+        for the other modules of the file."""
+        return min(self.budget(), self.attempt_limit)
 
 
 def _walk_attrs(obj: Any, names: list[str]) -> Optional[tuple[Any, str, Any]]:
@@ -492,7 +499,7 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
         if file_job.budget() <= 0.5:
             record["reason"] = "the time budget ran out"
             return stubs
-        outcome, reason = _fork_call(_script_attempt(file_job, target, stubs, build), file_job.budget())
+        outcome, reason = _fork_call(_script_attempt(file_job, target, stubs, build), file_job.attempt_budget())
         record["attempts"] += 1
         if outcome is None:
             record["reason"] = f"could not confirm: {_explain(reason)}"
@@ -570,7 +577,7 @@ def _bisect(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: li
     for rng in candidates[:8]:
         if file_job.budget() <= 0.5:
             return None
-        outcome, _ = _fork_call(_script_attempt(file_job, target, stubs + [{"range": rng, "how": "unused"}], build), file_job.budget())
+        outcome, _ = _fork_call(_script_attempt(file_job, target, stubs + [{"range": rng, "how": "unused"}], build), file_job.attempt_budget())
         record["attempts"] += 1
         if outcome is None or not outcome["built"]:
             return None
@@ -718,7 +725,10 @@ def _confirm_file(job: dict) -> dict:
     except BaseException as error:  # noqa: BLE001 - the user's import failed
         text = "".join(traceback.format_exception_only(type(error), error)).strip()
         return {"path": job["path"], "reason": f"could not import the file: {text[:500]}", "modules": []}
-    modules = [_confirm_module(file_job, cls) for cls in file_job.module_classes()]
+    classes = file_job.module_classes()
+    targets = len(classes) + len(file_job.deferred)
+    file_job.attempt_limit = max(file_job.timeout / max(targets, 1), min(10.0, file_job.timeout / 2))
+    modules = [_confirm_module(file_job, cls) for cls in classes]
     modules += [_confirm_deferred(file_job, obj) for obj in file_job.deferred]
     covered = {(r["file"], r["qualname"]) for m in modules for r in m["compiled"]}
     covered |= {(e["function"]["file"], e["function"]["qualname"]) for m in modules for e in m["errors"] if e.get("function")}
