@@ -132,8 +132,16 @@ def apply(
         if finding.rule in trace_rules:
             finding.verdict, finding.verdict_detail = "unconfirmed", "trace hazards are not judged by torch.jit.script"
             continue
-        cut = next((rng for record in records for rng in record.get("cut", [])
-                    if _same_file(rng["file"], path) and rng["first"] <= finding.line <= rng["last"]), None)
+        cuts = [rng for record in records for rng in record.get("cut", [])
+                if _same_file(rng["file"], path) and rng["first"] <= finding.line <= rng["last"]]
+        spans = [(c["cut_first"], c.get("cut_last", c["cut_first"])) for c in cuts]
+        spans += [tuple(e["statement"]) for _, e in errors if e.get("statement") and e.get("location") and _same_file(e["location"]["file"], path)]
+        inside = next((span for span in spans if span[0] <= finding.line <= span[1]), None)
+        if inside is not None:
+            finding.verdict = "unconfirmed"
+            finding.verdict_detail = f"inside the statement torch rejected at line {inside[0]}, which it does not look into"
+            continue
+        cut = cuts[0] if cuts else None
         if cut is not None:
             # torch compiled this function only with a rejected statement cut out: not quite the
             # user's code, so no refutation

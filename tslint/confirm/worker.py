@@ -244,7 +244,7 @@ class FileJob:
         for cut in cuts:
             first, last = cut["first"], cut["last"]
             indent = lines[first - 1][: len(lines[first - 1]) - len(lines[first - 1].lstrip())]
-            lines[first - 1] = f"{indent}pass\n"
+            lines[first - 1] = f"{indent}{cut.get('text', 'pass')}\n"
             for number in range(first, last):
                 lines[number] = "\n"
         text = "".join(lines)
@@ -256,6 +256,48 @@ class FileJob:
         found = _walk_attrs(self.module, qualname.split("."))
         return found[2] if found else None
 
+    def _function_node(self, function: dict) -> Optional[ast.FunctionDef]:
+        try:
+            tree = ast.parse(Path(function["file"]).read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            return None
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.lineno == function["def"]:
+                return node
+        return None
+
+    def signature_fix(self, function: dict, error: dict) -> Optional[dict]:
+        """A rewritten header for a signature torch rejects, so torch goes on to judge the body:
+        `*args` / `**kwargs` / keyword-only parameters dropped, an unannotated default typed by
+        its value. None when the error is not one of those or not on the header."""
+        node = self._function_node(function)
+        line = error["location"]["line"]
+        if node is None or not node.body or node.body[0].lineno <= node.lineno or not node.lineno <= line < node.body[0].lineno:
+            return None
+        args = ast.arguments(posonlyargs=list(node.args.posonlyargs), args=list(node.args.args), vararg=node.args.vararg,
+                             kwonlyargs=list(node.args.kwonlyargs), kw_defaults=list(node.args.kw_defaults),
+                             kwarg=node.args.kwarg, defaults=list(node.args.defaults))
+        message = error["message"]
+        if "variable number of arguments" in message:
+            args.vararg = args.kwarg = None
+            args.kwonlyargs, args.kw_defaults = [], []
+        else:
+            typed = re.search(r'Expected a default value of type Tensor \(inferred\) on parameter "(\w+)"', message)
+            if not typed:
+                return None
+            positional = args.posonlyargs + args.args
+            defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]], args.defaults))
+            defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+            value = defaults.get(typed.group(1))
+            if not isinstance(value, ast.Constant) or type(value.value) not in (int, float, bool, str):
+                return None
+            for arg in positional + args.kwonlyargs:
+                if arg.arg == typed.group(1):
+                    arg.annotation = ast.Name(type(value.value).__name__)
+        returns = f" -> {ast.unparse(node.returns)}" if node.returns else ""
+        text = f"def {node.name}({ast.unparse(args)}){returns}:"
+        return {"range": function, "how": "cut", "first": node.lineno, "last": node.body[0].lineno - 1, "text": text}
+
     def statement_at(self, function: dict, line: int) -> Optional[tuple[int, int]]:
         """The innermost statement of `function` (not the function itself) holding `line`."""
         try:
@@ -266,7 +308,7 @@ class FileJob:
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno == function["def"]:
                 for inner in ast.walk(node):
-                    if inner is node or not isinstance(inner, ast.stmt) or isinstance(inner, (ast.FunctionDef, ast.ClassDef)):
+                    if inner is node or not isinstance(inner, ast.stmt):
                         continue
                     if inner.lineno <= line <= (inner.end_lineno or inner.lineno):
                         if best is None or inner.lineno >= best[0] and (inner.end_lineno or 0) <= best[1]:
@@ -514,7 +556,6 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
             # body; a function with a statement cut out compiled without it: not quite the user's
             stubbed = {(s["range"]["file"], s["range"]["qualname"]) for s in stubs}
             record["compiled"].extend(r for r in outcome["compiled"] if (r["file"], r["qualname"]) not in stubbed)
-            record["cut"].extend({**c["range"], "cut_first": c["first"]} for c in stubs if c["how"] == "cut")
             record["notes"].extend(outcome["notes"])
             record["scripted"] = True
             return stubs
@@ -544,6 +585,8 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
             tried.add((function["file"], function["qualname"], "unused"))
             continue
         statement = file_job.statement_at(function, error["location"]["line"]) if os.path.realpath(function["file"]) == file_job.path else None
+        if statement:
+            error["statement"] = list(statement)  # the same dict as in record["errors"]
         if statement and any(
             function["first"] <= line <= function["last"] and not statement[0] <= line <= statement[1]
             and not any(c["first"] <= line <= c["last"] for c in cut_here)
@@ -552,6 +595,15 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
             # more findings wait in this function: cut only the rejected statement, so torch
             # compiles (and judges) the rest of the function
             stubs.append({"range": function, "how": "cut", "first": statement[0], "last": statement[1]})
+            record["cut"].append({**function, "cut_first": statement[0], "cut_last": statement[1]})
+            continue
+        waiting = [line for line in file_job.starts if function["first"] <= line <= function["last"]
+                   and line != error["location"]["line"] and not any(c["first"] <= line <= c["last"] for c in cut_here)]
+        header = file_job.signature_fix(function, error) if not statement and waiting and os.path.realpath(function["file"]) == file_job.path else None
+        if header and (function["file"], function["qualname"], "signature") not in tried:
+            # a rejected signature hides the body: rewrite the header so torch judges the body too
+            tried.add((function["file"], function["qualname"], "signature"))
+            stubs.append(header)
             continue
         # unused keeps the signature (the call still types); ignore drops the body and the
         # signature check both; try unused first, ignore when the same error comes back.
@@ -675,18 +727,38 @@ def _frontend_only(file_job: FileJob, cls: Optional[type], ranges: list[dict], r
     from torch.jit.frontend import get_jit_def
 
     def parse_all() -> dict:
-        errors, accepted = [], []
+        errors, accepted, cut_functions = [], [], []
+        cuts: list[dict] = []  # statements cut out so far (the front end stops at the first error)
         for rng in _flagged_ranges(file_job, ranges):
-            found = file_job.owner_of(rng)
-            if found is None:
-                continue
-            function = getattr(found[2], "__func__", found[2])
-            try:
-                get_jit_def(function, function.__name__, self_name=cls.__name__ if cls else None)
-                accepted.append(rng)
-            except BaseException as error:  # noqa: BLE001 - torch's verdict
-                errors.append(_error_record(file_job, error))
-        return {"errors": errors, "parsed": accepted}
+            mine: list[dict] = []
+            for _ in range(10):
+                if mine:
+                    file_job.reexec_with_cuts(cuts)
+                found = file_job.owner_of(rng)
+                if found is None:
+                    break
+                function = getattr(found[2], "__func__", found[2])
+                try:
+                    get_jit_def(function, function.__name__, self_name=cls.__name__ if cls else None)
+                except BaseException as error:  # noqa: BLE001 - torch's verdict
+                    record_ = _error_record(file_job, error)
+                    errors.append(record_)
+                    location = record_["location"]
+                    statement = file_job.statement_at(rng, location["line"]) if location and os.path.realpath(rng["file"]) == file_job.path else None
+                    waiting = statement and any(rng["first"] <= line <= rng["last"] and not statement[0] <= line <= statement[1]
+                                                and not any(c["first"] <= line <= c["last"] for c in mine) for line in file_job.starts)
+                    if not waiting:
+                        break
+                    cut = {"range": rng, "how": "cut", "first": statement[0], "last": statement[1]}
+                    mine.append(cut)
+                    cuts.append(cut)
+                    continue
+                if mine:
+                    cut_functions.extend({**rng, "cut_first": c["first"], "cut_last": c["last"]} for c in mine)
+                else:
+                    accepted.append(rng)
+                break
+        return {"errors": errors, "parsed": accepted, "cut": cut_functions}
 
     outcome, reason = _fork_call(parse_all, max(file_job.budget(), 0.1))
     record["attempts"] += 1
@@ -695,6 +767,7 @@ def _frontend_only(file_job: FileJob, cls: Optional[type], ranges: list[dict], r
         return
     record["errors"].extend(outcome["errors"])
     record["parsed"] = outcome["parsed"]
+    record["cut"].extend(outcome["cut"])
 
 
 def _confirm_deferred(file_job: FileJob, obj: Any) -> dict:
