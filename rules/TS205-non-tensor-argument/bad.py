@@ -1,0 +1,18 @@
+# torch: Expected a value of type 'Tensor (inferred)' for argument 'groups' but instead found type 'int'
+import torch
+from torch import nn
+
+
+def channel_shuffle(x, groups):
+    b, c, h, w = x.shape
+    x = x.view(b, groups, c // groups, h, w)
+    return x.transpose(1, 2).reshape(b, c, h, w)
+
+
+class Model(nn.Module):
+    def forward(self, x):
+        x = channel_shuffle(x, 2)  # error: TS205
+        return self.scale(x, 0.5)  # error: TS205
+
+    def scale(self, x, factor):
+        return x * factor

@@ -1,0 +1,138 @@
+"""TS2xx (signatures and types): tslint's verdict on small models agrees with torch's.
+
+Each case is a whole module (a `Model`, sometimes a `check(scripted)` that calls the scripted model the
+way the code intends, for failures that show only at run time). torch must reject exactly the cases
+where a TS2xx rule is expected; the accepted ones are the near misses a naive rule would flag."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tslint.engine import check_source
+
+HEADER = """\
+from typing import Dict, List, Optional, Tuple
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+"""
+
+CASES = [
+    # TS201: non-Tensor defaults without annotation, in forward and in helpers
+    ("class Model(nn.Module):\n    def forward(self, x, inplace=False):\n        return x", {"TS201"}),
+    ("def helper(x, k=2):\n    return x * k\n\nclass Model(nn.Module):\n    def forward(self, x):\n        return helper(x)", {"TS201"}),
+    ("class Model(nn.Module):\n    def forward(self, x, k: int = 2, s: Tuple[int, int] = (1, 1)):\n        return x * k", set()),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        return x\n\n    def unused(self, x, k=2):\n        return x", set()),
+    # TS202: mutable defaults, annotated or not
+    ("class Model(nn.Module):\n    def forward(self, x, d: Dict[str, int] = {}):\n        return x", {"TS202"}),
+    # TS203: the untyped Optional
+    ("class Model(nn.Module):\n    def forward(self, x, mask=None):\n        if mask is None:\n            mask = torch.ones_like(x)\n        return x * mask\n\n"
+     "def check(scripted):\n    scripted(torch.zeros(2))", {"TS203"}),
+    ("class Model(nn.Module):\n    def forward(self, x, n=None):\n        if n is not None and n > 2:\n            return x\n        return x + 1\n\n"
+     "def check(scripted):\n    scripted(torch.zeros(2), 3)", {"TS203"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        return self.f(x)\n\n    def f(self, x, mask=None):\n        if mask is not None:\n"
+     "            x = x + mask\n        return x", {"TS203"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        return self.f(x, x)\n\n    def f(self, x, mask=None):\n        if mask is not None:\n"
+     "            x = x + mask\n        return x", set()),
+    ("class Model(nn.Module):\n    def forward(self, x, mask: Optional[torch.Tensor] = None):\n        if mask is not None:\n            x = x + mask\n        return x\n\n"
+     "def check(scripted):\n    scripted(torch.zeros(2))", set()),
+    ("class Model(nn.Module):\n    def forward(self, images, targets=None):\n        # type: (Tensor, Optional[List[int]]) -> Tensor\n        return images\n\n"
+     "def check(scripted):\n    scripted(torch.zeros(2), [1])", set()),
+    # TS204: unannotated parameters used as non-Tensors
+    ("class Model(nn.Module):\n    def forward(self, x, n):\n        for _ in range(n):\n            x = x + 1\n        return x", {"TS204"}),
+    ("class Model(nn.Module):\n    def forward(self, x, flag):\n        if flag:\n            x = x * 2\n        return x\n\n"
+     "def check(scripted):\n    scripted(torch.zeros(2), True)", {"TS204"}),
+    ("class Model(nn.Module):\n    def forward(self, x, d):\n        return x.sum(dim=d)", {"TS204"}),
+    ("class Model(nn.Module):\n    def forward(self, x, y):\n        if y:\n            x = x * y.sum()\n        return x\n\n"
+     "def check(scripted):\n    scripted(torch.zeros(2), torch.ones(1))", set()),
+    ("class Model(nn.Module):\n    def forward(self, x, m):\n        return x * (m > 0)", set()),
+    # TS205: call sites passing Python values to unannotated parameters
+    ("class Model(nn.Module):\n    def forward(self, x):\n        return self.pad(x, 1)\n\n    def pad(self, x, p):\n        return x + p", {"TS205"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        return self.pad(x, x)\n\n    def pad(self, x, p):\n        return x + p", set()),
+    # TS206: starred lists; tuples are fine
+    ("class Model(nn.Module):\n    def forward(self, x):\n        return torch.zeros(*x.shape)", {"TS206"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        return x.permute(*[1, 0])", {"TS206"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        s = (x.size(0), -1)\n        return x.view(*s) + x.view(*(2, -1))", set()),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        b, c = x.shape[:2]\n        return x.view(b, c, -1)", set()),
+    # TS207: empty containers given non-Tensor items
+    ("class Model(nn.Module):\n    def forward(self, x):\n        names = []\n        names.append('a')\n        return x", {"TS207"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        sizes = []\n        sizes.append(x.shape[-2:])\n        return x", {"TS207"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        outs = []\n        for i in range(2):\n            outs.append(x * i)\n        return torch.cat(outs)", set()),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        sizes: List[int] = []\n        sizes.append(x.size(0))\n        return x", set()),
+]
+
+
+def _write(directory: Path, number: int, body: str) -> Path:
+    path = directory / f"case_{number}.py"
+    path.write_text(HEADER + "\n\n" + textwrap.dedent(body) + "\n", encoding="utf-8")
+    return path
+
+
+def test_tslint_and_torch_agree_on_types(tmp_path):
+    paths = [_write(tmp_path, number, body) for number, (body, _) in enumerate(CASES)]
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "judge.py"), *map(str, paths)], capture_output=True, text=True, timeout=600
+    )
+    verdicts = {item["path"]: item for item in map(json.loads, result.stdout.splitlines())}
+    assert len(verdicts) == len(paths), result.stderr[-2000:]
+    disagreements = []
+    for path, (body, expected) in zip(paths, CASES):
+        outcome = check_source(path.read_bytes(), str(path))
+        assert not outcome.errors, outcome.errors
+        found = {f.rule for f in outcome.findings if f.rule.startswith("TS2")}
+        torch_rejects = not verdicts[str(path)]["accepted"]
+        if found != expected or torch_rejects != bool(expected):
+            disagreements.append((body, sorted(expected), sorted(found), verdicts[str(path)]["error"][-300:]))
+    assert not disagreements, "\n".join(map(str, disagreements))
+
+
+def test_suggestions_name_the_type_the_code_uses():
+    source = HEADER + textwrap.dedent(
+        """
+        class Model(nn.Module):
+            def forward(self, x, size=None, eps=1e-6, count=None):
+                x = F.interpolate(x, size=size)
+                for _ in range(count):
+                    x = x + eps
+                return x
+        """
+    )
+    suggestions = {f.rule + ":" + f.suggestion for f in check_source(source.encode(), "m.py").findings}
+    assert any("size: Optional[List[int]] = None" in s for s in suggestions), suggestions
+    assert any("count: Optional[int] = None" in s for s in suggestions), suggestions
+    assert any("eps: float = 1e-6" in s for s in suggestions), suggestions
+
+
+def test_fixes_make_the_model_script(tmp_path):
+    """--fix (with unsafe fixes) turns a model with TS201/TS203/TS207 findings into one torch accepts."""
+    from tslint.checks import all_rules  # noqa: PLC0415
+    from tslint.fix import fix_source  # noqa: PLC0415
+
+    source = HEADER.replace("from typing import Dict, List, Optional, Tuple\n\n", "") + textwrap.dedent(
+        """
+        class Model(nn.Module):
+            def forward(self, x, size=None, eps=1e-6, stride=(1, 1)):
+                sizes = []
+                sizes.append(x.size(0))
+                if size is not None:
+                    x = F.interpolate(x, size=size)
+                return x + eps
+
+
+        def check(scripted):
+            scripted(torch.zeros(1, 1, 2, 2), [4, 4])
+        """
+    )
+    path = tmp_path / "model.py"
+    path.write_text(source)
+    fixed = fix_source(source.encode(), str(path), list(all_rules()), unsafe=True)
+    path.write_bytes(fixed.fixed)
+    assert check_source(fixed.fixed, str(path)).findings == [], fixed.fixed.decode()
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "judge.py"), str(path)], capture_output=True, text=True, timeout=300)
+    assert json.loads(result.stdout)["accepted"], result.stdout + fixed.fixed.decode()

@@ -1,0 +1,376 @@
+"""TS2xx: signatures and types TorchScript cannot give the code it compiles.
+
+TorchScript types every unannotated parameter as Tensor, `[]` as List[Tensor], `{}` as
+Dict[str, Tensor], and wants one type per return and a value on every path. These rules compare
+that with what the source shows (tslint.typeflow) and name the annotation that fixes it.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+import libcst.matchers as m
+
+from tslint import typeflow
+from tslint.checks.base import Rule
+from tslint.findings import Fix
+from tslint.regions import Region
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _annotate(param: cst.Param, annotation: str) -> cst.Param:
+    return param.with_changes(annotation=cst.Annotation(cst.parse_expression(annotation)))
+
+
+def _typing_imports(annotation: str) -> tuple:
+    return tuple(("typing", name) for name in ("Optional", "List", "Tuple", "Dict") if f"{name}[" in annotation)
+
+
+def _article(kind: str) -> str:
+    return "an" if kind[0] in "iaeou" else "a"
+
+
+def _is_method(region: Region) -> bool:
+    return region.cls is not None
+
+
+def _local_signatures(rule: Rule, region: Region) -> dict[str, cst.FunctionDef]:
+    """Callees a compiled function can name: functions of the file and `self.` methods."""
+    signatures: dict[str, cst.FunctionDef] = dict(rule.ctx.model.functions)
+    info = region.cls
+    seen = set()
+    while info is not None and id(info) not in seen:
+        seen.add(id(info))
+        for name, method in info.methods.items():
+            signatures.setdefault(f"self.{name}", method)
+        info = info.bases[0] if info.bases else None
+    return signatures
+
+
+def _evidence(rule: Rule, region: Region, name: str) -> list:
+    return list(typeflow.uses(region.node, name, rule.ctx.symbols, _local_signatures(rule, region)))
+
+
+class UnannotatedDefault(Rule):
+    id = "TS201"
+    name = "unannotated-default"
+    summary = "an unannotated parameter has a non-Tensor default: TorchScript types it as Tensor and rejects the default"
+    suggestion = "annotate the parameter with the type of its default"
+
+    def enter_region(self, region: Region) -> None:
+        for param in typeflow.unannotated(region.node, _is_method(region)):
+            if param.default is None:
+                continue
+            kind = typeflow.literal_type(param.default)
+            if kind is None or kind == "None" or kind.startswith("List["):
+                continue  # None: TS203; lists: mutable defaults (TS202)
+            name = param.name.value
+            text = f"{name}: {kind} = {_code(param.default)}"
+            self.report(
+                param,
+                f"`{name}={_code(param.default)}` has no annotation: TorchScript types `{name}` as Tensor and "
+                f"rejects {_article(kind)} {kind} default",
+                suggestion=f"annotate it: `{text}`",
+                fix=Fix(f"annotate `{text}`", safe=True, replacement=_annotate(param, kind), imports=_typing_imports(kind)),
+            )
+
+
+class MutableDefault(Rule):
+    id = "TS202"
+    name = "mutable-default"
+    summary = "a list or dict default: TorchScript rejects mutable default values, annotated or not"
+    suggestion = "use a tuple default (`sizes: Tuple[int, int] = (1, 1)`), or `Optional[List[int]] = None` and build the list in the body"
+
+    def enter_region(self, region: Region) -> None:
+        for param in typeflow.parameters(region.node):
+            if param.default is not None and typeflow.is_mutable_literal(param.default):
+                self.report(
+                    param.default,
+                    f"`{param.name.value}={_code(param.default)}`: TorchScript does not support mutable default values",
+                )
+
+
+class UntypedOptional(Rule):
+    """A parameter defaulting to None without an annotation is typed Tensor with an undefined
+    default. The forward scripts, and then calling it without the argument crashes (the undefined
+    Tensor is "not None") and passing an int, list or bool fails. A helper called without it, or
+    with None, does not compile."""
+
+    id = "TS203"
+    name = "untyped-optional"
+    summary = "an unannotated parameter defaults to None: TorchScript types it as a Tensor that is never None"
+    suggestion = "annotate it: `mask: Optional[Tensor] = None`"
+    confirm_at_runtime = True
+
+    def enter_region(self, region: Region) -> None:
+        if region.parent is not None:
+            return  # helpers: judged at their call sites (visit_Call), where torch judges them
+        for param in typeflow.unannotated(region.node, _is_method(region)):
+            if param.default is None or typeflow.literal_type(param.default) != "None":
+                continue
+            name = param.name.value
+            kind = typeflow.weak_infer(_evidence(self, region, name))
+            if kind is None:
+                message = (
+                    f"`{name}=None` has no annotation: TorchScript types `{name}` as Tensor with an undefined default, "
+                    f"which is never None; the model scripts, and calling it without `{name}` fails at run time"
+                )
+            else:
+                message = (
+                    f"`{name}=None` has no annotation and is used as {kind}: TorchScript types it as Tensor; the model "
+                    f"scripts, and passing {_article(kind)} {kind} (or nothing) fails at run time, torch's compile does not show it"
+                )
+            self._report(param, kind or "Tensor", message)
+
+    def _report(self, param: cst.Param, kind: str, message: str) -> None:
+        tensor = "torch.Tensor" if self.ctx.symbols.aliases.get("torch") == "torch" else "Tensor"
+        inner = tensor if kind == "Tensor" else kind
+        annotation = f"Optional[{inner}]"
+        imports = _typing_imports(annotation) + ((("torch", "Tensor"),) if inner == "Tensor" else ())
+        self.report(
+            param,
+            message,
+            suggestion=f"annotate it: `{param.name.value}: {annotation} = None` (and test `is not None` before using it)",
+            fix=Fix(f"annotate `{param.name.value}: {annotation} = None`", safe=False,
+                    replacement=_annotate(param, annotation), imports=imports),
+        )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = _callee(self, node)
+        if callee is None:
+            return
+        passed = {id(p): arg for arg in node.args if not arg.star
+                  for p in [typeflow.bound_param(callee.node, node, arg, _is_method(callee))] if p is not None}
+        for param in typeflow.unannotated(callee.node, _is_method(callee)):
+            if param.default is None or typeflow.literal_type(param.default) != "None":
+                continue
+            arg = passed.get(id(param))
+            if arg is not None and typeflow.literal_type(arg.value) != "None":
+                continue
+            how = "without it" if arg is None else "with None"
+            name = param.name.value
+            kind = typeflow.weak_infer(_evidence(self, callee, name)) or "Tensor"
+            self._report(
+                param,
+                kind,
+                f"`{name}=None` has no annotation: TorchScript types `{name}` as Tensor, and {self.ctx.region.qualname} "
+                f"calls {callee.qualname} {how}, which torch cannot compile",
+            )
+
+
+def _callee(rule: Rule, call: cst.Call) -> Optional[Region]:
+    region = rule.ctx.region
+    if region is None or any(arg.star for arg in call.args):
+        return None
+    return rule.ctx.model.callee(region, call)
+
+
+class NonTensorParameter(Rule):
+    id = "TS204"
+    name = "unannotated-non-tensor-parameter"
+    summary = "an unannotated parameter is used as a non-Tensor: TorchScript types it as Tensor"
+    suggestion = "annotate the parameter with the type the code uses"
+
+    def enter_region(self, region: Region) -> None:
+        assigned = typeflow.assigned_names(region.node)
+        for param in typeflow.unannotated(region.node, _is_method(region)):
+            if param.default is not None:
+                continue  # defaults: TS201 / TS203
+            name = param.name.value
+            if name in assigned:
+                continue  # rebound in the body: its uses say nothing certain about the parameter
+            evidence = _evidence(self, region, name)
+            kind = typeflow.infer(evidence)
+            if kind is None and region.parent is None:
+                # A flag tested for truth: a Tensor can be truth-tested, so only when nothing
+                # else in the body treats it as a Tensor, and only for entry points (a caller
+                # passes a bool; helpers are judged by their call sites, TS205).
+                if evidence and all(k == "bool?" for _, k in evidence):
+                    kind = "bool"
+            if kind is None:
+                continue
+            where = next(node for node, k in evidence if k.rstrip("?") == kind)
+            use = _code(_use_context(where, region.node) or where)
+            later = "" if kind != "bool" else "; the model scripts, and passing a bool fails at run time"
+            self.report(
+                param,
+                f"`{name}` has no annotation, so TorchScript types it as Tensor, but it is used as {kind} "
+                f"(`{use}`){later}",
+                suggestion=f"annotate it: `{name}: {kind}`",
+                fix=Fix(f"annotate `{name}: {kind}`", safe=True, replacement=_annotate(param, kind), imports=_typing_imports(kind)),
+            )
+
+
+def _use_context(name: cst.CSTNode, function: cst.FunctionDef) -> Optional[cst.CSTNode]:
+    """The smallest call, comparison or statement test around a use, for the message."""
+    best: list[Optional[cst.CSTNode]] = [None]
+
+    class Finder(cst.CSTVisitor):
+        stack: list[cst.CSTNode] = []
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if node is name:
+                for outer in reversed(self.stack):
+                    if isinstance(outer, (cst.Call, cst.Comparison, cst.Subscript, cst.UnaryOperation, cst.BooleanOperation)):
+                        best[0] = outer
+                        break
+                return False
+            self.stack.append(node)
+            return True
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            if self.stack and self.stack[-1] is original_node:
+                self.stack.pop()
+
+    finder = Finder()
+    finder.stack = []
+    function.body.visit(finder)
+    result = best[0]
+    if result is not None and len(_code(result)) > 60:
+        return None
+    return result
+
+
+class NonTensorArgument(Rule):
+    id = "TS205"
+    name = "non-tensor-argument"
+    summary = "a non-Tensor value is passed to an unannotated parameter, which TorchScript types as Tensor"
+    suggestion = "annotate the parameter of the called function"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = _callee(self, node)
+        if callee is None or typeflow.has_type_comment(callee.node):
+            return
+        for arg in node.args:
+            kind = typeflow.literal_type(arg.value)
+            if kind is None or kind == "None":
+                continue
+            param = typeflow.bound_param(callee.node, node, arg, _is_method(callee))
+            if param is None or param.annotation is not None:
+                continue
+            name = param.name.value
+            self.report(
+                arg.value,
+                f"{callee.qualname}() does not annotate `{name}`, so TorchScript types it as Tensor and rejects "
+                f"the {kind} passed here",
+                suggestion=f"annotate the parameter: `def {callee.node.name.value}(..., {name}: {kind}, ...)`",
+            )
+
+
+class StarredArgument(Rule):
+    id = "TS206"
+    name = "starred-list-argument"
+    summary = "a list unpacked into call arguments: TorchScript cannot know its length"
+    suggestion = "pass the list itself where the function takes one (`x.view(shape)`), or unpack a tuple"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        for arg in node.args:
+            if arg.star != "*" or not self._is_list(arg.value):
+                continue
+            self.report(
+                arg,
+                f"`*{_code(arg.value)}`: TorchScript cannot statically infer the length of a list it unpacks "
+                f"into arguments (tuples work)",
+            )
+
+    def _is_list(self, expr: cst.BaseExpression) -> bool:
+        if typeflow.is_list_value(expr):
+            return True
+        if not isinstance(expr, cst.Name):
+            return False
+        region = self.ctx.region
+        for param in typeflow.parameters(region.node):
+            if param.name.value == expr.value:
+                annotation = param.annotation
+                return annotation is not None and _code(annotation.annotation).startswith(("List[", "list[", "typing.List["))
+        values = typeflow.bindings(region.node, expr.value)
+        return bool(values) and all(v is not None and typeflow.is_list_value(v) for v in values)
+
+
+class EmptyContainerType(Rule):
+    id = "TS207"
+    name = "empty-container-type"
+    summary = "an empty list or dict is given non-Tensor items: TorchScript types `[]` as List[Tensor] and `{}` as Dict[str, Tensor]"
+    suggestion = "annotate the empty container: `sizes: List[int] = []`"
+
+    def enter_region(self, region: Region) -> None:
+        function = region.node
+        empties: dict[str, cst.Assign] = {}
+
+        class Finder(cst.CSTVisitor):
+            def visit_Assign(self, node: cst.Assign) -> None:
+                if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+                    value = node.value
+                    if (isinstance(value, cst.List) and not value.elements) or (isinstance(value, cst.Dict) and not value.elements):
+                        empties[node.targets[0].target.value] = node
+
+            def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+                return False
+
+        function.body.visit(Finder())
+        if not empties:
+            return
+        loop_ints = typeflow.range_loop_names(function)
+        for name, assign in empties.items():
+            values = typeflow.bindings(function, name)
+            if len(values) != 1:
+                continue  # rebound elsewhere: the first `[]` may not be the one that is filled
+            item = self._first_item(function, name, isinstance(assign.value, cst.Dict), loop_ints)
+            if item is None:
+                continue
+            kind, use = item
+            container = f"Dict[str, {kind}]" if isinstance(assign.value, cst.Dict) else f"List[{kind}]"
+            default = "Dict[str, Tensor]" if isinstance(assign.value, cst.Dict) else "List[Tensor]"
+            text = f"{name}: {container} = {_code(assign.value)}"
+            target = assign.targets[0].target
+            self.report(
+                assign,
+                f"`{name} = {_code(assign.value)}` is typed {default}, and `{use}` gives it {_article(kind)} {kind}",
+                suggestion=f"annotate it: `{text}`",
+                fix=Fix(f"annotate `{text}`", safe=True,
+                        replacement=cst.AnnAssign(target=target, annotation=cst.Annotation(cst.parse_expression(container)), value=assign.value),
+                        imports=_typing_imports(container)),
+            )
+
+    def _first_item(self, function: cst.FunctionDef, name: str, is_dict: bool, loop_ints: set[str]) -> Optional[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        owner = m.Name(name)
+
+        class Finder(cst.CSTVisitor):
+            def visit_Call(self, node: cst.Call) -> None:
+                if is_dict or not m.matches(node.func, m.Attribute(value=owner)):
+                    return
+                method = node.func.attr.value  # type: ignore[attr-defined]
+                items = []
+                if method == "append" and len(node.args) == 1:
+                    items = [node.args[0].value]
+                elif method == "insert" and len(node.args) == 2:
+                    items = [node.args[1].value]
+                elif method == "extend" and len(node.args) == 1 and isinstance(node.args[0].value, (cst.List, cst.Tuple)):
+                    items = [e.value for e in node.args[0].value.elements]
+                self._items(items, node)
+
+            def visit_AugAssign(self, node: cst.AugAssign) -> None:
+                if not is_dict and m.matches(node.target, owner) and isinstance(node.value, cst.List):
+                    self._items([e.value for e in node.value.elements], node)
+
+            def visit_Assign(self, node: cst.Assign) -> None:
+                for target in node.targets:
+                    if is_dict and m.matches(target.target, m.Subscript(value=owner)):
+                        self._items([node.value], target.target)
+
+            def _items(self, items: list, node: cst.CSTNode) -> None:
+                for item in items:
+                    kind = typeflow.value_type(item, loop_ints)
+                    if kind is not None:
+                        found.append((kind, _code(node).strip().splitlines()[0]))
+
+            def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+                return False
+
+        function.body.visit(Finder())
+        return found[0] if found else None

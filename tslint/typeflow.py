@@ -1,0 +1,424 @@
+"""A light type model of compiled code: what a literal, a parameter or a local holds.
+
+TorchScript types every unannotated parameter as Tensor, `[]` as List[Tensor] and `{}` as
+Dict[str, Tensor]. The TS2xx rules compare that with what the source shows a value really is:
+literal defaults, the arguments call sites pass, and how the body uses a name (`range(n)`,
+`mode == "relu"`, `size=` of F.interpolate). Only evidence that is certain counts; "unknown"
+(None) is the answer whenever the source does not say, so the rules stay quiet there.
+Types are spelled as in annotations: "int", "float", "bool", "str", "Tuple[int, int]",
+"List[int]", "Tensor".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional
+
+import libcst as cst
+import libcst.matchers as m
+
+from tslint import schemas
+from tslint.symbols import Symbols
+
+SCALARS = ("int", "float", "bool", "str")
+
+
+def literal_type(expr: cst.BaseExpression) -> Optional[str]:
+    """The TorchScript type of a literal (`2` int, `-1e-6` float, `(1, 1)` Tuple[int, int],
+    `[1, 2]` List[int], `None`), else None."""
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, (cst.Minus, cst.Plus)):
+        inner = literal_type(expr.expression)
+        return inner if inner in ("int", "float") else None
+    if isinstance(expr, cst.Integer):
+        return "int"
+    if isinstance(expr, cst.Float):
+        return "float"
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+        return "str"
+    if isinstance(expr, cst.Name) and expr.value in ("True", "False"):
+        return "bool"
+    if isinstance(expr, cst.Name) and expr.value == "None":
+        return "None"
+    if isinstance(expr, cst.Tuple) and expr.elements:
+        inner = [literal_type(element.value) for element in expr.elements]
+        if any(t is None or t == "None" for t in inner) or any(isinstance(e, cst.StarredElement) for e in expr.elements):
+            return None
+        return f"Tuple[{', '.join(inner)}]"  # type: ignore[arg-type]
+    if isinstance(expr, cst.List) and expr.elements:
+        inner = {literal_type(element.value) for element in expr.elements}
+        if len(inner) == 1 and next(iter(inner)) in SCALARS:
+            return f"List[{inner.pop()}]"
+    return None
+
+
+def is_mutable_literal(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp))
+
+
+def parameters(function: cst.FunctionDef) -> list[cst.Param]:
+    params = function.params
+    return [*params.posonly_params, *params.params, *params.kwonly_params]
+
+
+def has_type_comment(function: cst.FunctionDef) -> bool:
+    """`# type: (List[Tensor], Optional[int]) -> Tensor` after the `def` line: TorchScript reads
+    the parameter types from it (torchvision's detection models use this style)."""
+    body = function.body
+    comments = []
+    if isinstance(body, cst.IndentedBlock):
+        if body.header.comment is not None:
+            comments.append(body.header.comment.value)
+        if body.body:
+            comments += [line.comment.value for line in body.body[0].leading_lines if line.comment is not None]
+    return any(re.match(r"#\s*type:\s*\(", comment) for comment in comments)
+
+
+def unannotated(function: cst.FunctionDef, is_method: bool) -> list[cst.Param]:
+    """Parameters TorchScript infers as Tensor: no annotation (self excluded)."""
+    if has_type_comment(function):
+        return []
+    result = parameters(function)
+    if is_method and result and not _is_staticmethod(function):
+        result = result[1:]
+    return [param for param in result if param.annotation is None]
+
+
+def _is_staticmethod(function: cst.FunctionDef) -> bool:
+    return any(m.matches(d.decorator, m.Name("staticmethod")) for d in function.decorators)
+
+
+def assigned_names(function: cst.FunctionDef) -> set[str]:
+    """Names the body rebinds (assignment, augmented assignment, for targets, with ... as)."""
+    names: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def _targets(self, target: cst.BaseExpression) -> None:
+            if isinstance(target, cst.Name):
+                names.add(target.value)
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                for element in target.elements:
+                    self._targets(element.value)
+            elif isinstance(target, cst.StarredElement):
+                self._targets(target.value)
+
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            self._targets(node.target)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            self._targets(node.target)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            self._targets(node.target)
+
+        def visit_For(self, node: cst.For) -> None:
+            self._targets(node.target)
+
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+            self._targets(node.target)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+    function.body.visit(Collector())
+    return names
+
+
+# What a use of a name says about its type. Keyword arguments torch always types as int.
+_INT_KEYWORDS = {"dim", "start_dim", "end_dim", "groups", "dim0", "dim1"}
+# Tensor methods whose positional arguments are ints.
+_INT_METHODS = {"size", "unsqueeze", "squeeze", "transpose", "flatten", "chunk", "narrow", "movedim", "softmax", "log_softmax", "split"}
+
+
+def _strip_optional(typ: str) -> str:
+    return typ[len("Optional["):-1] if typ.startswith("Optional[") else typ
+
+
+def _schema_type(symbols: Symbols, call: cst.Call, arg: cst.Arg) -> Optional[str]:
+    """The type torch's signatures give the parameter `arg` binds to, when every overload agrees
+    that it is not a Tensor; the first overload's type (Optional stripped) is the suggestion."""
+    if any(a.star for a in call.args):
+        return None
+    qualified = symbols.qualify(call.func)
+    if not qualified or not qualified.startswith("torch."):
+        return None
+    overloads = schemas.signatures(qualified)
+    if not overloads:
+        return None
+    types = []
+    for signature in overloads:
+        params = list(signature)
+        if arg.keyword is not None:
+            found = [p for p in params if p.name == arg.keyword.value]
+        else:
+            index = [a for a in call.args if a.keyword is None].index(arg)
+            positional = [p for p in params if not p.keyword_only]
+            if any(p.type.startswith("List[") for p in positional[: index + 1]):
+                return None  # torch may pack positional ints into a list parameter
+            found = positional[index : index + 1]
+        if not found:
+            continue
+        types.append(_strip_optional(found[0].type))
+    if not types or any("Tensor" in t or t == "?" or t.startswith(("Union", "Any", "number", "Scalar")) for t in types):
+        return None
+    return types[0]
+
+
+def _parent(stack: list[cst.CSTNode], depth: int = 1) -> Optional[cst.CSTNode]:
+    return stack[-depth] if len(stack) >= depth else None
+
+
+def uses(function: cst.FunctionDef, name: str, symbols: Symbols, signatures: dict[str, cst.FunctionDef]) -> Iterator[tuple[cst.CSTNode, str]]:
+    """(node, type) for every use of `name` in the body that shows its type. "Tensor" for uses
+    only a Tensor allows (`name.view(...)`, an argument torch types Tensor); "bool?" for a truth
+    test (a Tensor may be truth-tested too: evidence only when nothing else speaks);
+    "int?"/"float?" for a comparison with a number (the same). `signatures` maps local callees
+    (`helper`, `self._pad`) to their definitions, for arguments passed on to annotated params."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    is_name = m.Name(name)
+
+    def compared_type(other: cst.BaseExpression) -> Optional[str]:
+        kind = literal_type(other)
+        if kind == "str":
+            return "str"
+        if kind in ("int", "float"):
+            return kind + "?"
+        if isinstance(other, (cst.Tuple, cst.List)) and other.elements and all(literal_type(e.value) == "str" for e in other.elements):
+            return "str"
+        return None
+
+    class Finder(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[cst.CSTNode] = []
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if m.matches(node, is_name):
+                self._use(node)
+            self.stack.append(node)  # libcst calls on_leave even for nodes whose children it skips
+            return not isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef))
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            self.stack.pop()
+
+        def _use(self, node: cst.Name) -> None:
+            parent = _parent(self.stack)
+            if isinstance(parent, cst.Attribute) and parent.value is node:
+                found.append((node, "Tensor"))
+            elif isinstance(parent, cst.Arg) and parent.value is node and not parent.star:
+                call = _parent(self.stack, 2)
+                if isinstance(call, cst.Call):
+                    self._argument(call, parent, node)
+            elif isinstance(parent, cst.Comparison):
+                for target in parent.comparisons:
+                    other = target.comparator if parent.left is node else parent.left
+                    if m.matches(other, m.Name("None")):
+                        continue
+                    kind = compared_type(other)
+                    if kind:
+                        found.append((node, kind))
+            elif isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is node:
+                found.append((node, "bool?"))
+            elif isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+                found.append((node, "bool?"))
+            elif isinstance(parent, cst.BooleanOperation):
+                found.append((node, "bool?"))
+            elif isinstance(parent, cst.Index) and parent.value is node:
+                subscript = _parent(self.stack, 3)
+                if isinstance(subscript, cst.Subscript) and _is_shape(subscript.value):
+                    found.append((node, "int"))
+
+        def _argument(self, call: cst.Call, arg: cst.Arg, node: cst.Name) -> None:
+            func = call.func
+            if m.matches(func, m.Name("range")):
+                found.append((node, "int"))
+                return
+            if arg.keyword is not None and arg.keyword.value in _INT_KEYWORDS:
+                found.append((node, "int"))
+                return
+            if isinstance(func, cst.Attribute) and func.attr.value in _INT_METHODS and not m.matches(func.value, m.Name("self")):
+                qualified = symbols.qualify(func)
+                if not qualified or not qualified.startswith("torch."):
+                    found.append((node, "int"))
+                    return
+            schema = _schema_type(symbols, call, arg)
+            if schema is not None:
+                found.append((node, schema))
+                return
+            callee = signatures.get(_callee_key(func) or "")
+            if callee is not None:
+                param = bound_param(callee, call, arg)
+                if param is not None and param.annotation is not None:
+                    annotation = cst.Module([]).code_for_node(param.annotation.annotation)
+                    found.append((node, _strip_optional(annotation.replace("torch.Tensor", "Tensor"))))
+
+    function.body.visit(Finder())
+    return iter(found)
+
+
+def _is_shape(expr: cst.BaseExpression) -> bool:
+    """`x.shape`, `x.size()`: lists of ints."""
+    return m.matches(expr, m.Attribute(attr=m.Name("shape"))) or m.matches(
+        expr, m.Call(func=m.Attribute(attr=m.Name("size")), args=[])
+    )
+
+
+def _callee_key(func: cst.BaseExpression) -> Optional[str]:
+    if isinstance(func, cst.Name):
+        return func.value
+    if m.matches(func, m.Attribute(value=m.Name("self"))):
+        return "self." + func.attr.value  # type: ignore[attr-defined]
+    return None
+
+
+def bound_param(function: cst.FunctionDef, call: cst.Call, arg: cst.Arg, is_method: Optional[bool] = None) -> Optional[cst.Param]:
+    """The parameter of `function` that `arg` of `call` binds to (self skipped for methods)."""
+    params = function.params
+    positional = [*params.posonly_params, *params.params]
+    if is_method is None:
+        is_method = bool(positional) and positional[0].name.value == "self"
+    if is_method and not _is_staticmethod(function):
+        positional = positional[1:]
+    if arg.keyword is not None:
+        for param in [*positional, *params.kwonly_params]:
+            if param.name.value == arg.keyword.value:
+                return param
+        return None
+    index = [a for a in call.args if a.keyword is None].index(arg)
+    return positional[index] if index < len(positional) else None
+
+
+def infer(evidence: list[tuple[cst.CSTNode, str]]) -> Optional[str]:
+    """The type the uses imply, or None when a use needs a Tensor or nothing is certain.
+    Truth tests and number comparisons ("bool?", "int?") decide only when nothing else does."""
+    kinds = [kind for _, kind in evidence]
+    if "Tensor" in kinds:
+        return None
+    certain = [kind for kind in kinds if not kind.endswith("?")]
+    if certain:
+        return certain[0]
+    return None
+
+
+def weak_infer(evidence: list[tuple[cst.CSTNode, str]]) -> Optional[str]:
+    """Like infer, and also taking truth tests and number comparisons: for parameters that are
+    wrong whatever they hold (the untyped Optional), where the use only picks the suggestion."""
+    strong = infer(evidence)
+    if strong is not None or any(kind == "Tensor" for _, kind in evidence):
+        return strong
+    weak = [kind[:-1] for _, kind in evidence if kind.endswith("?")]
+    return weak[0] if weak else None
+
+
+def is_list_value(expr: cst.BaseExpression) -> bool:
+    """A value TorchScript types as a list of unknown length: a list literal or comprehension,
+    `x.shape`, `x.size()`, slices of those, `list(...)`."""
+    if isinstance(expr, (cst.List, cst.ListComp)):
+        return True
+    if _is_shape(expr) or m.matches(expr, m.Call(func=m.Name("list"))):
+        return True
+    if isinstance(expr, cst.Subscript) and _is_shape(expr.value):
+        return all(isinstance(s.slice, cst.Slice) for s in expr.slice)
+    return False
+
+
+def bindings(function: cst.FunctionDef, name: str) -> list[cst.BaseExpression]:
+    """Every value assigned to `name` by a plain `name = value` in the body; None in the list
+    for any other kind of binding (augmented, tuple target, for loop, ...)."""
+    values: list = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                if m.matches(target.target, m.Name(name)):
+                    values.append(node.value if len(node.targets) == 1 else None)
+                elif _binds(target.target, name):
+                    values.append(None)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            if m.matches(node.target, m.Name(name)):
+                values.append(None)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            if m.matches(node.target, m.Name(name)):
+                values.append(None)
+
+        def visit_For(self, node: cst.For) -> None:
+            if _binds(node.target, name):
+                values.append(None)
+
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+            if m.matches(node.target, m.Name(name)):
+                values.append(None)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+    function.body.visit(Collector())
+    return values
+
+
+def _binds(target: cst.BaseExpression, name: str) -> bool:
+    if isinstance(target, cst.Name):
+        return target.value == name
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return any(_binds(e.value, name) for e in target.elements)
+    if isinstance(target, cst.StarredElement):
+        return _binds(target.value, name)
+    return False
+
+
+def value_type(expr: cst.BaseExpression, int_names: set[str] = frozenset()) -> Optional[str]:  # type: ignore[assignment]
+    """The type of a value when it is certainly not a Tensor: literals, `x.size(i)`, `x.shape[i]`,
+    `len(...)`, `int(...)`/`float(...)`, names bound by `for i in range(...)`."""
+    kind = literal_type(expr)
+    if kind is not None and kind != "None":
+        return kind
+    if isinstance(expr, cst.Name) and expr.value in int_names:
+        return "int"
+    if m.matches(expr, m.Call(func=m.Attribute(attr=m.Name("size")), args=[m.Arg(keyword=None)])):
+        return "int"
+    if isinstance(expr, cst.Subscript) and _is_shape(expr.value) and len(expr.slice) == 1:
+        return "int" if isinstance(expr.slice[0].slice, cst.Index) else "List[int]"
+    if _is_shape(expr):
+        return "List[int]"
+    if m.matches(expr, m.Call(func=m.Name("len") | m.Name("int"))):
+        return "int"
+    if m.matches(expr, m.Call(func=m.Name("float"))):
+        return "float"
+    return None
+
+
+def range_loop_names(function: cst.FunctionDef) -> set[str]:
+    """Names bound only by `for name in range(...)` loops of the body."""
+    found: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_For(self, node: cst.For) -> None:
+            if isinstance(node.target, cst.Name) and m.matches(node.iter, m.Call(func=m.Name("range"))):
+                found.add(node.target.value)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+    function.body.visit(Collector())
+    return {name for name in found if _only_range_bound(function, name)}
+
+
+def _only_range_bound(function: cst.FunctionDef, name: str) -> bool:
+    count = [0, 0]
+
+    class Counter(cst.CSTVisitor):
+        def visit_For(self, node: cst.For) -> None:
+            if _binds(node.target, name):
+                count[0] += 1
+                if isinstance(node.target, cst.Name) and m.matches(node.iter, m.Call(func=m.Name("range"))):
+                    count[1] += 1
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+    function.body.visit(Counter())
+    return count[0] == count[1] and len(bindings(function, name)) == count[0]
