@@ -64,6 +64,11 @@ CASES = [
     ("class Model(nn.Module):\n    def forward(self, x):\n        names = []\n        names.append('a')\n        return x", {"TS207"}),
     ("class Model(nn.Module):\n    def forward(self, x):\n        sizes = []\n        sizes.append(x.shape[-2:])\n        return x", {"TS207"}),
     ("class Model(nn.Module):\n    def forward(self, x):\n        outs = []\n        for i in range(2):\n            outs.append(x * i)\n        return torch.cat(outs)", set()),
+    # TS208: one return type per function
+    ("class Model(nn.Module):\n    def forward(self, x):\n        if self.training:\n            return x\n        return [x]", {"TS208"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        if x.sum() > 0:\n            return x, 1\n        return x, 2.0", {"TS208"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        if x.sum() > 0:\n            return x\n        return None", set()),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        if x.sum() > 0:\n            return x, x\n        return x * 2, x", set()),
     ("class Model(nn.Module):\n    def forward(self, x):\n        sizes: List[int] = []\n        sizes.append(x.size(0))\n        return x", set()),
 ]
 

@@ -374,3 +374,78 @@ class EmptyContainerType(Rule):
 
         function.body.visit(Finder())
         return found[0] if found else None
+
+
+class ReturnTypeMismatch(Rule):
+    id = "TS208"
+    name = "return-type-mismatch"
+    summary = "the function returns values of different types on different paths"
+    suggestion = "return the same type on every path (a tuple of the same length, the same scalar type)"
+
+    def enter_region(self, region: Region) -> None:
+        self.returns: list[tuple[cst.Return, str]] = []
+        self.params = {p.name.value for p in typeflow.unannotated(region.node, _is_method(region))}
+        self.params -= typeflow.assigned_names(region.node)
+        # `if self.flag:` / `if self.proj is None:` may be decided at compile time (Final constants,
+        # None attributes): torch then compiles only one of the returns. Stay quiet there.
+        self.static_ifs = False
+
+    def visit_If(self, node: cst.If) -> None:
+        if m.findall(node.test, m.Attribute(value=m.Name("self"), attr=~m.Name("training"))):
+            self.static_ifs = True
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            kind = self._type(node.value)
+            if kind is not None:
+                self.returns.append((node, kind))
+
+    def _type(self, expr: cst.BaseExpression) -> Optional[str]:
+        if isinstance(expr, cst.Tuple):
+            inner = [self._type(e.value) if not isinstance(e, cst.StarredElement) else "?" for e in expr.elements]
+            return "Tuple[" + ", ".join(k or "?" for k in inner) + "]"
+        if isinstance(expr, cst.List) and expr.elements:
+            return "List"
+        if isinstance(expr, cst.Name) and expr.value in self.params:
+            return "Tensor"
+        kind = typeflow.literal_type(expr)
+        return kind if kind in typeflow.SCALARS else None
+
+    def leave_region(self, region: Region) -> None:
+        if self.static_ifs or len(self.returns) < 2:
+            return
+        first, first_kind = self.returns[0]
+        for node, kind in self.returns[1:]:
+            if _differ(first_kind, kind):
+                self.report(
+                    node,
+                    f"this return gives {_shown(kind)}, an earlier one {_shown(first_kind)}: TorchScript needs one return type",
+                )
+                return
+
+
+def _shown(kind: str) -> str:
+    return "a list" if kind == "List" else kind.replace("?", "...")
+
+
+def _split(kind: str) -> list[str]:
+    inner, depth, parts, current = kind[len("Tuple["):-1], 0, [], ""
+    for char in inner:
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+            continue
+        depth += char == "["
+        depth -= char == "]"
+        current += char
+    return parts + [current.strip()]
+
+
+def _differ(a: str, b: str) -> bool:
+    if "?" in (a, b):
+        return False
+    tuples = a.startswith("Tuple["), b.startswith("Tuple[")
+    if all(tuples):
+        left, right = _split(a), _split(b)
+        return len(left) != len(right) or any(_differ(x, y) for x, y in zip(left, right))
+    return a != b
