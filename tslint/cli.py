@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exclude", type=lambda v: [p for p in v.split(",") if p], metavar="PATTERNS", help="comma-separated glob patterns of paths to skip")
     check.add_argument("--mode", choices=MODES, help="what the model is exported with: script, trace or both (default: both)")
     check.add_argument("--output-format", choices=FORMATS, help="text (default), json, sarif or github")
-    check.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of standard output")
+    check.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     check.add_argument("--statistics", action="store_true", help="print the count of findings per rule")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--config", metavar="FILE", help="pyproject.toml to read [tool.tslint] from (default: nearest)")
@@ -131,11 +131,7 @@ def run_check(args: argparse.Namespace) -> int:
     for result in results:
         errors.extend(result.errors)
 
-    output = format_text(findings, len(results), show_help=args.show_help)
-    if args.fix:
-        output += f"Fixed {fixed_count} {'problem' if fixed_count == 1 else 'problems'}, {len(findings)} remaining.\n"
-    if args.statistics:
-        output = format_statistics(findings) + output if settings.output_format == "text" else output
+    output = _format(settings.output_format, findings, len(results), errors, args, fixed_count if args.fix else None)
     _write(output, args.output_file)
     for error in errors:
         print(f"tslint: error: {error}", file=sys.stderr)
@@ -144,6 +140,29 @@ def run_check(args: argparse.Namespace) -> int:
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _format(output_format: str, findings: list, files_checked: int, errors: list[str], args: argparse.Namespace, fixed: Optional[int]) -> str:
+    """The report in the chosen format (tslint.report.*); --statistics in each of them."""
+    if output_format == "json":
+        from tslint.report.json import format_json
+
+        return format_json(findings, files_checked, __version__, errors, with_statistics=args.statistics, fixed=fixed)
+    if output_format == "sarif":
+        from tslint.checks import all_rules
+        from tslint.report.json import statistics
+        from tslint.report.sarif import format_sarif
+
+        return format_sarif(findings, all_rules(), __version__, errors, statistics(findings) if args.statistics else ())
+    if output_format == "github":
+        from tslint.report.github import format_github
+
+        output = format_github(findings, frozenset(rule.id for rule in rule_index() if rule.mode == "trace"))
+        return output + (format_statistics(findings) if args.statistics else "")
+    output = format_text(findings, files_checked, show_help=args.show_help)
+    if fixed is not None:
+        output += f"Fixed {fixed} {'problem' if fixed == 1 else 'problems'}, {len(findings)} remaining.\n"
+    return (format_statistics(findings) if args.statistics else "") + output
 
 
 def _apply_fixes(files: list[str], rules_for, args: argparse.Namespace) -> tuple[int, str, list[str]]:

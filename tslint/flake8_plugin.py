@@ -1,0 +1,31 @@
+"""flake8 plugin (entry point `TS`): `flake8 --select=TS models/` reports tslint's static findings.
+
+Thin: flake8 hands over the file's lines, tslint's engine does the rest. Columns are 0-based as
+flake8 wants them; `# noqa: TS101` is honoured by both. The tree argument only tells flake8 this is
+a whole-file plugin: tslint parses with libcst itself.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from tslint import __version__
+
+
+class TorchScriptPlugin:
+    name = "tslint"
+    version = __version__
+
+    def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
+        self.filename = filename
+        self.lines = lines
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        from tslint.checks import all_rules
+        from tslint.engine import check_source
+
+        source = "".join(self.lines).encode("utf-8")
+        for finding in check_source(source, self.filename, list(all_rules())).findings:
+            where = f" [{finding.context}]" if finding.context else ""
+            yield finding.line, finding.col - 1, f"{finding.rule} {finding.message}{where}", type(self)

@@ -1,0 +1,62 @@
+"""Findings as one JSON object: the stable schema documented in docs/json-schema.md.
+
+Fields are only ever added (and then `version` stays); a change in meaning or a removal bumps it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Iterable, Optional
+
+from tslint.findings import Finding
+
+SCHEMA_VERSION = 1
+
+
+def finding_record(finding: Finding) -> dict:
+    return {
+        "path": finding.path,
+        "line": finding.line,
+        "col": finding.col,
+        "end_line": finding.end_line or finding.line,
+        "end_col": finding.end_col or finding.col,
+        "code": finding.rule,
+        "name": finding.name,
+        "message": finding.message,
+        "context": finding.context,
+        "suggestion": finding.suggestion,
+        "fix": None if finding.fix is None else {"description": finding.fix.description, "safe": finding.fix.safe},
+        # null when the confirm stage did not run
+        "verdict": finding.verdict or None,
+        "verdict_detail": finding.verdict_detail,
+    }
+
+
+def statistics(findings: list[Finding]) -> list[dict]:
+    """Findings per rule, most frequent first."""
+    counts = Counter((finding.rule, finding.name) for finding in findings)
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [{"code": code, "name": name, "count": count} for (code, name), count in rows]
+
+
+def format_json(
+    findings: list[Finding],
+    files_checked: int,
+    tool_version: str,
+    errors: Iterable[str] = (),
+    with_statistics: bool = False,
+    fixed: Optional[int] = None,
+) -> str:
+    report: dict = {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "tslint", "version": tool_version},
+        "files_checked": files_checked,
+        "findings": [finding_record(finding) for finding in findings],
+        "errors": list(errors),
+    }
+    if with_statistics:
+        report["statistics"] = statistics(findings)
+    if fixed is not None:
+        report["fixed"] = fixed
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
