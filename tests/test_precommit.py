@@ -8,6 +8,7 @@ tslint there (libcst from PyPI; no torch), as it does for users.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -105,3 +106,21 @@ def test_try_repo_fails_on_the_finding_and_passes_once_fixed(tmp_path):
     assert "Passed" in passing.stdout
     # static: the hook gives no torch verdict, so it imported neither torch nor bad.py
     assert "confirmed" not in failing.stdout and "torch is not installed" not in failing.stdout
+
+
+def test_readme_snippets_name_real_hooks_and_parse():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Integrations", 1)[1].split("\n## ", 1)[0]
+    blocks = {}
+    for chunk in section.split("```")[1::2]:
+        language, _, body = chunk.partition("\n")
+        blocks.setdefault(language.strip(), []).append(body)
+    hook_ids = {hook["id"] for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    config = next(yaml.safe_load(body) for body in blocks["yaml"] if "repos:" in body)
+    assert {hook["id"] for hook in config["repos"][0]["hooks"]} <= hook_ids
+    assert "tslint-confirm" in section and "tslint-confirm" in hook_ids
+    workflow = next(yaml.safe_load(body) for body in blocks["yaml"] if "jobs:" in body)
+    steps = " ".join(step.get("run", "") for step in workflow["jobs"]["tslint"]["steps"])
+    assert "--output-format github" in steps and "--output-format sarif --output-file tslint.sarif" in steps
+    settings = json.loads(blocks["json"][0])
+    assert settings["pylint.args"] == ["--load-plugins=tslint.pylint_plugin"]

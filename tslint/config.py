@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import tomllib
 from dataclasses import dataclass, field
@@ -56,8 +57,13 @@ def find_config(start: Path) -> Optional[Path]:
         candidate = directory / "pyproject.toml"
         if candidate.is_file():
             try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = candidate.read_text(encoding="utf-8")
+                data = tomllib.loads(text)
+            except (OSError, UnicodeDecodeError):
+                continue
+            except tomllib.TOMLDecodeError:
+                if "tool.tslint" in text:
+                    return candidate  # ours, but broken: load_settings says where
                 continue
             if "tslint" in data.get("tool", {}):
                 return candidate
@@ -82,8 +88,26 @@ def load_settings(config: Optional[str], start: Optional[Path] = None) -> Settin
         raise ConfigError(f"{path}: [tool.tslint] must be a table")
     unknown = sorted(set(table) - _KNOWN_KEYS)
     if unknown:
-        raise ConfigError(f"{path}: unknown key(s) in [tool.tslint]: {', '.join(unknown)} (known: {', '.join(sorted(_KNOWN_KEYS))})")
+        hints = [f"{key!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(key, _KNOWN_KEYS, n=1)) else repr(key)
+                 for key in unknown]
+        raise ConfigError(f"{path}: unknown key(s) in [tool.tslint]: {', '.join(hints)} (known: {', '.join(sorted(_KNOWN_KEYS))})")
     settings.config_path = str(path)
+    try:
+        _read_table(table, settings)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None
+    _check_codes(path, settings)
+    if settings.confirm:
+        from tslint.confirm import options  # its keys are checked even when --no-confirm skips the stage
+
+        try:
+            options(settings)
+        except ConfigError as error:
+            raise ConfigError(f"{path}: {error}") from None
+    return settings
+
+
+def _read_table(table: dict, settings: Settings) -> None:
     for key in _LIST_KEYS & set(table):
         setattr(settings, key.replace("-", "_"), _string_list(key, table[key]))
     if "per-file-ignores" in table:
@@ -100,4 +124,22 @@ def load_settings(config: Optional[str], start: Optional[Path] = None) -> Settin
         if not isinstance(table["confirm"], dict):
             raise ConfigError("[tool.tslint] confirm must be a table")
         settings.confirm = table["confirm"]
-    return settings
+
+
+def _check_codes(path: Path, settings: Settings) -> None:
+    """Rule codes of the file are upper-cased and must name a rule or a prefix of one."""
+    from tslint.checks import rule_index
+
+    known = [rule.id for rule in rule_index()]
+
+    def checked(key: str, codes: list[str]) -> list[str]:
+        codes = [code.strip().upper() for code in codes]
+        for code in codes:
+            if not any(rule_id.startswith(code) for rule_id in known) or not code:
+                raise ConfigError(f"{path}: [tool.tslint] {key}: unknown rule code or prefix {code!r} (see `tslint rule`)")
+        return codes
+
+    settings.select = checked("select", settings.select)
+    settings.ignore = checked("ignore", settings.ignore)
+    settings.extend_select = checked("extend-select", settings.extend_select)
+    settings.per_file_ignores = {pattern: checked(f"per-file-ignores {pattern!r}", codes) for pattern, codes in settings.per_file_ignores.items()}
