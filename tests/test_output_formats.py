@@ -188,3 +188,17 @@ def test_bad_output_format_is_a_clear_usage_error(project):
     # argparse quotes the choices in some Python versions, not in others
     message = result.stderr.strip().splitlines()[-1].replace("'", "")
     assert message == "tslint check: error: argument --output-format: invalid choice: xml (choose from text, json, sarif, github)"
+
+
+def test_torch_verdicts_in_json_sarif_and_github(project):
+    """With the confirm stage (torch is installed here), each format carries torch's verdict."""
+    common = ("check", "--no-cache", "--select", "TS101", "models/net.py")
+    report = json.loads(run_tslint(*common, "--output-format", "json", cwd=project).stdout)
+    (finding,) = report["findings"]
+    assert finding["verdict"] == "confirmed"
+    assert "try blocks aren't supported" in finding["verdict_detail"]
+    log = json.loads(run_tslint(*common, "--output-format", "sarif", cwd=project).stdout)
+    assert sarif_errors(log) == []
+    assert log["runs"][0]["results"][0]["properties"]["verdict"] == "confirmed"
+    github = run_tslint(*common, "--output-format", "github", cwd=project).stdout
+    assert github.startswith("::error ") and "(confirmed: torch: try blocks aren't supported" in github
