@@ -172,3 +172,22 @@ def test_static_stage_never_imports_torch(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_code_after_a_scripting_only_raise_is_not_compiled():
+    # torch drops what follows `if torch.jit.is_scripting(): raise ...` (timm's densenet relies on it);
+    # syntax there is still parsed, so only what it calls is skipped.
+    code = """
+    import torch
+
+    class Net(torch.nn.Module):
+        def forward(self, x):
+            if torch.jit.is_scripting():
+                raise RuntimeError("not in TorchScript")
+            return self.eager_only(x)
+
+        def eager_only(self, x):
+            TRY
+            return x
+    """
+    assert findings(code) == []

@@ -102,6 +102,16 @@ class _RegionWalker(cst.CSTVisitor):
                 self.dead_blocks.add(id(node.orelse))
             elif static is False:
                 self.dead_blocks.add(id(node.body))
+            taken = node.body if static is True else node.orelse if static is False else None
+            if isinstance(taken, cst.Else):
+                taken = taken.body
+            if isinstance(taken, cst.IndentedBlock) and _always_exits(taken):
+                # `if torch.jit.is_scripting(): raise ...`: torch compiles nothing after it.
+                parent = self.ctx.ancestors[-2] if len(self.ctx.ancestors) >= 2 else None
+                if isinstance(parent, cst.IndentedBlock):
+                    siblings = list(parent.body)
+                    if node in siblings:
+                        self.dead_blocks.update(id(s) for s in siblings[siblings.index(node) + 1 :])
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
@@ -111,6 +121,13 @@ class _RegionWalker(cst.CSTVisitor):
             self._dispatch(handlers if not self.dead_depth else [h for h in handlers if h[0].checks_dead_branches()], original_node)
         if id(original_node) in self.dead_blocks:
             self.dead_depth -= 1
+
+
+def _always_exits(block: cst.IndentedBlock) -> bool:
+    last = block.body[-1] if block.body else None
+    return isinstance(last, cst.SimpleStatementLine) and any(
+        isinstance(small, (cst.Raise, cst.Return)) for small in last.body
+    )
 
 
 def analyse_module(path: str, module: cst.Module, rule_classes: list[type[Rule]], errors: list[str]) -> FileContext:

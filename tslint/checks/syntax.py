@@ -15,3 +15,157 @@ class TryStatement(Rule):
 
     def visit_Try(self, node: cst.Try) -> None:
         self.report(node)
+
+
+class LambdaExpression(Rule):
+    id = "TS102"
+    name = "lambda"
+    summary = "`lambda` is not supported by TorchScript"
+    suggestion = "define a module-level function or a method and call it by name"
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.report(node)
+
+
+class NestedFunction(Rule):
+    id = "TS103"
+    name = "nested-function"
+    summary = "functions defined inside compiled code are not supported by TorchScript"
+    suggestion = "move the function to module level (or make it a method) and pass what it closes over as arguments"
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.report(node.name)
+
+
+class NestedClass(Rule):
+    id = "TS104"
+    name = "nested-class"
+    summary = "classes defined inside compiled code are not supported by TorchScript"
+    suggestion = "define the class at module level"
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.report(node.name)
+
+
+class GlobalStatement(Rule):
+    id = "TS105"
+    name = "global-statement"
+    summary = "`global` and `nonlocal` are not supported by TorchScript"
+    suggestion = "keep the state on the module (a buffer or an attribute) instead of a global"
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.report(node)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.report(node)
+
+
+class ImportInCompiledCode(Rule):
+    id = "TS106"
+    name = "import-in-compiled-code"
+    summary = "`import` inside compiled code is not supported by TorchScript"
+    suggestion = "import at the top of the file"
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.report(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.report(node)
+
+
+def _comprehensions(node: cst.BaseComp) -> list[cst.CompFor]:
+    clauses, clause = [], node.for_in
+    while clause is not None:
+        clauses.append(clause)
+        clause = clause.inner_for_in
+    return clauses
+
+
+class ComprehensionIf(Rule):
+    id = "TS107"
+    name = "comprehension-if"
+    summary = "comprehensions with an `if` clause are not supported by TorchScript"
+    suggestion = "write a loop: `out = []`, `for x in xs:`, `if cond: out.append(x)`"
+
+    def _check(self, node: cst.BaseComp) -> None:
+        for clause in _comprehensions(node):
+            for condition in clause.ifs:
+                self.report(condition)
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._check(node)
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._check(node)
+
+
+class ComprehensionMultipleFor(Rule):
+    id = "TS108"
+    name = "comprehension-multiple-for"
+    summary = "comprehensions with several `for` clauses are not supported by TorchScript"
+    suggestion = "write nested loops that append to a list"
+
+    def _check(self, node: cst.BaseComp) -> None:
+        clauses = _comprehensions(node)
+        if len(clauses) > 1:
+            self.report(clauses[1])
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._check(node)
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._check(node)
+
+
+class SetLiteral(Rule):
+    id = "TS109"
+    name = "set-literal"
+    summary = "sets are not supported by TorchScript"
+    suggestion = "use a list (and `in` on it) or a Dict[key, bool]"
+
+    def visit_Set(self, node: cst.Set) -> None:
+        self.report(node)
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self.report(node)
+
+
+class StarredAssignment(Rule):
+    id = "TS110"
+    name = "starred-assignment"
+    summary = "starred assignment targets (`a, *rest = ...`) are not supported by TorchScript"
+    suggestion = "index or slice explicitly: `a, rest = xs[0], xs[1:]`"
+
+    def visit_StarredElement(self, node: cst.StarredElement) -> None:
+        parent = self.ctx.parent()
+        grandparent = self.ctx.parent(2)
+        if isinstance(parent, (cst.Tuple, cst.List)) and isinstance(grandparent, (cst.AssignTarget, cst.For)):
+            if isinstance(grandparent, cst.For) and grandparent.target is not parent:
+                return
+            self.report(node)
+
+
+class VariableArguments(Rule):
+    id = "TS111"
+    name = "variable-arguments"
+    summary = "compiled functions cannot take `*args`, `**kwargs` or keyword-only arguments with defaults"
+    suggestion = "list the parameters explicitly, each with its type"
+
+    def enter_region(self, region) -> None:
+        # One finding per signature, as torch gives one error for it.
+        params = region.node.params
+        offending = [p for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+        offending += [p for p in params.kwonly_params if p.default is not None]
+        if offending:
+            names = ", ".join(f"`{p.star if isinstance(p.star, str) else ''}{p.name.value}`" for p in offending)
+            self.report(offending[0], f"{self.summary}: {names}")
+
+
+class YieldExpression(Rule):
+    id = "TS112"
+    name = "generator-function"
+    summary = "`yield` (generator functions) is not supported by TorchScript"
+    suggestion = "build and return a list instead"
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.report(node)

@@ -1,0 +1,9 @@
+# torch: Comprehension ifs are not supported yet
+from typing import List
+import torch
+from torch import nn
+
+
+class Model(nn.Module):
+    def forward(self, xs: List[torch.Tensor]) -> List[torch.Tensor]:
+        return [x for x in xs if x.numel() > 0]  # error: TS107

@@ -1,0 +1,11 @@
+# torch: Yield aren't supported
+import torch
+from torch import nn
+
+
+class Model(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.chunks(x)[0]
+
+    def chunks(self, x: torch.Tensor):
+        yield x  # error: TS112
