@@ -95,6 +95,9 @@ class _RegionWalker(cst.CSTVisitor):
         if isinstance(node, cst.Call) and self.ctx.region is not None and not self.dead_depth:
             callee = self.ctx.model.callee(self.ctx.region, node)
             if callee is not None:
+                callee.conditional = self.ctx.region.conditional or any(
+                    isinstance(a, (cst.If, cst.IfExp)) and _tests_self(a.test) for a in self.ctx.ancestors
+                )
                 self.discovered.append(callee)
         if isinstance(node, cst.If):
             static = static_condition(self.ctx.symbols, node.test)
@@ -121,6 +124,20 @@ class _RegionWalker(cst.CSTVisitor):
             self._dispatch(handlers if not self.dead_depth else [h for h in handlers if h[0].checks_dead_branches()], original_node)
         if id(original_node) in self.dead_blocks:
             self.dead_depth -= 1
+
+
+def _tests_self(test: cst.BaseExpression) -> bool:
+    """Whether an `if` test reads an attribute of self (other than self.training)."""
+    return any(
+        isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self" and n.attr.value != "training"
+        for n in _walk(test)
+    )
+
+
+def _walk(node: cst.CSTNode):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
 
 
 def _always_exits(block: cst.IndentedBlock) -> bool:

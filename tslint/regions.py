@@ -66,6 +66,10 @@ class Region:
     cls: Optional[ClassInfo]
     why: str  # "forward of nn.Module subclass Net" / "reached from Net.forward via self._pool"
     parent: Optional["Region"] = None
+    # Reached only under an `if` that tests an attribute of self (`if self.post is not None:
+    # self.forward_post(x)`): torch may drop that call for an instance, so per-instance rules
+    # (which attributes exist) stay silent here.
+    conditional: bool = False
 
     @property
     def context(self) -> str:

@@ -1,0 +1,14 @@
+# torch: has no attribute 'skip'
+import torch
+from torch import nn
+
+
+class Model(nn.Module):
+    def __init__(self, channels: int = 4, use_skip: bool = False) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 3, padding=1)
+        if use_skip:
+            self.skip = nn.Conv2d(channels, channels, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.conv(x) + self.skip(x)  # error: TS301

@@ -1,0 +1,101 @@
+"""TS3xx on the cases where a naive checker goes wrong (REALWORLD.md), each checked against torch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+from tslint.checks import all_rules
+from tslint.engine import check_source
+from tests.conftest import ROOT
+
+TS3 = [rule for rule in all_rules() if rule.id.startswith("TS3")]
+
+QUIET = {
+    # set on both branches
+    "both_branches": """
+        class Model(nn.Module):
+            def __init__(self, c: int = 4, bn: bool = False):
+                super().__init__()
+                if bn:
+                    self.norm = nn.BatchNorm2d(c)
+                else:
+                    self.norm = nn.Identity()
+
+            def forward(self, x):
+                return self.norm(x)
+    """,
+    # judged by the last assignment
+    "rebuilt_list": """
+        class Model(nn.Module):
+            def __init__(self, c: int = 4):
+                super().__init__()
+                self.net = [nn.Linear(c, c), nn.ReLU()]
+                self.net = nn.Sequential(*self.net)
+
+            def forward(self, x):
+                return self.net(x)
+    """,
+    # torch drops the rest of forward when reparam exists (timm's byobnet pattern)
+    "none_guarded_early_return": """
+        class Model(nn.Module):
+            def __init__(self, c: int = 4, inference: bool = False):
+                super().__init__()
+                if inference:
+                    self.reparam = nn.Linear(c, c)
+                else:
+                    self.reparam = None
+                    self.a = nn.Linear(c, c)
+
+            def forward(self, x):
+                if self.reparam is not None:
+                    return self.reparam(x)
+                return self.a(x)
+    """,
+    # an if/elif chain that assigns in every branch
+    "exhaustive_chain": """
+        class Model(nn.Module):
+            def __init__(self, size: int = 12):
+                super().__init__()
+                if size == 12:
+                    self.proj = nn.Linear(4, 4)
+                elif size == 16:
+                    self.proj = nn.Linear(4, 4)
+
+            def forward(self, x):
+                return self.proj(x)
+    """,
+    # literal indices and slices of a ModuleList
+    "literal_index": """
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.layers = nn.ModuleList([nn.Linear(4, 4), nn.Linear(4, 4)])
+
+            def forward(self, x):
+                return self.layers[-1](self.layers[0](x))
+    """,
+}
+
+
+def test_quiet_where_torch_accepts(tmp_path):
+    paths = []
+    for name, body in QUIET.items():
+        path = tmp_path / f"{name}.py"
+        path.write_text("import torch\nfrom torch import nn\n" + textwrap.dedent(body))
+        assert check_source(path.read_bytes(), str(path), TS3).findings == [], name
+        paths.append(str(path))
+    # and torch agrees: every one of them scripts with its default constructor
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "judge.py"), *paths], capture_output=True, text=True)
+    verdicts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(verdicts) == len(paths)
+    assert all(v["accepted"] for v in verdicts), [v["error"][:200] for v in verdicts if not v["accepted"]]
+
+
+def test_labelled_corpus_lines_are_exactly_the_ts3_findings():
+    path = ROOT / "bench" / "corpus" / "attributes_cases.py"
+    labelled = {n for n, line in enumerate(path.read_text().splitlines(), 1) if "# error: TS3" in line}
+    found = {f.line for f in check_source(path.read_bytes(), str(path), TS3).findings}
+    assert found == labelled

@@ -1,0 +1,193 @@
+"""TS3xx: what compiled code reads from `self`, judged by what `__init__` leaves there."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tslint.attributes import _self_attribute, constructs_module, container_kind, init_attributes
+from tslint.checks.base import Rule
+
+
+def _hasattr_guarded(function: cst.FunctionDef, name: str) -> bool:
+    # torch resolves hasattr(self, "name") at compile time, so a guarded read is fine
+    return f'hasattr(self, "{name}")' in cst.Module(body=[function]).code or f"hasattr(self, '{name}')" in cst.Module(body=[function]).code
+
+
+def _tests_attribute_for_none(function: cst.FunctionDef) -> bool:
+    found = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Comparison(self, node: cst.Comparison) -> None:
+            if _self_attribute(node.left) is not None and any(
+                isinstance(t.operator, (cst.Is, cst.IsNot)) and isinstance(t.comparator, cst.Name) and t.comparator.value == "None"
+                for t in node.comparisons
+            ):
+                found.append(node)
+
+    function.body.visit(Finder())
+    return bool(found)
+
+
+class _SelfReads(Rule):
+    """Base for rules about `self.<name>` read in compiled methods of a module class."""
+
+    def enter_region(self, region) -> None:
+        self.reported: set[str] = set()
+
+    def attributes(self):
+        region = self.ctx.region
+        if region is None or region.cls is None or not region.cls.is_module:
+            return None
+        return init_attributes(self.ctx.model, region.cls)
+
+
+def _mentions_self_attribute(expr: cst.CSTNode) -> bool:
+    found = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            name = _self_attribute(node)
+            if name is not None and name != "training":
+                found.append(name)
+
+    expr.visit(Finder())
+    return bool(found)
+
+
+class AttributeSetOnSomePaths(_SelfReads):
+    id = "TS301"
+    name = "attribute-set-on-some-paths"
+    summary = "attribute is set by `__init__` only on some paths"
+    suggestion = "assign it on every path: nn.Identity() for a layer, or None plus an `is not None` test"
+
+    def _guarded_by_attribute_test(self) -> bool:
+        return any(
+            isinstance(node, (cst.If, cst.IfExp, cst.While)) and _mentions_self_attribute(node.test)
+            for node in self.ctx.ancestors
+        )
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        name = _self_attribute(node)
+        attributes = self.attributes()
+        if name is None or attributes is None or not attributes.complete or name in self.reported:
+            return
+        parent = self.ctx.parent()
+        if isinstance(parent, (cst.AssignTarget, cst.AugAssign)) or name not in attributes.sometimes:
+            return
+        if self.ctx.region.cls.find_method(name) is not None or _hasattr_guarded(self.ctx.region.node, name):
+            return
+        if self.ctx.region.conditional or self._guarded_by_attribute_test():
+            # `if self.infer_mode: self.conv_dw(x)`: the flag that chose the path in __init__
+            # usually guards the read; which path an instance takes is the confirm stage's call.
+            return
+        if _tests_attribute_for_none(self.ctx.region.node):
+            # `if self.reparam is not None: return ...`: torch decides such tests per instance and
+            # drops the branch, and which attributes exist usually follows the same constructor flag.
+            return
+        self.reported.add(name)
+        self.report(
+            node,
+            f"`self.{name}` is set by `__init__` only on some paths (it depends on the constructor "
+            f"arguments): torch.jit.script fails with \"Module has no attribute '{name}'\" for instances without it",
+        )
+
+
+class ModuleTruthTest(_SelfReads):
+    id = "TS302"
+    name = "module-truth-test"
+    summary = "a submodule (or None) used as a truth value"
+    suggestion = "test `self.x is not None`, or keep a bool flag (Final[bool]) beside the layer"
+
+    def _check(self, test: cst.BaseExpression) -> None:
+        name = _self_attribute(test)
+        attributes = self.attributes()
+        if name is None or attributes is None:
+            return
+        values = attributes.values.get(name, [])
+        modules = [v for v in values if constructs_module(self.ctx.model, v) or container_kind(self.ctx.model, v)]
+        nones = [v for v in values if isinstance(v, cst.Name) and v.value == "None"]
+        conditional = [v for v in values if isinstance(v, cst.IfExp)]
+        for v in conditional:
+            branches = (v.body, v.orelse)
+            if all(constructs_module(self.ctx.model, b) or (isinstance(b, cst.Name) and b.value == "None") for b in branches):
+                modules.append(v)
+        if values and modules and len(modules) + len(nones) == len(values):
+            self.report(test, f"`self.{name}` holds a module (or None): TorchScript cannot use it as a bool "
+                              "(\"Could not cast value of type ... to bool\")")
+
+    def visit_If(self, node: cst.If) -> None:
+        self._check(node.test)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._check(node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._check(node.test)
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        if isinstance(node.operator, cst.Not):
+            self._check(node.expression)
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self._check(node.left)
+        self._check(node.right)
+
+
+class ModuleContainerVariableIndex(_SelfReads):
+    id = "TS303"
+    name = "module-container-variable-index"
+    summary = "nn.ModuleList / nn.Sequential / nn.ModuleDict indexed with a variable"
+    suggestion = "iterate instead: `for i, layer in enumerate(self.layers):` (or zip / .items())"
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        name = _self_attribute(node.value)
+        attributes = self.attributes()
+        if name is None or attributes is None or len(node.slice) != 1:
+            return
+        kinds = {container_kind(self.ctx.model, v) for v in attributes.values.get(name, [])}
+        if not kinds or None in kinds:
+            return
+        index = node.slice[0].slice
+        if not isinstance(index, cst.Index):
+            return  # slices of a ModuleList are fine
+        value = index.value
+        if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+            value = value.expression
+        if isinstance(value, (cst.Integer, cst.SimpleString)):
+            return
+        kind = "/".join(sorted(kinds))
+        self.report(node, f"`self.{name}[...]` indexes a {kind} with a non-literal: TorchScript only "
+                          "accepts integer (or string, for ModuleDict) literals there")
+
+
+class UntypableAttribute(_SelfReads):
+    id = "TS304"
+    name = "untypable-attribute"
+    summary = "attribute holds a value TorchScript cannot type (a lambda or a plain list of modules)"
+    suggestion = "use nn.ModuleList for a list of layers; a method or a module instead of a lambda"
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        name = _self_attribute(node)
+        attributes = self.attributes()
+        if name is None or attributes is None or name in self.reported:
+            return
+        if isinstance(self.ctx.parent(), (cst.AssignTarget, cst.AugAssign)):
+            return
+        values = attributes.values.get(name)
+        if not values:
+            return
+        last = values[-1]  # judged by the last assignment (lists rebuilt into nn.Sequential are fine)
+        what = None
+        if isinstance(last, cst.Lambda):
+            what = "a lambda"
+        elif isinstance(last, cst.List) and last.elements and all(
+            constructs_module(self.ctx.model, e.value) for e in last.elements if isinstance(e, cst.Element)
+        ):
+            what = "a Python list of modules"
+        elif isinstance(last, cst.ListComp) and constructs_module(self.ctx.model, last.elt):
+            what = "a Python list of modules"
+        if what is None:
+            return
+        self.reported.add(name)
+        self.report(node, f"`self.{name}` holds {what}, which TorchScript cannot convert: "
+                          f"\"Module has no attribute '{name}'\"")
