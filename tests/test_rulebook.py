@@ -66,3 +66,9 @@ def test_torch_rejects_bad_and_accepts_good(directory: Path, torch_verdicts):
     assert header, f"{bad} needs a '# torch: <part of torch's message>' line"
     assert header.group("text").strip() in bad_verdict["error"], bad_verdict["error"]
     assert good_verdict["accepted"], f"torch rejects {good}: {good_verdict['error']}"
+
+
+def test_readme_lists_every_rule():
+    readme = (RULES.parent / "README.md").read_text(encoding="utf-8")
+    missing = [rule.id for rule in all_rules() if f"| {rule.id} | {rule.name} |" not in readme]
+    assert not missing, f"README.md's rule table lacks {missing}"
