@@ -169,3 +169,62 @@ class YieldExpression(Rule):
 
     def visit_Yield(self, node: cst.Yield) -> None:
         self.report(node)
+
+
+class AsyncFunction(Rule):
+    id = "TS113"
+    name = "async-function"
+    summary = "`async def` / `await` is not supported by TorchScript"
+    suggestion = "make the compiled function synchronous"
+
+    def enter_region(self, region) -> None:
+        if region.node.asynchronous is not None:
+            self.report(region.node.asynchronous)
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self.report(node)
+
+
+# Methods that exist on Tensor and not on Python numbers: `x.mean()` in a sum() means tensors.
+_TENSOR_METHODS = {
+    "mean", "sum", "abs", "pow", "exp", "log", "sigmoid", "softmax", "relu", "norm", "flatten", "view",
+    "reshape", "transpose", "permute", "matmul", "mm", "bmm", "square", "sqrt", "clamp", "detach", "float",
+    "to", "unsqueeze", "squeeze", "max", "min", "std", "var",
+}
+
+
+class SumOverTensors(Rule):
+    id = "TS114"
+    name = "sum-over-tensors"
+    summary = "`sum()` over tensors is not supported by TorchScript"
+    suggestion = "add in a loop (`total = xs[0]`, `for x in xs[1:]: total = total + x`) or use `torch.stack(xs).sum(0)`"
+
+    def _tensor_valued(self, expr: cst.BaseExpression) -> bool:
+        if isinstance(expr, cst.Call):
+            qualified = self.ctx.qualify(expr.func) or ""
+            if qualified.startswith("torch.") and not qualified.startswith(("torch.jit.", "torch.cuda.")) and qualified.split(".")[-1][:1].islower():
+                return True
+            return isinstance(expr.func, cst.Attribute) and expr.func.attr.value in _TENSOR_METHODS
+        if isinstance(expr, cst.BinaryOperation):
+            return self._tensor_valued(expr.left) or self._tensor_valued(expr.right)
+        return False
+
+    def _tensor_list_parameter(self, expr: cst.BaseExpression) -> bool:
+        if not isinstance(expr, cst.Name) or self.ctx.region is None:
+            return False
+        for param in self.ctx.region.node.params.params:
+            if param.name.value == expr.value and param.annotation is not None:
+                text = cst.Module(body=[]).code_for_node(param.annotation.annotation).replace(" ", "")
+                return text.lower() in ("list[torch.tensor]", "list[tensor]")
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not (isinstance(node.func, cst.Name) and node.func.value == "sum" and node.args):
+            return
+        if "sum" in self.ctx.model.functions:
+            return
+        argument = node.args[0].value
+        if isinstance(argument, (cst.GeneratorExp, cst.ListComp)) and self._tensor_valued(argument.elt):
+            self.report(node)
+        elif self._tensor_list_parameter(argument):
+            self.report(node)
