@@ -15,7 +15,8 @@ import re
 from typing import Iterator, Optional
 
 import libcst as cst
-import libcst.matchers as m
+
+from tslint.nodes import findall, is_name
 
 from tslint import schemas
 from tslint.symbols import Symbols
@@ -84,7 +85,7 @@ def unannotated(function: cst.FunctionDef, is_method: bool) -> list[cst.Param]:
 
 
 def _is_staticmethod(function: cst.FunctionDef) -> bool:
-    return any(m.matches(d.decorator, m.Name("staticmethod")) for d in function.decorators)
+    return any(is_name(d.decorator, "staticmethod") for d in function.decorators)
 
 
 def assigned_names(function: cst.FunctionDef) -> set[str]:
@@ -177,7 +178,6 @@ def uses(function: cst.FunctionDef, name: str, symbols: Symbols, signatures: dic
     "int?"/"float?" for a comparison with a number (the same). `signatures` maps local callees
     (`helper`, `self._pad`) to their definitions, for arguments passed on to annotated params."""
     found: list[tuple[cst.CSTNode, str]] = []
-    is_name = m.Name(name)
 
     def compared_type(other: cst.BaseExpression) -> Optional[str]:
         kind = literal_type(other)
@@ -195,7 +195,7 @@ def uses(function: cst.FunctionDef, name: str, symbols: Symbols, signatures: dic
             self.stack: list[cst.CSTNode] = []
 
         def on_visit(self, node: cst.CSTNode) -> bool:
-            if m.matches(node, is_name):
+            if is_name(node, name):
                 self._use(node)
             self.stack.append(node)  # libcst calls on_leave even for nodes whose children it skips
             return not isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef))
@@ -214,7 +214,7 @@ def uses(function: cst.FunctionDef, name: str, symbols: Symbols, signatures: dic
             elif isinstance(parent, cst.Comparison):
                 for target in parent.comparisons:
                     other = target.comparator if parent.left is node else parent.left
-                    if m.matches(other, m.Name("None")):
+                    if is_name(other, "None"):
                         continue
                     kind = compared_type(other)
                     if kind:
@@ -232,13 +232,13 @@ def uses(function: cst.FunctionDef, name: str, symbols: Symbols, signatures: dic
 
         def _argument(self, call: cst.Call, arg: cst.Arg, node: cst.Name) -> None:
             func = call.func
-            if m.matches(func, m.Name("range")):
+            if is_name(func, "range"):
                 found.append((node, "int"))
                 return
             if arg.keyword is not None and arg.keyword.value in _INT_KEYWORDS:
                 found.append((node, "int"))
                 return
-            if isinstance(func, cst.Attribute) and func.attr.value in _INT_METHODS and not m.matches(func.value, m.Name("self")):
+            if isinstance(func, cst.Attribute) and func.attr.value in _INT_METHODS and not is_name(func.value, "self"):
                 qualified = symbols.qualify(func)
                 if not qualified or not qualified.startswith("torch."):
                     found.append((node, "int"))
@@ -258,17 +258,19 @@ def uses(function: cst.FunctionDef, name: str, symbols: Symbols, signatures: dic
     return iter(found)
 
 
+def _is_method_call(expr: cst.BaseExpression, method: str) -> bool:
+    return isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value == method
+
+
 def _is_shape(expr: cst.BaseExpression) -> bool:
     """`x.shape`, `x.size()`: lists of ints."""
-    return m.matches(expr, m.Attribute(attr=m.Name("shape"))) or m.matches(
-        expr, m.Call(func=m.Attribute(attr=m.Name("size")), args=[])
-    )
+    return (isinstance(expr, cst.Attribute) and expr.attr.value == "shape") or (_is_method_call(expr, "size") and not expr.args)
 
 
 def _callee_key(func: cst.BaseExpression) -> Optional[str]:
     if isinstance(func, cst.Name):
         return func.value
-    if m.matches(func, m.Attribute(value=m.Name("self"))):
+    if isinstance(func, cst.Attribute) and is_name(func.value, "self"):
         return "self." + func.attr.value  # type: ignore[attr-defined]
     return None
 
@@ -317,7 +319,7 @@ def is_list_value(expr: cst.BaseExpression) -> bool:
     `x.shape`, `x.size()`, slices of those, `list(...)`."""
     if isinstance(expr, (cst.List, cst.ListComp)):
         return True
-    if _is_shape(expr) or m.matches(expr, m.Call(func=m.Name("list"))):
+    if _is_shape(expr) or (isinstance(expr, cst.Call) and is_name(expr.func, "list")):
         return True
     if isinstance(expr, cst.Subscript) and _is_shape(expr.value):
         return all(isinstance(s.slice, cst.Slice) for s in expr.slice)
@@ -332,17 +334,17 @@ def bindings(function: cst.FunctionDef, name: str) -> list[cst.BaseExpression]:
     class Collector(cst.CSTVisitor):
         def visit_Assign(self, node: cst.Assign) -> None:
             for target in node.targets:
-                if m.matches(target.target, m.Name(name)):
+                if is_name(target.target, name):
                     values.append(node.value if len(node.targets) == 1 else None)
                 elif _binds(target.target, name):
                     values.append(None)
 
         def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-            if m.matches(node.target, m.Name(name)):
+            if is_name(node.target, name):
                 values.append(None)
 
         def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            if m.matches(node.target, m.Name(name)):
+            if is_name(node.target, name):
                 values.append(None)
 
         def visit_For(self, node: cst.For) -> None:
@@ -350,7 +352,7 @@ def bindings(function: cst.FunctionDef, name: str) -> list[cst.BaseExpression]:
                 values.append(None)
 
         def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-            if m.matches(node.target, m.Name(name)):
+            if is_name(node.target, name):
                 values.append(None)
 
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -378,15 +380,15 @@ def value_type(expr: cst.BaseExpression, int_names: set[str] = frozenset()) -> O
         return kind
     if isinstance(expr, cst.Name) and expr.value in int_names:
         return "int"
-    if m.matches(expr, m.Call(func=m.Attribute(attr=m.Name("size")), args=[m.Arg(keyword=None)])):
+    if _is_method_call(expr, "size") and len(expr.args) == 1 and expr.args[0].keyword is None:
         return "int"
     if isinstance(expr, cst.Subscript) and _is_shape(expr.value) and len(expr.slice) == 1:
         return "int" if isinstance(expr.slice[0].slice, cst.Index) else "List[int]"
     if _is_shape(expr):
         return "List[int]"
-    if m.matches(expr, m.Call(func=m.Name("len") | m.Name("int"))):
+    if isinstance(expr, cst.Call) and is_name(expr.func, "len", "int"):
         return "int"
-    if m.matches(expr, m.Call(func=m.Name("float"))):
+    if isinstance(expr, cst.Call) and is_name(expr.func, "float"):
         return "float"
     return None
 
@@ -397,7 +399,7 @@ def range_loop_names(function: cst.FunctionDef) -> set[str]:
 
     class Collector(cst.CSTVisitor):
         def visit_For(self, node: cst.For) -> None:
-            if isinstance(node.target, cst.Name) and m.matches(node.iter, m.Call(func=m.Name("range"))):
+            if isinstance(node.target, cst.Name) and isinstance(node.iter, cst.Call) and is_name(node.iter.func, "range"):
                 found.add(node.target.value)
 
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
@@ -414,7 +416,7 @@ def _only_range_bound(function: cst.FunctionDef, name: str) -> bool:
         def visit_For(self, node: cst.For) -> None:
             if _binds(node.target, name):
                 count[0] += 1
-                if isinstance(node.target, cst.Name) and m.matches(node.iter, m.Call(func=m.Name("range"))):
+                if isinstance(node.target, cst.Name) and isinstance(node.iter, cst.Call) and is_name(node.iter.func, "range"):
                     count[1] += 1
 
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:

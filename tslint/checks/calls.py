@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 import libcst as cst
-import libcst.matchers as m
+
+from tslint.nodes import findall, is_name
 
 from tslint import schemas
 from tslint.checks.base import Rule
@@ -34,7 +35,7 @@ def _literal_kind(expr: cst.BaseExpression) -> Optional[str]:
         expr = expr.expression
     if isinstance(expr, cst.Integer):
         return "int"
-    if m.matches(expr, m.Name("None")):
+    if is_name(expr, "None"):
         return "None"
     return None
 
@@ -241,9 +242,9 @@ _BUILTIN_ADVICE = {
 def _bound_names(function: cst.FunctionDef) -> set[str]:
     """Names a function binds itself (parameters, assignment and loop targets)."""
     names = {param.name.value for param in function.params.params + function.params.kwonly_params + function.params.posonly_params}
-    for target in m.findall(function.body, m.AssignTarget() | m.AnnAssign() | m.For() | m.AugAssign() | m.AsName() | m.CompFor()):
+    for target in findall(function.body, (cst.AssignTarget, cst.AnnAssign, cst.For, cst.AugAssign, cst.AsName, cst.CompFor)):
         node = getattr(target, "target", None) or getattr(target, "name", None)
-        for name in m.findall(node, m.Name()) if node is not None else ():
+        for name in findall(node, cst.Name) if node is not None else ():
             names.add(name.value)
     return names
 
@@ -252,8 +253,8 @@ def _module_level_names(rule: Rule) -> set[str]:
     model = rule.ctx.model
     names = set(model.symbols.aliases) | set(model.functions) | set(model.classes)
     for statement in model.module.body:
-        for target in m.findall(statement, m.AssignTarget()) if isinstance(statement, cst.SimpleStatementLine) else ():
-            names |= {name.value for name in m.findall(target, m.Name())}
+        for target in findall(statement, cst.AssignTarget) if isinstance(statement, cst.SimpleStatementLine) else ():
+            names |= {name.value for name in findall(target, cst.Name)}
     return names
 
 
@@ -292,10 +293,10 @@ class DynamicAttributeName(Rule):
     suggestion = "name the attribute (`self.layer1`), iterate an nn.ModuleList / nn.ModuleDict, or look the name up in __init__"
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not m.matches(node.func, m.Name("getattr") | m.Name("hasattr")) or len(node.args) < 2:
+        if not is_name(node.func, "getattr", "hasattr") or len(node.args) < 2:
             return
         name = node.args[1].value
-        if isinstance(name, cst.SimpleString) or (isinstance(name, cst.ConcatenatedString) and not m.findall(name, m.FormattedString())):
+        if isinstance(name, cst.SimpleString) or (isinstance(name, cst.ConcatenatedString) and not findall(name, cst.FormattedString)):
             return  # a literal name is resolved at compile time
         self.report(node, f"`{node.func.value}()` with a computed attribute name: TorchScript resolves attributes at compile time")
 
@@ -307,7 +308,7 @@ class SuperCall(Rule):
     suggestion = "call a module-level helper function that both classes use, or copy the base method's body"
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not m.matches(node.func, m.Name("super")):
+        if not is_name(node.func, "super"):
             return
         parent = self.ctx.parent()
         if isinstance(parent, cst.Attribute):
@@ -425,7 +426,7 @@ class GradModeDecorator(Rule):
                 self.globals = _module_level_names(self) - _CONTEXTLIB_GLOBALS
             local = _bound_names(region.node)
             used = sorted({
-                name.value for name in m.findall(region.node.body, m.Name())
+                name.value for name in findall(region.node.body, cst.Name)
                 if name.value in self.globals and name.value not in local
             })
             if not used:
@@ -511,7 +512,7 @@ class ScriptModuleClass(Rule):
         for block in blocks:
             for statement in block:
                 if isinstance(statement, cst.SimpleStatementLine):
-                    yield from m.findall(statement, m.Call())
+                    yield from findall(statement, cst.Call)
 
 
 class CallOverride(Rule):

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Optional
 
 import libcst as cst
-import libcst.matchers as m
+
+from tslint.nodes import findall, is_name
 
 from tslint import typeflow
 from tslint.checks.base import Rule
@@ -338,11 +339,10 @@ class EmptyContainerType(Rule):
 
     def _first_item(self, function: cst.FunctionDef, name: str, is_dict: bool, loop_ints: set[str]) -> Optional[tuple[str, str]]:
         found: list[tuple[str, str]] = []
-        owner = m.Name(name)
 
         class Finder(cst.CSTVisitor):
             def visit_Call(self, node: cst.Call) -> None:
-                if is_dict or not m.matches(node.func, m.Attribute(value=owner)):
+                if is_dict or not (isinstance(node.func, cst.Attribute) and is_name(node.func.value, name)):
                     return
                 method = node.func.attr.value  # type: ignore[attr-defined]
                 items = []
@@ -355,12 +355,12 @@ class EmptyContainerType(Rule):
                 self._items(items, node)
 
             def visit_AugAssign(self, node: cst.AugAssign) -> None:
-                if not is_dict and m.matches(node.target, owner) and isinstance(node.value, cst.List):
+                if not is_dict and is_name(node.target, name) and isinstance(node.value, cst.List):
                     self._items([e.value for e in node.value.elements], node)
 
             def visit_Assign(self, node: cst.Assign) -> None:
                 for target in node.targets:
-                    if is_dict and m.matches(target.target, m.Subscript(value=owner)):
+                    if is_dict and isinstance(target.target, cst.Subscript) and is_name(target.target.value, name):
                         self._items([node.value], target.target)
 
             def _items(self, items: list, node: cst.CSTNode) -> None:
@@ -391,7 +391,7 @@ class ReturnTypeMismatch(Rule):
         self.static_ifs = False
 
     def visit_If(self, node: cst.If) -> None:
-        if m.findall(node.test, m.Attribute(value=m.Name("self"), attr=~m.Name("training"))):
+        if any(is_name(a.value, "self") and a.attr.value != "training" for a in findall(node.test, cst.Attribute)):
             self.static_ifs = True
 
     def visit_Return(self, node: cst.Return) -> None:
