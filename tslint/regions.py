@@ -25,6 +25,7 @@ SKIP_DECORATORS = {"torch.jit.ignore", "torch.jit.unused", "torch.jit._overload_
 EXPORT_DECORATORS = {"torch.jit.export"}
 SCRIPT_DECORATORS = {"torch.jit.script"}
 IS_SCRIPTING = {"torch.jit.is_scripting", "torch._jit_internal.is_scripting", "torch.jit._script.is_scripting"}
+IS_TRACING = {"torch.jit.is_tracing", "torch._C._get_tracing_state", "torch.jit._trace.is_tracing"}
 
 
 def _is_nn_class(qualified: Optional[str]) -> bool:
@@ -140,6 +141,9 @@ class FileModel:
     def is_skipped(self, node: cst.FunctionDef) -> bool:
         return bool(decorator_names(self.symbols, node) & SKIP_DECORATORS)
 
+    def is_scripted(self, node: cst.FunctionDef) -> bool:
+        return bool(decorator_names(self.symbols, node) & SCRIPT_DECORATORS) or node.name.value in self.scripted_names
+
     def roots(self) -> list[Region]:
         """The functions torch compiles because of what they are, not because they are called."""
         roots: list[Region] = []
@@ -163,8 +167,12 @@ class FileModel:
                 roots.append(Region(name, function, None, "@torch.jit.script function"))
         return roots
 
-    def callee(self, region: Region, call: cst.Call) -> Optional[Region]:
-        """The region a call inside `region` compiles, if it names a function of this file."""
+    def callee(self, region: Region, call: cst.Call, tracing: bool = False) -> Optional[Region]:
+        """The region a call inside `region` compiles, if it names a function of this file.
+
+        `tracing`: what torch.jit.trace runs instead. Tracing runs @torch.jit.ignore/unused methods
+        like any other Python, and calls a @torch.jit.script function as compiled code (its
+        branches are kept), so that function is not part of the trace's region."""
         func = call.func
         if (
             isinstance(func, cst.Attribute)
@@ -176,36 +184,42 @@ class FileModel:
             if found is None:
                 return None
             owner, method = found
-            if self.is_skipped(method):
+            if self.is_skipped(method) if not tracing else self.is_scripted(method):
                 return None
             why = f"reached from {region.qualname} via self.{func.attr.value}"
             return Region(f"{owner.name}.{method.name.value}", method, owner, why, region)
         if isinstance(func, cst.Name) and func.value in self.functions:
             function = self.functions[func.value]
-            if self.is_skipped(function):
+            if self.is_skipped(function) if not tracing else self.is_scripted(function):
                 return None
             return Region(func.value, function, None, f"reached from {region.qualname} via {func.value}()", region)
         return None
 
 
-def static_condition(symbols: Symbols, test: cst.BaseExpression) -> Optional[bool]:
+def static_condition(symbols: Symbols, test: cst.BaseExpression, tracing: bool = False) -> Optional[bool]:
     """The value of an `if` test that TorchScript decides at compile time, else None.
 
     `torch.jit.is_scripting()` is True while scripting, so `if not torch.jit.is_scripting():`
     bodies are never compiled; `and`/`or` short-circuit on such a constant like torch does.
+    `tracing`: the value while torch.jit.trace runs the code (is_scripting() False, is_tracing()
+    True, both proven on torch 2.13), so only the branch the trace records is analysed.
     """
-    if isinstance(test, cst.Call) and not test.args and symbols.qualify(test.func) in IS_SCRIPTING:
-        return True
+    if isinstance(test, cst.Call) and not test.args:
+        qualified = symbols.qualify(test.func)
+        if qualified in IS_SCRIPTING:
+            return not tracing
+        if tracing and qualified in IS_TRACING:
+            return True
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        inner = static_condition(symbols, test.expression)
+        inner = static_condition(symbols, test.expression, tracing)
         return None if inner is None else not inner
     if isinstance(test, cst.BooleanOperation):
-        left = static_condition(symbols, test.left)
+        left = static_condition(symbols, test.left, tracing)
         if isinstance(test.operator, cst.And) and left is False:
             return False
         if isinstance(test.operator, cst.Or) and left is True:
             return True
-        right = static_condition(symbols, test.right)
+        right = static_condition(symbols, test.right, tracing)
         if left is not None and right is not None:
             return (left and right) if isinstance(test.operator, cst.And) else (left or right)
     return None

@@ -36,7 +36,7 @@ class MathIsFine(nn.Module):
 
 class RandomFlip(nn.Module):
     def forward(self, x):
-        if random.random() < 0.5:  # error: TS4xx
+        if random.random() < 0.5:  # error: TS4xx, TS504
             x = x.flip(-1)
         return x
 

@@ -1,0 +1,725 @@
+"""What torch.jit.trace gets wrong in a file: the trace hazards the TS5xx rules report.
+
+torch.jit.trace runs `forward` once on an example input and records the tensor operations it
+sees. Python decisions taken on the way (an `if` on a tensor's value, a loop run `n.item()`
+times, a `random.random()` draw) are not recorded: their outcome for the example is baked into
+the trace. The trace runs `forward` and everything it calls, @torch.jit.ignore and
+@torch.jit.unused methods too (tracing runs them as Python); a @torch.jit.script function it
+calls keeps its branches, and under `if torch.jit.is_tracing():` only the taken branch counts.
+
+A light kind model says what each value is, and only what the source makes certain counts:
+TENSOR (a tensor), RAGGED (a tensor whose length depends on its data: nonzero(), x[mask]),
+TUPLE (a tuple of tensors), DATA (a Python value read out of tensor data: `t.item()`,
+`torch.equal(a, b)`, a `random` draw), SHAPE (a Python value from a shape: `x.shape[0]`,
+`len(x)`), None (unknown, or a value the trace handles: config attributes, dtypes, ranks).
+All facts here were checked on torch 2.13 (tests/test_trace_rules.py).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+import libcst as cst
+
+from tslint.attributes import init_attributes
+from tslint.nodes import findall, is_name
+from tslint.regions import ClassInfo, FileModel, Region, static_condition
+
+TENSOR, RAGGED, TUPLE, RAGGED_TUPLE, DATA, SHAPE = "tensor", "ragged", "tuple", "ragged-tuple", "data", "shape"
+_UNSET = "unset"  # no binding seen yet (fixed-point iteration)
+
+
+def is_tensor(kind: Optional[str]) -> bool:
+    return kind in (TENSOR, RAGGED)
+
+
+# torch functions whose result is not a tensor (or is one the rules must not guess about).
+_TORCH_NOT_TENSOR = {
+    "is_tensor", "is_storage", "is_floating_point", "is_complex", "is_conj", "is_neg", "is_signed",
+    "is_inference", "is_same_size", "get_default_dtype", "set_default_dtype", "is_grad_enabled",
+    "set_grad_enabled", "no_grad", "enable_grad", "inference_mode", "autocast", "manual_seed", "seed",
+    "initial_seed", "get_rng_state", "set_rng_state", "typename", "result_type", "promote_types",
+    "can_cast", "broadcast_shapes", "device", "dtype", "finfo", "iinfo", "compile", "load", "save",
+    "get_num_threads", "set_num_threads", "is_inference_mode_enabled", "use_deterministic_algorithms",
+    "are_deterministic_algorithms_enabled", "set_printoptions", "_assert", "cond", "vmap",
+    "sym_int", "sym_float", "sym_max", "sym_min", "sym_not", "empty_cache", "numel",
+}
+# Read a Python bool out of tensor data without a TracerWarning (proven: torch.equal is baked silently).
+_DATA_BOOL = {"equal", "allclose", "is_nonzero"}
+# Results whose length depends on the values (not only the shape) of the input.
+_RAGGED = {"nonzero", "masked_select", "unique", "unique_consecutive", "argwhere"}
+_TUPLES = {
+    "split", "chunk", "unbind", "tensor_split", "hsplit", "vsplit", "dsplit", "meshgrid", "broadcast_tensors",
+    "sort", "topk", "kthvalue", "mode", "std_mean", "var_mean", "aminmax", "frexp", "cummax", "cummin",
+    "histogram", "lu", "qr", "svd", "slogdet", "eig", "eigh", "lstsq", "lu_unpack", "geqrf",
+}
+_DIM_TUPLES = {"max", "min", "median", "nanmedian"}  # tuples when given a dim
+_TORCH_TENSOR_NAMESPACES = ("torch.", "torch.nn.functional.", "torch.linalg.", "torch.special.", "torch.fft.")
+_TORCH_OTHER_NAMESPACES = (
+    "torch.jit.", "torch.cuda.", "torch.backends.", "torch.distributed.", "torch.onnx.", "torch.fx.", "torch._C.",
+    "torch.utils.", "torch.autograd.", "torch.testing.", "torch.compiler.", "torch.nn.init.", "torch.nn.utils.",
+    "torch.hub.", "torch.random.", "torch.overrides.", "torch.ao.", "torch.quantization.", "torch.export.",
+    "torch.library.", "torch.ops.", "torch.mps.", "torch.xpu.", "torch.version.", "torch.amp.",
+)
+
+# Tensor methods that leave the tensor world.
+CONVERSION_METHODS = {"item": "a Python number", "tolist": "a Python list", "numpy": "a NumPy array"}
+CONVERSION_BUILTINS = {"int": "a Python int", "float": "a Python float", "complex": "a Python complex"}
+_SHAPE_METHODS = {"size", "numel", "nelement", "__len__"}
+_META_METHODS = {
+    "dim", "ndimension", "element_size", "stride", "storage_offset", "get_device", "data_ptr", "is_contiguous",
+    "is_floating_point", "is_complex", "is_signed", "type", "has_names", "backward", "register_hook",
+    "is_pinned", "is_shared", "is_set_to", "untyped_storage", "storage", "is_sparse", "is_quantized",
+}
+_REDUCTIONS = {
+    "sum", "mean", "max", "min", "prod", "any", "all", "norm", "std", "var", "amax", "amin", "argmax", "argmin",
+    "logsumexp", "count_nonzero", "median", "nansum", "nanmean",
+}
+# Methods of lists, dicts and strings: a parameter used with these is not known to be a tensor.
+_CONTAINER_METHODS = {
+    "append", "extend", "insert", "remove", "pop", "clear", "index", "count", "reverse", "copy", "keys",
+    "values", "items", "get", "update", "setdefault", "popitem", "join", "format", "strip", "startswith",
+    "endswith", "lower", "upper", "replace", "encode", "decode", "find", "split", "sort",
+}
+# Tensor-only attributes and methods: a parameter used with one of these is a tensor.
+_TENSOR_EVIDENCE = {
+    "shape", "size", "dim", "ndim", "view", "reshape", "permute", "transpose", "unsqueeze", "squeeze",
+    "flatten", "contiguous", "dtype", "device", "float", "half", "double", "long", "int", "bool", "to",
+    "sum", "mean", "softmax", "log_softmax", "sigmoid", "relu", "matmul", "expand", "repeat", "masked_fill",
+    "clamp", "abs", "exp", "log", "sqrt", "pow", "numel", "item", "tolist", "numpy", "any", "all", "argmax",
+    "max", "min", "gather", "scatter", "index_select", "new_zeros", "new_ones", "new_full", "new_empty",
+    "detach", "clone", "cpu", "cuda", "type_as", "view_as", "expand_as", "flip", "roll", "narrow",
+    "nonzero", "masked_select", "unique", "topk", "chunk", "unbind", "mul", "add", "sub", "div", "neg",
+}
+_NOT_TENSOR_LAYERS = {
+    "Module", "ModuleList", "ModuleDict", "Sequential", "ParameterList", "ParameterDict", "Identity",
+    "RNN", "LSTM", "GRU", "RNNBase", "LSTMCell", "MultiheadAttention", "Parameter", "Buffer",
+}
+
+
+@dataclass
+class Hazard:
+    rule: str
+    node: cst.CSTNode
+    message: str
+    context: str
+
+
+def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
+    if a == _UNSET:
+        return b
+    if b == _UNSET or a == b:
+        return a
+    if {a, b} == {TENSOR, RAGGED}:
+        return TENSOR
+    return None
+
+
+def _code(node: cst.CSTNode) -> str:
+    text = cst.Module([]).code_for_node(node).strip()
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class _ClassTensors:
+    """Which attributes of a module hold tensors (parameters, buffers) and which hold layers whose
+    call returns a tensor (nn.Conv2d, nn.Linear, ...), from `__init__`."""
+
+    def __init__(self, model: FileModel, info: Optional[ClassInfo]) -> None:
+        self.tensors: set[str] = set()
+        self.layers: set[str] = set()
+        if info is None:
+            return
+        values = init_attributes(model, info).values
+        for name, assigned in values.items():
+            if assigned and all(self._is_tensor_value(model, v) for v in assigned):
+                self.tensors.add(name)
+            elif assigned and all(self._is_tensor_layer(model, v) for v in assigned):
+                self.layers.add(name)
+        classes = [info]
+        while classes:
+            current = classes.pop()
+            classes.extend(current.bases)
+            init = current.methods.get("__init__")
+            if init is None:
+                continue
+            for call in findall(init, cst.Call):
+                func = call.func
+                if (
+                    isinstance(func, cst.Attribute)
+                    and is_name(func.value, "self")
+                    and func.attr.value in ("register_buffer", "register_parameter")
+                    and len(call.args) >= 2
+                    and isinstance(call.args[0].value, cst.SimpleString)
+                    and not is_name(call.args[1].value, "None")
+                ):
+                    name = call.args[0].value.evaluated_value
+                    if isinstance(name, str) and name not in values:
+                        self.tensors.add(name)
+
+    @staticmethod
+    def _is_tensor_value(model: FileModel, value: cst.BaseExpression) -> bool:
+        if not isinstance(value, cst.Call):
+            return False
+        qualified = model.symbols.qualify(value.func) or ""
+        if qualified in ("torch.nn.Parameter", "torch.nn.parameter.Parameter", "torch.tensor", "torch.as_tensor"):
+            return True
+        name = qualified[len("torch."):]
+        return qualified.startswith("torch.") and "." not in name and name[:1].islower() and name not in _TORCH_NOT_TENSOR
+
+    @staticmethod
+    def _is_tensor_layer(model: FileModel, value: cst.BaseExpression) -> bool:
+        if not isinstance(value, cst.Call):
+            return False
+        qualified = model.symbols.qualify(value.func) or ""
+        prefix, _, last = qualified.rpartition(".")
+        if not prefix.startswith("torch.nn") or "functional" in prefix or not last[:1].isupper():
+            return False
+        if last in _NOT_TENSOR_LAYERS or "Transformer" in last:
+            return False
+        # nn.MaxPool2d(..., return_indices=True) returns (values, indices).
+        return not any(arg.keyword is not None and arg.keyword.value == "return_indices" for arg in value.args)
+
+
+class FunctionKinds:
+    """The kind of every name and expression in one traced function."""
+
+    def __init__(self, model: FileModel, function: cst.FunctionDef, attributes: _ClassTensors, is_method: bool) -> None:
+        self.model = model
+        self.symbols = model.symbols
+        self.attributes = attributes
+        self.local_functions = set(model.functions)
+        self.names: dict[str, Optional[str]] = {}
+        params = [*function.params.posonly_params, *function.params.params, *function.params.kwonly_params]
+        if is_method and params and params[0].name.value == "self":
+            params = params[1:]
+        bindings = self._bindings(function)
+        param_kinds = {param.name.value: self._param_kind(param, function) for param in params}
+        for star in (function.params.star_arg, function.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                param_kinds[star.name.value] = None
+        # Optimistic fixed point: names start unset, each round re-joins every binding.
+        names: dict[str, Optional[str]] = {**param_kinds}
+        for name in bindings:
+            names.setdefault(name, _UNSET)
+        for _ in range(8):
+            self.names = names
+            updated: dict[str, Optional[str]] = {}
+            for name in names:
+                kind = param_kinds.get(name, _UNSET)
+                for binding in bindings.get(name, ()):
+                    kind = _join(kind, binding())
+                updated[name] = kind
+            if updated == names:
+                break
+            names = updated
+        self.names = {name: (None if kind == _UNSET else kind) for name, kind in names.items()}
+
+    # -- parameters -------------------------------------------------------------------------
+    def _param_kind(self, param: cst.Param, function: cst.FunctionDef) -> Optional[str]:
+        if param.annotation is not None:
+            annotation = cst.Module([]).code_for_node(param.annotation.annotation).strip()
+            return TENSOR if annotation in ("Tensor", "torch.Tensor") else None
+        if param.default is not None:
+            return None
+        # Unannotated: a tensor when the body uses it only as one (x.shape, x.view(...)).
+        name = param.name.value
+        evidence = False
+        for attribute in findall(function.body, cst.Attribute):
+            if is_name(attribute.value, name):
+                if attribute.attr.value in _CONTAINER_METHODS:
+                    return None
+                evidence = evidence or attribute.attr.value in _TENSOR_EVIDENCE
+        for call in findall(function.body, cst.Call):
+            if (
+                (self.symbols.qualify(call.func) or "") in ("torch.cat", "torch.stack", "isinstance")
+                and call.args
+                and is_name(call.args[0].value, name)
+            ):
+                return None  # passed as a list of tensors, or type-tested
+        for subscript in findall(function.body, cst.Subscript):
+            if is_name(subscript.value, name) and any(isinstance(e.slice, cst.Index) and isinstance(e.slice.value, cst.SimpleString) for e in subscript.slice):
+                return None  # x["key"]: a dict
+        return TENSOR if evidence else None
+
+    # -- bindings ---------------------------------------------------------------------------
+    def _bindings(self, function: cst.FunctionDef) -> dict[str, list]:
+        found: dict[str, list] = {}
+        kinds = self
+
+        def add(target: cst.BaseExpression, thunk) -> None:
+            if isinstance(target, cst.Name):
+                found.setdefault(target.value, []).append(thunk)
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                for element in target.elements:
+                    inner = element.value
+                    add(inner, lambda thunk=thunk: _element(thunk()))
+            elif isinstance(target, cst.StarredElement):
+                add(target.value, lambda: None)
+
+        def _element(kind: Optional[str]) -> Optional[str]:
+            """The kind of one item of a value of `kind` (unpacking, iteration)."""
+            if kind == _UNSET:
+                return _UNSET
+            if kind in (TENSOR, TUPLE):
+                return TENSOR
+            if kind in (RAGGED, RAGGED_TUPLE):
+                return RAGGED if kind == RAGGED_TUPLE else TENSOR
+            if kind in (DATA, SHAPE):
+                return kind
+            return None
+
+        class Collector(cst.CSTVisitor):
+            def visit_Assign(self, node: cst.Assign) -> None:
+                for target in node.targets:
+                    add(target.target, lambda value=node.value: kinds.kind(value))
+
+            def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+                if node.value is not None:
+                    add(node.target, lambda value=node.value: kinds.kind(value))
+                else:
+                    add(node.target, lambda: None)
+
+            def visit_AugAssign(self, node: cst.AugAssign) -> None:
+                add(node.target, lambda node=node: kinds.kind(cst.BinaryOperation(node.target, cst.Add(), node.value)))
+
+            def visit_For(self, node: cst.For) -> None:
+                add(node.target, lambda it=node.iter: kinds.iteration_item(it))
+
+            def visit_CompFor(self, node: cst.CompFor) -> None:
+                add(node.target, lambda it=node.iter: kinds.iteration_item(it))
+
+            def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+                add(node.target, lambda value=node.value: kinds.kind(value))
+
+            def visit_WithItem(self, node: cst.WithItem) -> None:
+                if node.asname is not None:
+                    add(node.asname.name, lambda: None)
+
+            def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+                return False
+
+            def visit_Lambda(self, node: cst.Lambda) -> bool:
+                return False
+
+        self._element = _element
+        function.body.visit(Collector())
+        return found
+
+    def iteration_item(self, iterable: cst.BaseExpression) -> Optional[str]:
+        """The kind of the items `for v in iterable` binds."""
+        if isinstance(iterable, cst.Call) and is_name(iterable.func, "range"):
+            return None  # ints; the loop itself is what the rules look at
+        if isinstance(iterable, cst.Call) and is_name(iterable.func, "enumerate", "zip", "reversed"):
+            return None
+        return self._element(self.kind(iterable))
+
+    # -- expressions ------------------------------------------------------------------------
+    def kind(self, expr: cst.BaseExpression) -> Optional[str]:
+        if isinstance(expr, cst.Name):
+            return self.names.get(expr.value)
+        if isinstance(expr, cst.Attribute):
+            if is_name(expr.value, "self"):
+                return TENSOR if expr.attr.value in self.attributes.tensors else None
+            inner = self.kind(expr.value)
+            if is_tensor(inner):
+                if expr.attr.value == "shape":
+                    return SHAPE
+                if expr.attr.value in ("T", "mT", "H", "mH", "data", "real", "imag"):
+                    return inner
+            return None
+        if isinstance(expr, cst.Subscript):
+            return self._subscript(expr)
+        if isinstance(expr, cst.Call):
+            return self._call(expr)
+        if isinstance(expr, cst.BinaryOperation):
+            return self._combine(self.kind(expr.left), self.kind(expr.right))
+        if isinstance(expr, cst.UnaryOperation):
+            inner = self.kind(expr.expression)
+            if inner == _UNSET:
+                return _UNSET
+            if isinstance(expr.operator, cst.Not):
+                return DATA if is_tensor(inner) or inner == DATA else (SHAPE if inner == SHAPE else None)
+            return inner if inner != RAGGED else TENSOR
+        if isinstance(expr, cst.Comparison):
+            if any(isinstance(c.operator, (cst.Is, cst.IsNot, cst.In, cst.NotIn)) for c in expr.comparisons):
+                return None
+            kinds = [self.kind(expr.left), *(self.kind(c.comparator) for c in expr.comparisons)]
+            if any(is_tensor(k) for k in kinds):
+                return TENSOR
+            if _UNSET in kinds:
+                return _UNSET
+            return DATA if DATA in kinds else SHAPE if SHAPE in kinds else None
+        if isinstance(expr, cst.BooleanOperation):
+            kinds = [self.kind(expr.left), self.kind(expr.right)]
+            return DATA if any(is_tensor(k) or k == DATA for k in kinds) else SHAPE if SHAPE in kinds else None
+        if isinstance(expr, cst.IfExp):
+            return _join(self.kind(expr.body), self.kind(expr.orelse))
+        return None
+
+    @staticmethod
+    def _combine(left: Optional[str], right: Optional[str]) -> Optional[str]:
+        if _UNSET in (left, right):  # still iterating: decided by a later round
+            return _UNSET
+        if RAGGED in (left, right):
+            return RAGGED
+        if TENSOR in (left, right):
+            return TENSOR
+        if DATA in (left, right):
+            return DATA
+        if SHAPE in (left, right):
+            return SHAPE
+        return None
+
+    def _subscript(self, expr: cst.Subscript) -> Optional[str]:
+        value = self.kind(expr.value)
+        if value in (SHAPE, DATA, _UNSET):
+            return value
+        if value == TUPLE:
+            return TENSOR
+        if value == RAGGED_TUPLE:
+            return RAGGED
+        if value == TENSOR:
+            first = expr.slice[0].slice if expr.slice else None
+            if isinstance(first, cst.Index) and (isinstance(first.value, cst.Comparison) or self.kind(first.value) == RAGGED):
+                return RAGGED  # x[x > 0], x[keep]: as long as the mask has True values
+            return TENSOR
+        if value == RAGGED:
+            first = expr.slice[0].slice if expr.slice else None
+            return RAGGED if isinstance(first, cst.Slice) else TENSOR
+        return None
+
+    def _call(self, call: cst.Call) -> Optional[str]:
+        func = call.func
+        args = [arg for arg in call.args if arg.keyword is None and not arg.star]
+        first = self.kind(args[0].value) if args else None
+        if isinstance(func, cst.Name) and func.value not in self.local_functions:
+            name = func.value
+            if name in CONVERSION_BUILTINS or name == "bool":
+                return DATA if is_tensor(first) or first == DATA else (SHAPE if first == SHAPE else None)
+            if name == "len":
+                return DATA if first in (RAGGED, RAGGED_TUPLE, DATA) else (SHAPE if first in (TENSOR, SHAPE) else None)
+            if name == "abs":
+                return first if is_tensor(first) else None
+            return None
+        qualified = self.symbols.qualify(func) or ""
+        if qualified.startswith("random."):
+            return DATA
+        if qualified.startswith("numpy."):
+            kinds = [self.kind(arg.value) for arg in call.args]
+            if qualified.startswith("numpy.random.") or any(is_tensor(k) or k == DATA for k in kinds):
+                return DATA
+            return SHAPE if SHAPE in kinds else None
+        if qualified.startswith("math."):
+            kinds = [self.kind(arg.value) for arg in call.args]
+            return DATA if any(is_tensor(k) or k == DATA for k in kinds) else (SHAPE if SHAPE in kinds else None)
+        if qualified.startswith("torch."):
+            return self._torch_call(qualified, call, args)
+        if isinstance(func, cst.Attribute):
+            receiver = func.value
+            if is_name(receiver, "self"):
+                return TENSOR if func.attr.value in self.attributes.layers else None
+            kind = self.kind(receiver)
+            if is_tensor(kind):
+                return self._tensor_method(func.attr.value, kind, call, args)
+            if kind in (SHAPE, DATA, _UNSET):
+                return kind
+        return None
+
+    def _torch_call(self, qualified: str, call: cst.Call, args: list[cst.Arg]) -> Optional[str]:
+        if qualified in ("torch.tensor", "torch.as_tensor", "torch.from_numpy", "torch.Tensor"):
+            return TENSOR
+        if any(qualified.startswith(prefix) for prefix in _TORCH_OTHER_NAMESPACES):
+            return None
+        namespace = max((p for p in _TORCH_TENSOR_NAMESPACES if qualified.startswith(p)), key=len)
+        name = qualified[len(namespace):]
+        if "." in name or not name[:1].islower():
+            return None
+        if name in _DATA_BOOL:
+            return DATA
+        if name == "numel":
+            return SHAPE
+        if name in _TORCH_NOT_TENSOR:
+            return None
+        return self._result_kind(name, call, args, receiver_kind=None)
+
+    def _result_kind(self, name: str, call: cst.Call, args: list[cst.Arg], receiver_kind: Optional[str]) -> Optional[str]:
+        keywords = {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+        as_tuple = "as_tuple" in keywords and is_name(keywords["as_tuple"], "True")
+        if name in _RAGGED or (name == "where" and len(call.args) == 1 and receiver_kind is None):
+            return RAGGED_TUPLE if as_tuple or name == "where" else RAGGED
+        if name in _TUPLES:
+            return TUPLE
+        if name in _DIM_TUPLES:
+            # torch.max(x, 1) and x.max(1) return (values, indices); torch.max(a, b) a tensor.
+            others = args if receiver_kind is not None else args[1:]
+            if "dim" in keywords or any(not is_tensor(self.kind(a.value)) for a in others):
+                return TUPLE
+        if receiver_kind == RAGGED and name not in _REDUCTIONS:
+            return RAGGED
+        return TENSOR
+
+    def _tensor_method(self, name: str, kind: str, call: cst.Call, args: list[cst.Arg]) -> Optional[str]:
+        if name in CONVERSION_METHODS or name in _DATA_BOOL or name in ("__bool__", "__int__", "__float__"):
+            return DATA
+        if name in _SHAPE_METHODS:
+            return SHAPE
+        if name in _META_METHODS or name.startswith("is_"):
+            return None
+        return self._result_kind(name, call, args, receiver_kind=kind)
+
+
+def trace_regions(model: FileModel) -> list[Region]:
+    """forward of every nn.Module of the file: what torch.jit.trace(module, ...) starts from."""
+    roots = []
+    for info in model.classes.values():
+        if info.is_module and not info.is_script_class:
+            forward = info.methods.get("forward")
+            if forward is not None:
+                roots.append(Region(f"{info.name}.forward", forward, info, f"forward of nn.Module subclass {info.name}, traced"))
+    return roots
+
+
+# Suggestions, by rule.
+SUGGESTIONS = {
+    "TS501": "compute both results and select with torch.where(cond, a, b), or move the branch into a "
+             "@torch.jit.script function called from the traced module, or export with torch.jit.script",
+    "TS502": "keep the value a tensor (x * s instead of x * s.item()), or move this code into a "
+             "@torch.jit.script function called from the traced module",
+    "TS503": "write the loop as tensor operations (masks, cumsum, gather), or move it into a "
+             "@torch.jit.script function called from the traced module",
+    "TS504": "use torch's random functions (torch.rand, torch.randint), which the trace records as operations, "
+             "or compute the value once in __init__",
+    "TS505": "keep the values in a tensor (masks, index_select, torch.where) instead of a Python list, or move "
+             "this code into a @torch.jit.script function called from the traced module",
+    "TS506": "if input shapes vary, use operations that work for every shape or script this code; if your "
+             "shapes are fixed, ignore this rule (--ignore TS506)",
+}
+
+
+class _HazardFinder(cst.CSTVisitor):
+    """Walks one traced function, keeping to the code the trace runs."""
+
+    def __init__(self, model: FileModel, region: Region, kinds: FunctionKinds, hazards: list[Hazard], discovered: list[Region]) -> None:
+        super().__init__()
+        self.model = model
+        self.region = region
+        self.kinds = kinds
+        self.hazards = hazards
+        self.discovered = discovered
+        self.covered: set[int] = set()  # nodes inside a loop header already reported
+
+    def report(self, rule: str, node: cst.CSTNode, message: str) -> None:
+        self.hazards.append(Hazard(rule, node, message, self.region.context))
+
+    def cover(self, node: cst.CSTNode) -> None:
+        self.covered.update(id(n) for n in findall(node, cst.CSTNode))
+
+    # Nested definitions are not run by forward; only the branch the trace takes is walked.
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
+        for statement in node.body:
+            statement.visit(self)
+            if isinstance(statement, cst.If) and self._exits_when_tracing(statement):
+                break  # `if torch.jit.is_tracing(): return ...`: nothing after it is traced
+        return False
+
+    def _exits_when_tracing(self, node: cst.If) -> bool:
+        if static_condition(self.model.symbols, node.test, tracing=True) is not True:
+            return False
+        last = node.body.body[-1] if node.body.body else None
+        return isinstance(last, cst.SimpleStatementLine) and any(isinstance(s, (cst.Return, cst.Raise)) for s in last.body)
+
+    def visit_If(self, node: cst.If) -> bool:
+        static = static_condition(self.model.symbols, node.test, tracing=True)
+        if static is True:
+            node.body.visit(self)
+            return False
+        if static is False:
+            if node.orelse is not None:
+                node.orelse.visit(self)
+            return False
+        self._condition(node.test, "TS501", "`if`")
+        return True
+
+    def visit_IfExp(self, node: cst.IfExp) -> bool:
+        static = static_condition(self.model.symbols, node.test, tracing=True)
+        if static is not None:
+            (node.body if static else node.orelse).visit(self)
+            return False
+        self._condition(node.test, "TS501", "conditional expression")
+        return True
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self._condition(node.test, "TS501", "`assert`")
+
+    def visit_While(self, node: cst.While) -> None:
+        self._condition(node.test, "TS503", "`while` loop")
+
+    def _condition(self, test: cst.BaseExpression, rule: str, what: str) -> None:
+        kinds = [self.kinds.kind(leaf) for leaf in _leaves(test)]
+        if any(is_tensor(k) for k in kinds):
+            if rule == "TS503":
+                message = f"`while` tests a tensor's value (`{_code(test)}`): the trace records the number of iterations the example input took"
+            elif what == "`assert`":
+                message = f"`assert` tests a tensor's value (`{_code(test)}`): the trace checks it only for the example input and drops the check"
+            else:
+                message = f"{what} tests a tensor's value (`{_code(test)}`): the trace records only the branch the example input took"
+            self.report(rule, test, message)
+            self.cover(test)
+        elif rule == "TS503" and DATA in kinds:
+            self.report(rule, test, f"`while` tests a value read from tensor data (`{_code(test)}`): the trace records the number of iterations the example input took")
+            self.cover(test)
+        elif SHAPE in kinds and DATA not in kinds:
+            what = "`while` loop" if rule == "TS503" else what
+            self.report("TS506", test, f"{what} depends on a shape (`{_code(test)}`): the trace keeps only the path taken for the example input's shape")
+            self.cover(test)
+
+    def visit_For(self, node: cst.For) -> None:
+        verdict = self._iteration(node.iter)
+        if verdict is None:
+            return
+        rule, reason = verdict
+        rule = "TS503" if rule in ("TS503", "TS505") else rule
+        message = f"the loop runs once per {reason}: the trace unrolls it for the example input"
+        self.report(rule, node.iter, message)
+        self.cover(node.iter)
+
+    def _comprehension(self, node: cst.CSTNode, fors: list[cst.CompFor]) -> None:
+        for comp in fors:
+            verdict = self._iteration(comp.iter)
+            if verdict is None:
+                continue
+            rule, reason = verdict
+            rule = "TS505" if rule in ("TS503", "TS505") else rule
+            self.report(rule, comp.iter, f"the comprehension builds one item per {reason}: the trace fixes its length to the example input's")
+            self.cover(comp.iter)
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._comprehension(node, _comp_fors(node.for_in))
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._comprehension(node, _comp_fors(node.for_in))
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._comprehension(node, _comp_fors(node.for_in))
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._comprehension(node, _comp_fors(node.for_in))
+
+    def _iteration(self, iterable: cst.BaseExpression) -> Optional[tuple[str, str]]:
+        """(rule, reason) when iterating `iterable` depends on data (TS503/TS505) or a shape (TS506)."""
+        if isinstance(iterable, cst.Call) and is_name(iterable.func, "range"):
+            kinds = [self.kinds.kind(arg.value) for arg in iterable.args]
+            if any(is_tensor(k) or k == DATA for k in kinds):
+                return "TS503", "value of a tensor (a bound read from tensor data)"
+            if SHAPE in kinds:
+                return "TS506", "element of a shape-dependent range"
+            return None
+        if isinstance(iterable, cst.Call) and is_name(iterable.func, "enumerate", "zip", "reversed", "list", "tuple"):
+            verdicts = [self._iteration(arg.value) for arg in iterable.args if arg.keyword is None]
+            for rule in ("TS503", "TS506"):
+                for verdict in verdicts:
+                    if verdict is not None and verdict[0] == rule:
+                        return verdict
+            return None
+        kind = self.kinds.kind(iterable)
+        if kind == RAGGED:
+            return "TS503", "element of a tensor whose length depends on its data"
+        if kind == DATA:
+            return "TS503", "item of a list read from tensor data"
+        if kind == TENSOR:
+            return "TS506", "row of a tensor (its first dimension)"
+        return None
+
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = self.model.callee(self.region, node, tracing=True)
+        if callee is not None:
+            self.discovered.append(callee)
+        if id(node) in self.covered:
+            return
+        func = node.func
+        args = [arg for arg in node.args if arg.keyword is None and not arg.star]
+        first = self.kinds.kind(args[0].value) if args else None
+        qualified = self.model.symbols.qualify(func) or ""
+        if isinstance(func, cst.Name) and func.value not in self.model.functions:
+            if func.value in CONVERSION_BUILTINS and is_tensor(first):
+                self.report("TS502", node, f"`{func.value}()` turns a tensor into {CONVERSION_BUILTINS[func.value]}: the trace records its value for the example input as a constant")
+            elif func.value == "bool" and is_tensor(first):
+                self.report("TS501", node, "`bool()` of a tensor is a Python bool: the trace records its value for the example input as a constant")
+            elif func.value in ("list", "tuple") and args:
+                verdict = self._iteration(args[0].value)
+                if verdict is not None and verdict[0] in ("TS503", "TS505"):
+                    self.report("TS505", node, f"`{func.value}()` builds one item per {verdict[1]}: the trace fixes its length to the example input's")
+            return
+        if qualified.startswith("random.") and qualified.rpartition(".")[2] not in ("seed", "getstate", "setstate"):
+            self.report("TS504", node, f"`{_code(func)}()` draws a Python random number: the trace records the one drawn while tracing as a constant")
+            return
+        if qualified.startswith("numpy."):
+            if qualified.startswith("numpy.random.") and qualified.rpartition(".")[2] not in ("seed", "default_rng"):
+                self.report("TS504", node, f"`{_code(func)}()` draws a NumPy random number: the trace records the one drawn while tracing as a constant")
+            elif any(is_tensor(self.kinds.kind(arg.value)) for arg in node.args):
+                self.report("TS504", node, f"`{_code(func)}()` computes with NumPy on tensor data: the trace records its result for the example input as a constant")
+            return
+        if qualified.startswith("math.") and any(is_tensor(self.kinds.kind(arg.value)) for arg in node.args):
+            self.report("TS502", node, f"`{_code(func)}()` turns a tensor into a Python float: the trace records its value for the example input as a constant")
+            return
+        if qualified.startswith("torch.") and qualified.rpartition(".")[2] in _DATA_BOOL and qualified.count(".") == 1:
+            self.report("TS501", node, f"`{qualified}()` returns a Python bool read from tensor data: the trace records its value for the example input as a constant")
+            return
+        if isinstance(func, cst.Attribute) and is_tensor(self.kinds.kind(func.value)):
+            method = func.attr.value
+            if method in CONVERSION_METHODS:
+                self.report("TS502", node, f"`.{method}()` turns a tensor into {CONVERSION_METHODS[method]}: the trace records its value for the example input as a constant")
+            elif method in _DATA_BOOL:
+                self.report("TS501", node, f"`.{method}()` returns a Python bool read from tensor data: the trace records its value for the example input as a constant")
+
+
+def _leaves(test: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """The operands `and`/`or`/`not` take the truth value of."""
+    if isinstance(test, cst.BooleanOperation):
+        yield from _leaves(test.left)
+        yield from _leaves(test.right)
+    elif isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        yield from _leaves(test.expression)
+    else:
+        yield test
+
+
+def _comp_fors(comp: cst.CompFor) -> list[cst.CompFor]:
+    fors = []
+    current: Optional[cst.CompFor] = comp
+    while current is not None:
+        fors.append(current)
+        current = current.inner_for_in
+    return fors
+
+
+def trace_hazards(model: FileModel) -> list[Hazard]:
+    """Every trace hazard in code that torch.jit.trace runs when it traces a module of the file."""
+    hazards: list[Hazard] = []
+    queue = deque(trace_regions(model))
+    walked: set[int] = set()
+    attributes: dict[str, _ClassTensors] = {}
+    while queue:
+        region = queue.popleft()
+        if id(region.node) in walked:
+            continue
+        walked.add(id(region.node))
+        key = region.cls.name if region.cls is not None else ""
+        if key not in attributes:
+            attributes[key] = _ClassTensors(model, region.cls)
+        kinds = FunctionKinds(model, region.node, attributes[key], is_method=region.cls is not None)
+        discovered: list[Region] = []
+        region.node.body.visit(_HazardFinder(model, region, kinds, hazards, discovered))
+        queue.extend(discovered)
+    return hazards
