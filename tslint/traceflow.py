@@ -26,6 +26,7 @@ import libcst as cst
 from tslint.attributes import init_attributes
 from tslint.nodes import findall, is_name
 from tslint.regions import ClassInfo, FileModel, Region, static_condition
+from tslint.typeflow import bindings
 
 TENSOR, RAGGED, TUPLE, RAGGED_TUPLE, DATA, SHAPE = "tensor", "ragged", "tuple", "ragged-tuple", "data", "shape"
 _UNSET = "unset"  # no binding seen yet (fixed-point iteration)
@@ -92,6 +93,7 @@ _TENSOR_EVIDENCE = {
     "max", "min", "gather", "scatter", "index_select", "new_zeros", "new_ones", "new_full", "new_empty",
     "detach", "clone", "cpu", "cuda", "type_as", "view_as", "expand_as", "flip", "roll", "narrow",
     "nonzero", "masked_select", "unique", "topk", "chunk", "unbind", "mul", "add", "sub", "div", "neg",
+    "norm", "std", "var", "prod", "cumsum", "mm", "bmm", "t", "square", "tanh", "exp_", "fill_", "zero_",
 }
 _NOT_TENSOR_LAYERS = {
     "Module", "ModuleList", "ModuleDict", "Sequential", "ParameterList", "ParameterDict", "Identity",
@@ -190,6 +192,8 @@ class FunctionKinds:
         self.symbols = model.symbols
         self.attributes = attributes
         self.local_functions = set(model.functions)
+        self.function = function
+        self._masks: dict[str, bool] = {}
         self.names: dict[str, Optional[str]] = {}
         params = [*function.params.posonly_params, *function.params.params, *function.params.kwonly_params]
         if is_method and params and params[0].name.value == "self":
@@ -382,13 +386,24 @@ class FunctionKinds:
             return RAGGED
         if value == TENSOR:
             first = expr.slice[0].slice if expr.slice else None
-            if isinstance(first, cst.Index) and (isinstance(first.value, cst.Comparison) or self.kind(first.value) == RAGGED):
+            if isinstance(first, cst.Index) and (self._is_mask(first.value) or self.kind(first.value) == RAGGED):
                 return RAGGED  # x[x > 0], x[keep]: as long as the mask has True values
             return TENSOR
         if value == RAGGED:
             first = expr.slice[0].slice if expr.slice else None
             return RAGGED if isinstance(first, cst.Slice) else TENSOR
         return None
+
+    def _is_mask(self, expr: cst.BaseExpression) -> bool:
+        """A boolean tensor: a comparison, or a name only ever bound to one (`keep = scores > t`)."""
+        if isinstance(expr, cst.Comparison):
+            return True
+        if isinstance(expr, cst.Name):
+            if expr.value not in self._masks:
+                values = bindings(self.function, expr.value)
+                self._masks[expr.value] = bool(values) and all(isinstance(v, cst.Comparison) for v in values)
+            return self._masks[expr.value]
+        return False
 
     def _call(self, call: cst.Call) -> Optional[str]:
         func = call.func
