@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+
 import pytest
 
 from tests.conftest import run_tslint
@@ -10,17 +12,33 @@ from tests.conftest import run_tslint
 TRY_MODEL = "import torch\nclass M(torch.nn.Module):\n    def forward(self, x):\n        try:\n            pass\n        except Exception:\n            pass\n        return x\n"
 
 
+LATIN1_MODEL = (
+    "# -*- coding: latin-1 -*-\n# caf\xe9\nimport torch\nclass M(torch.nn.Module):\n"
+    "    def forward(self, x, caf\xe9=1.5):\n        return x * caf\xe9\n"
+)
+
+
+def deep_forward(expression: str) -> bytes:
+    return f"import torch\nclass M(torch.nn.Module):\n    def forward(self, x, flag=None):\n        return {expression}\n".encode()
+
+
 @pytest.fixture()
 def tree(tmp_path):
     files = {
         "bom.py": b"\xef\xbb\xbf" + TRY_MODEL.encode(),
         "crlf.py": TRY_MODEL.replace("\n", "\r\n").encode(),
-        "latin1.py": ("# -*- coding: latin-1 -*-\n# caf\xe9\n" + TRY_MODEL).encode("latin-1"),
+        "latin1.py": LATIN1_MODEL.encode("latin-1"),
         "not_utf8.py": b"import torch\n# \xff\xfe\n",
+        "latin1_no_cookie.py": ("# caf\xe9\n" + TRY_MODEL).encode("latin-1"),
         "binary.py": bytes(range(256)) * 8 + b"torch",
         "empty.py": b"",
-        "deep.py": b"import torch\nx = " + b"(" * 1000 + b"1" + b")" * 1000 + b"\n",
-        "huge.py": b"import torch\n" + b"x = 1\n" * 700_000,
+        # Python's tokenizer allows 200 nested brackets: this file does not run, whatever libcst says
+        "deep_parens.py": b"import torch\nx = " + b"(" * 1000 + b"1" + b")" * 1000 + b"\n",
+        # ... but it compiles 1000 nested operators, and so must tslint check them
+        "deep_binop.py": deep_forward("x" + " + x" * 1000),
+        "deep_unary.py": deep_forward("-" * 1000 + "x"),
+        "deep_calls.py": deep_forward("x" + ".abs()" * 1000),
+        "deep_ifexp.py": deep_forward("x if flag is None else " * 1000 + "x"),
         "syntax.py": b"import torch\ndef f(:\n",
         "good.py": TRY_MODEL.encode(),
     }
@@ -30,30 +48,61 @@ def tree(tmp_path):
 
 
 def test_every_kind_of_file_gives_a_finding_or_a_result(tree):
-    result = run_tslint("check", "--no-cache", ".", cwd=tree)
+    # 10 MB: generated data beside a model (the worst case: 1.7 million statements), and data alone
+    (tree / "huge.py").write_bytes(b"import torch\n" + b"x = 1\n" * 1_700_000 + TRY_MODEL.encode())
+    (tree / "huge_data.py").write_bytes(b"W = [" + b"0.12345678, " * 850_000 + b"]\n")
+    started = time.monotonic()
+    result = run_tslint("check", "--no-cache", "--no-confirm", ".", cwd=tree)
+    elapsed = time.monotonic() - started
     assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and "error" not in result.stderr, result.stderr
     lines = [line for line in result.stdout.splitlines() if not line.startswith(" ")]
     by_file = {}
     for line in lines[:-1]:
         by_file.setdefault(line.split(":")[0], []).append(line)
     # Position counts from the first line of code, whatever the BOM, line endings or encoding.
-    assert by_file["bom.py"][0].startswith("bom.py:4:9: TS101")
-    assert by_file["crlf.py"][0].startswith("crlf.py:4:9: TS101")
-    assert by_file["latin1.py"][0].startswith("latin1.py:6:9: TS101")
-    assert " TS001 " in by_file["not_utf8.py"][0]
-    assert " TS001 " in by_file["binary.py"][0]
+    assert by_file["bom.py"] == ["bom.py:4:9: TS101 `try` blocks are not supported by TorchScript [M.forward]"]
+    assert by_file["crlf.py"] == ["crlf.py:4:9: TS101 `try` blocks are not supported by TorchScript [M.forward]"]
+    # the coding cookie is honoured: the name is decoded from latin-1, the column counts characters
+    assert by_file["latin1.py"] == [
+        "latin1.py:5:26: TS201 `caf\xe9=1.5` has no annotation: TorchScript types `caf\xe9` as Tensor and rejects a float default [M.forward]"
+    ]
+    assert len(by_file["not_utf8.py"]) == 1 and " TS001 " in by_file["not_utf8.py"][0]
+    assert len(by_file["latin1_no_cookie.py"]) == 1 and " TS001 " in by_file["latin1_no_cookie.py"][0]
+    assert len(by_file["binary.py"]) == 1 and " TS001 " in by_file["binary.py"][0]
+    assert by_file["deep_parens.py"] == ["deep_parens.py:2:205: TS001 the file could not be parsed: too many nested parentheses"]
     assert by_file["syntax.py"][0].startswith("syntax.py:2:")
-    assert " TS003 " in by_file["huge.py"][0]
-    assert by_file["good.py"][0].startswith("good.py:4:9: TS101")
-    assert "empty.py" not in by_file and "deep.py" not in by_file
-    assert lines[-1] == "Found 8 problems in 8 of 10 files checked."
+    # the model at the end of the 10 MB file is checked, at its real line
+    assert by_file["huge.py"] == ["huge.py:1700005:9: TS101 `try` blocks are not supported by TorchScript [M.forward]"]
+    assert by_file["good.py"] == ["good.py:4:9: TS101 `try` blocks are not supported by TorchScript [M.forward]"]
+    # each deep forward has exactly the finding its shallow version has: `flag=None` is TS203
+    for name in ("deep_binop.py", "deep_unary.py", "deep_calls.py", "deep_ifexp.py"):
+        assert [line.split()[1] for line in by_file[name]] == ["TS203"], (name, by_file.get(name))
+    assert "empty.py" not in by_file and "huge_data.py" not in by_file
+    assert lines[-1] == f"Found {sum(map(len, by_file.values()))} problems in {len(by_file)} of 16 files checked."
+    assert elapsed < 90
+
+
+def test_a_shallow_forward_has_the_finding_the_deep_ones_have(tmp_path):
+    (tmp_path / "shallow.py").write_bytes(deep_forward("x + x"))
+    result = run_tslint("check", "--no-cache", "--no-confirm", "shallow.py", cwd=tmp_path)
+    assert [line.split()[1] for line in result.stdout.splitlines() if line.startswith("shallow.py")] == ["TS203"]
+
+
+def test_fix_keeps_the_encoding_and_skips_what_python_cannot_read(tree):
+    result = run_tslint("check", "--no-cache", "--no-confirm", "--fix", "latin1.py", "deep_parens.py", "deep_binop.py", cwd=tree)
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert (tree / "latin1.py").read_bytes() == LATIN1_MODEL.replace("caf\xe9=1.5", "caf\xe9: float = 1.5").encode("latin-1")
+    assert (tree / "deep_parens.py").read_bytes().count(b"(") == 1000  # not Python: left alone
+    # the deep file is fixed like a shallow one: `flag=None` -> `flag: Optional[Tensor] = None` (unsafe) is not applied
+    # without --unsafe-fixes, and the file still compiles
+    compile((tree / "deep_binop.py").read_bytes(), "deep_binop.py", "exec")
 
 
 def test_unreadable_file_is_an_error_and_the_run_goes_on(tree):
     # A dangling symlink cannot be read even by root (tests run as root in CI, so chmod 0 would not do).
     os.symlink("missing-target.py", tree / "dangling.py")
-    result = run_tslint("check", "--no-cache", ".", cwd=tree)
+    result = run_tslint("check", "--no-cache", "--no-confirm", ".", cwd=tree)
     assert result.returncode == 2
     assert "dangling.py: cannot read" in result.stderr
     assert "good.py:4:9: TS101" in result.stdout

@@ -7,8 +7,10 @@ libcst's PositionProvider costs more than parsing, and most files of a model zoo
 from __future__ import annotations
 
 import re
+import sys
+import threading
 from collections import defaultdict, deque
-from typing import Callable, Optional
+from typing import Callable, Optional, TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -21,9 +23,19 @@ from tslint.regions import FileModel, Region, static_condition
 
 PARSE_ERROR = "TS001"
 TOO_LARGE = "TS003"
-# libcst needs ~60 s and ~5 GB for a 7 MB file: larger files are reported, not parsed. Model code
-# is far below this; files this big are generated data.
+# libcst needs ~60 s and ~5 GB for a 7 MB file: larger files are cut down to their top-level code
+# (tslint.largefile) first, and reported as TS003 when even that is too large. Model code is far
+# below this; files this big are generated data.
 MAX_FILE_BYTES = 4_000_000
+T = TypeVar("T")
+# Python's tokenizer rejects brackets nested deeper than this ("too many nested parentheses"); libcst
+# does not, so such a file is judged by Python's own parser.
+MAX_BRACKET_DEPTH = 200
+# libcst walks a tree recursively (about three frames per level): an expression nested 1000 deep,
+# which Python compiles, needs more than the default 1000 frames. Such files are walked again in a
+# thread with a large stack and this limit.
+DEEP_RECURSION_LIMIT = 60_000
+DEEP_STACK_BYTES = 512 * 1024 * 1024
 
 
 _NOQA = re.compile(
@@ -79,6 +91,8 @@ class _RegionWalker(cst.CSTVisitor):
                 continue
             try:
                 handler(node)
+            except RecursionError:
+                raise  # the tree is too deep for the stack, not a bug of this rule: retried deeper
             except Exception as error:  # one broken rule must not stop the others
                 self.broken.add(id(rule))
                 self.on_error(rule, error)
@@ -164,6 +178,8 @@ def analyse_module(path: str, module: cst.Module, rule_classes: list[type[Rule]]
                 continue
             try:
                 getattr(rule, name)(*args)
+            except RecursionError:
+                raise
             except Exception as error:
                 walker.broken.add(id(rule))
                 on_error(rule, error)
@@ -204,16 +220,50 @@ def check_source(
     """All findings for one file's bytes."""
     if rule_classes is None:
         rule_classes = list(all_rules())
-    result = FileResult(path)
     report_parse_errors = any(rule.id == PARSE_ERROR for rule in rule_classes)
     if len(source) > MAX_FILE_BYTES:
-        if any(rule.id == TOO_LARGE for rule in rule_classes):
-            result.findings.append(Finding(
-                path=path, line=1, col=1, rule=TOO_LARGE, name="file-too-large",
-                message=f"the file was not checked: {len(source) / 1e6:.1f} MB is over the {MAX_FILE_BYTES // 1_000_000} MB limit",
-                suggestion="split the file, or exclude it if it is generated data",
-            ))
+        return _check_large(source, path, rule_classes, report_parse_errors)
+    try:
+        return run_deep(lambda: _check(source, path, rule_classes, report_parse_errors))
+    except RecursionError:
+        result = FileResult(path)
+        if report_parse_errors:
+            result.findings.append(_parse_error(path, 1, 0, "RecursionError: the code is nested too deeply to check"))
         return result
+
+
+def run_deep(function: Callable[[], T]) -> T:
+    """function(), run again with room for deeply nested code if the default stack is too small."""
+    try:
+        return function()
+    except RecursionError:
+        pass
+    outcome: dict = {}
+
+    def deep() -> None:
+        previous = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(previous, DEEP_RECURSION_LIMIT))
+        try:
+            outcome["value"] = function()
+        except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
+            outcome["error"] = error
+        finally:
+            sys.setrecursionlimit(previous)
+
+    previous_size = threading.stack_size(DEEP_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=deep, name="tslint-deep")
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(previous_size)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _check(source: bytes, path: str, rule_classes: list[type[Rule]], report_parse_errors: bool) -> FileResult:
+    result = FileResult(path)
     if b"torch" not in source:
         # Nothing here can be compiled by TorchScript; only say whether Python can read it.
         if report_parse_errors:
@@ -225,15 +275,68 @@ def check_source(
         if report_parse_errors:
             result.findings.append(_parse_error(path, error.raw_line, error.raw_column, _first_line(str(error))))
         return result
-    except (SyntaxError, RecursionError, MemoryError, UnicodeDecodeError, LookupError, ValueError) as error:
-        # Bad encoding cookies, undecodable bytes, nesting deeper than the parser's stack.
+    except (SyntaxError, MemoryError, UnicodeDecodeError, LookupError, ValueError) as error:
+        # Bad encoding cookies, undecodable bytes.
         if report_parse_errors:
             result.findings.append(_parse_error(path, 1, 0, f"{type(error).__name__}: {error}"))
         return result
+    if bracket_depth(source) >= MAX_BRACKET_DEPTH:
+        errors = _python_syntax_errors(source, path)
+        if errors:
+            if report_parse_errors:
+                result.findings.extend(errors)
+            return result
 
     ctx = analyse_module(path, module, [r for r in rule_classes if r.id not in (PARSE_ERROR, TOO_LARGE)], result.errors)
     if ctx.raw_findings:
         result.findings = _resolve(ctx.raw_findings, module, path, decode(source, module))
+    return result
+
+
+_NOT_BRACKETS = bytes(set(range(256)) - set(b"()[]{}"))
+
+
+def bracket_depth(source: bytes) -> int:
+    """The deepest bracket nesting, counting brackets in strings and comments too (an upper bound)."""
+    depth = deepest = 0
+    for byte in source.translate(None, _NOT_BRACKETS):
+        if byte in b"([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _check_large(source: bytes, path: str, rule_classes: list[type[Rule]], report_parse_errors: bool) -> FileResult:
+    """A file over MAX_FILE_BYTES: Python's parser judges the syntax, and only the top-level code
+    TorchScript can compile is analysed (tslint.largefile)."""
+    from tslint.largefile import reduce_source
+
+    result = FileResult(path)
+    if report_parse_errors:
+        result.findings.extend(_python_syntax_errors(source, path, only_ast=False))
+        if result.findings:
+            return result
+    reduced = reduce_source(source)
+    if reduced is None or b"torch" not in reduced.source:
+        return result
+    if len(reduced.source) <= MAX_FILE_BYTES:
+        checked = check_source(reduced.source, path, [r for r in rule_classes if r.id != PARSE_ERROR])
+        if not any(f.rule == PARSE_ERROR for f in check_source(reduced.source, path, [r for r in rule_classes if r.id == PARSE_ERROR]).findings):
+            for finding in checked.findings:
+                finding.line = reduced.original_line(finding.line)
+                finding.end_line = reduced.original_line(finding.end_line) if finding.end_line else 0
+            result.findings.extend(checked.findings)
+            result.errors.extend(checked.errors)
+            return result
+    # the cut did not give parsable code (a column-0 line inside a string), or still too much code
+    if any(rule.id == TOO_LARGE for rule in rule_classes):
+        result.findings.append(Finding(
+            path=path, line=1, col=1, rule=TOO_LARGE, name="file-too-large",
+            message=f"the file was not checked: {len(source) / 1e6:.1f} MB is over the {MAX_FILE_BYTES // 1_000_000} MB limit",
+            suggestion="split the file, or exclude it if it is generated data",
+        ))
     return result
 
 
@@ -249,9 +352,10 @@ def _parse_error(path: str, line: int, column: int, detail: str) -> Finding:
     )
 
 
-def _python_syntax_errors(source: bytes, path: str) -> list[Finding]:
+def _python_syntax_errors(source: bytes, path: str, only_ast: bool = True) -> list[Finding]:
+    # Compiling to bytecode costs half the time and memory of building the ast (10 MB: 6 s, not 11 s).
     try:
-        compile(source, path, "exec", flags=0x400, dont_inherit=True)  # ast.PyCF_ONLY_AST
+        compile(source, path, "exec", flags=0x400 if only_ast else 0, dont_inherit=True)  # 0x400: ast.PyCF_ONLY_AST
     except SyntaxError as error:
         return [_parse_error(path, error.lineno or 1, (error.offset or 1) - 1, error.msg)]
     except (ValueError, RecursionError, MemoryError) as error:

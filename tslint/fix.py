@@ -3,6 +3,10 @@
 Fixes run on the libcst tree, so comments, formatting, line endings, BOM and encoding are kept.
 A pass applies every non-overlapping edit; nested ones are applied by the next pass on the new
 tree, until nothing changes. Output that does not parse is never written.
+
+Each applied fix is identified by its rule, its description and its line in the original text
+(`fix_key`), so a later run can leave chosen fixes out (`skip`): tslint.fix_confirm undoes the fixes
+torch still rejects that way, and `line_map` places a fix in the fixed text.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -21,7 +25,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from tslint.checks.base import RawFinding, Rule
-from tslint.engine import analyse_module, decode, suppressed_lines
+from tslint.engine import MAX_FILE_BYTES, analyse_module, decode, run_deep, suppressed_lines
 from tslint.findings import Finding
 
 MAX_PASSES = 5
@@ -32,8 +36,14 @@ class FixResult:
     path: str
     original: bytes
     fixed: bytes
+    # Findings whose fix is in `fixed`: line/col in the original text; extra: "key" (fix_key),
+    # "fixed_lines" (first, last line of the edit in `fixed`; last < first when it removed lines),
+    # "name" (the parameter or variable it annotates, else ""), "function" (where it is).
     applied: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Fixes undone because torch still rejected the fixed module (Finding.fix.reverted says why);
+    # extra["line"]: their line in `fixed`.
+    reverted: list[Finding] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -54,7 +64,45 @@ def _fixable(raw: RawFinding, unsafe: bool) -> bool:
     return raw.fix is not None and raw.fix.replacement is not None and (raw.fix.safe or unsafe)
 
 
-def _one_pass(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool) -> tuple[Optional[bytes], list[Finding]]:
+def fix_key(rule: str, description: str, original_line: int) -> tuple:
+    """What names one fix across runs and passes. Two fixes of one rule with the same description
+    on the same line share it (and are kept or undone together)."""
+    return (rule, description, original_line)
+
+
+def line_map(before: bytes, after: bytes) -> Callable[[int], tuple[int, int]]:
+    """Line of `before` -> (first, last) lines of `after` that hold it, 1-based; last < first when
+    the edit removed the line. Edits keep most lines, so a line diff places them."""
+    old, new = before.splitlines(), after.splitlines()
+    opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+
+    def place(line: int) -> tuple[int, int]:
+        index = line - 1
+        for tag, i1, i2, j1, j2 in opcodes:
+            if not i1 <= index < i2:
+                continue
+            if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+                return (j1 + index - i1 + 1,) * 2
+            if tag == "replace":
+                return j1 + 1, j2
+            return j1 + 1, j1  # deleted
+        return (min(line, len(new)),) * 2
+
+    return place
+
+
+def _edited_name(node: cst.CSTNode) -> str:
+    """The parameter or variable an annotating fix types."""
+    if isinstance(node, cst.Param):
+        return node.name.value
+    if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+        return node.targets[0].target.value
+    return ""
+
+
+def _one_pass(
+    source: bytes, path: str, rules: list[type[Rule]], unsafe: bool, skip: frozenset, origin: Callable[[int], int]
+) -> tuple[Optional[bytes], list[Finding]]:
     module = cst.parse_module(source)
     errors: list[str] = []
     ctx = analyse_module(path, module, rules, errors)
@@ -68,6 +116,8 @@ def _one_pass(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool) -
         where = positions[raw.node]
         line = where.start.line
         if line in suppressed and (suppressed[line] is None or raw.rule.id in suppressed[line]):
+            continue
+        if fix_key(raw.rule.id, raw.fix.description, origin(line)) in skip:
             continue
         span = ((where.start.line, where.start.column), (where.end.line, where.end.column))
         if any(span[0] < other[1] and other[0] < span[1] for other, _ in chosen):
@@ -83,22 +133,28 @@ def _one_pass(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool) -
         for module_name, name in sorted(imports):
             AddImportsVisitor.add_needed_import(context, module_name, name)
         new_module = AddImportsVisitor(context).transform_module(new_module)
+    # positions in this pass's text; fix_source moves them to the original and the fixed text
     applied = [
         Finding(
             path=path, line=span[0][0], col=span[0][1] + 1, rule=raw.rule.id, name=raw.rule.name,
-            message=raw.message, context=raw.context, suggestion=raw.suggestion, fix=raw.fix.public(),
+            message=raw.message, end_line=span[1][0], end_col=span[1][1] + 1, context=raw.context,
+            suggestion=raw.suggestion, fix=raw.fix.public(),
+            extra={"name": _edited_name(raw.node), "function": raw.context.split(",")[0]},
         )
         for span, raw in chosen
     ]
     return new_module.bytes, applied
 
 
-def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool = False) -> FixResult:
+def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool = False, skip: frozenset = frozenset()) -> FixResult:
+    """Apply every fix of `rules` (unsafe ones too with `unsafe`) except those whose fix_key is in `skip`."""
     result = FixResult(path, source, source)
     current = source
+    passes: list[tuple[bytes, Callable[[int], int], list[Finding]]] = []
     for _ in range(MAX_PASSES):
+        back = (lambda line: line) if current == source else (lambda line, m=line_map(current, source): m(line)[0])
         try:
-            new, applied = _one_pass(current, path, rules, unsafe)
+            new, applied = _one_pass(current, path, rules, unsafe, skip, back)
         except (cst.ParserSyntaxError, SyntaxError, RecursionError, UnicodeDecodeError, LookupError, ValueError):
             break  # the check itself reports TS001 for files that do not parse
         if new is None or new == current:
@@ -108,9 +164,17 @@ def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool =
         except Exception as error:  # an edit that breaks the file is a bug of ours: keep the last good text
             result.errors.append(f"{path}: internal error: a fix produced code that does not parse ({error}); not applied")
             break
+        passes.append((current, back, applied))
         current = new
-        result.applied.extend(applied)
     result.fixed = current
+    for text, back, applied in passes:
+        forward = line_map(text, current)
+        for finding in applied:
+            # the edit's place in the fixed text (for the confirm stage), then its place in the original
+            finding.extra["fixed_lines"] = (forward(finding.line)[0], forward(finding.end_line)[1])
+            finding.line, finding.end_line = back(finding.line), back(finding.end_line)
+            finding.extra["key"] = fix_key(finding.rule, finding.fix.description, finding.line)
+            result.applied.append(finding)
     return result
 
 
@@ -122,7 +186,9 @@ def unified_diff(result: FixResult) -> str:
         pass
     before = result.original.decode(module_encoding, errors="replace").splitlines(keepends=True)
     after = result.fixed.decode(module_encoding, errors="replace").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, after, f"a/{result.path}", f"b/{result.path}"))
+    name = result.path.lstrip("/")  # a/ and b/ prefixes, as git writes them, also for absolute paths
+    lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 class WriteError(Exception):

@@ -1,0 +1,56 @@
+"""Files too large for libcst (it needs ~10 s and 1.5 GB per MB of short statements): keep only the
+top-level code that TorchScript can compile, so a 10 MB file of generated data next to a model is
+still checked, and map the line numbers back.
+
+A top-level statement starts at column 0; the file is cut at such lines (a line that only continues
+the previous statement, like `)` or `else:`, is not a start). Classes, functions, decorators and
+imports are kept, and short statements that mention torch (`m = torch.jit.script(Net)`); bulk data
+is dropped. A cut that lands inside a multi-line string gives code that does not parse: the caller
+then reports the file as too large instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+_STATEMENT_START = re.compile(rb"[^\s#)\]}]")
+_CONTINUATION = re.compile(rb"(?:else|elif|except|finally|case)\b")
+_CODE = re.compile(rb"(?:@|class\b|def\b|async\s+def\b|import\b|from\b|if\b|try\b|with\b)")
+SHORT_STATEMENT_BYTES = 2_000
+
+
+@dataclass
+class Reduced:
+    source: bytes
+    lines: list[int]  # original line number of each line of `source` (index 0 is line 1)
+
+    def original_line(self, line: int) -> int:
+        return self.lines[min(max(line, 1), len(self.lines)) - 1] if self.lines else line
+
+
+def reduce_source(source: bytes) -> Optional[Reduced]:
+    """The top-level code of `source` worth checking, or None when nothing is."""
+    lines = source.splitlines(keepends=True)
+    segments: list[list[int]] = [[0, 0]]  # [first line index, end index); the first is the prefix (comments, cookie, BOM)
+    for index, line in enumerate(lines):
+        start = line.lstrip(b"\xef\xbb\xbf") if index == 0 else line
+        if _STATEMENT_START.match(start) and not _CONTINUATION.match(start):
+            segments[-1][1] = index
+            segments.append([index, index])
+    segments[-1][1] = len(lines)
+    kept: list[bytes] = []
+    numbers: list[int] = []
+    for number, (first, end) in enumerate(segments):
+        text = b"".join(lines[first:end])
+        head = lines[first].lstrip(b"\xef\xbb\xbf") if first < len(lines) else b""
+        short = len(text) <= SHORT_STATEMENT_BYTES
+        if (number == 0 and short) or _CODE.match(head) or (short and (b"torch" in text or b"jit" in text)):
+            kept.extend(lines[first:end])
+            numbers.extend(range(first + 1, end + 1))
+    if not kept:
+        return None
+    if not kept[-1].endswith((b"\n", b"\r")):
+        kept[-1] += b"\n"
+    return Reduced(b"".join(kept), numbers)
