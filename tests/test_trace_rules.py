@@ -129,6 +129,12 @@ def test_tracing_runs_ignored_methods_and_not_scripted_functions():
                 return x
             return -x
 
+        @torch.jit._script_if_tracing
+        def onnx_loop(x: torch.Tensor) -> torch.Tensor:
+            for i in range(int(x.size(0))):
+                x = x + i
+            return x
+
         def helper(x: torch.Tensor) -> torch.Tensor:
             if x.max() > 1:
                 return x
@@ -140,11 +146,11 @@ def test_tracing_runs_ignored_methods_and_not_scripted_functions():
                 return x * x.mean().item()
 
             def forward(self, x):
-                x = scripted(x) + helper(x)
+                x = scripted(x) + helper(x) + onnx_loop(x)
                 if torch.jit.is_scripting():
                     return x
                 return self.eager_part(x)
-        ''') == [(12, "TS501"), (19, "TS502")]
+        ''') == [(18, "TS501"), (25, "TS502")]
 
 
 def test_each_hazard_is_reported_once_by_the_most_specific_rule():

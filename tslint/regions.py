@@ -24,6 +24,8 @@ _NOT_MODULES = {"torch.nn.Parameter", "torch.nn.ParameterList", "torch.nn.Parame
 SKIP_DECORATORS = {"torch.jit.ignore", "torch.jit.unused", "torch.jit._overload_method", "torch.jit._overload"}
 EXPORT_DECORATORS = {"torch.jit.export"}
 SCRIPT_DECORATORS = {"torch.jit.script"}
+# Scripts the function when it is called while tracing (torchvision's ONNX paths); proven on torch 2.13.
+SCRIPT_IF_TRACING = {"torch.jit._script_if_tracing"}
 IS_SCRIPTING = {"torch.jit.is_scripting", "torch._jit_internal.is_scripting", "torch.jit._script.is_scripting"}
 IS_TRACING = {"torch.jit.is_tracing", "torch._C._get_tracing_state", "torch.jit._trace.is_tracing"}
 
@@ -142,7 +144,9 @@ class FileModel:
         return bool(decorator_names(self.symbols, node) & SKIP_DECORATORS)
 
     def is_scripted(self, node: cst.FunctionDef) -> bool:
-        return bool(decorator_names(self.symbols, node) & SCRIPT_DECORATORS) or node.name.value in self.scripted_names
+        """Compiled by torch.jit.script when a trace calls it (so its branches are kept)."""
+        decorators = decorator_names(self.symbols, node)
+        return bool(decorators & (SCRIPT_DECORATORS | SCRIPT_IF_TRACING)) or node.name.value in self.scripted_names
 
     def roots(self) -> list[Region]:
         """The functions torch compiles because of what they are, not because they are called."""
