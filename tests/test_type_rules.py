@@ -70,6 +70,22 @@ CASES = [
     ("class Model(nn.Module):\n    def forward(self, x):\n        if x.sum() > 0:\n            return x\n        return None", set()),
     ("class Model(nn.Module):\n    def forward(self, x):\n        if x.sum() > 0:\n            return x, x\n        return x * 2, x", set()),
     ("class Model(nn.Module):\n    def forward(self, x):\n        sizes: List[int] = []\n        sizes.append(x.size(0))\n        return x", set()),
+    # TS209: a variable defined on one path only; paths that leave do not count
+    ("class Model(nn.Module):\n    def forward(self, x, c: bool):\n        if c:\n            y = x\n        elif not c:\n            y = x + 1\n        return y", {"TS209"}),
+    ("class Model(nn.Module):\n    def forward(self, x, c: bool):\n        if c:\n            y = x\n        if c:\n            return y\n        return x", {"TS209"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        for v in [1, 2]:\n            y = x + v\n        return y", {"TS209"}),
+    ("class Model(nn.Module):\n    def forward(self, x, c: bool):\n        if c:\n            y = x\n        else:\n            return x\n        return y", set()),
+    ("class Model(nn.Module):\n    def forward(self, x, c: bool):\n        if c:\n            y = x\n            return y\n        return x", set()),
+    ("class Model(nn.Module):\n    flag: torch.jit.Final[bool]\n\n    def __init__(self):\n        super().__init__()\n        self.flag = True\n\n"
+     "    def forward(self, x):\n        if self.flag:\n            y = x\n        return y", set()),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        with torch.no_grad():\n            y = x * 2\n        return y", set()),
+    # TS210: Optional parameters used before any check; the checks torch understands
+    ("class Model(nn.Module):\n    def forward(self, x, b: Optional[torch.Tensor] = None):\n        return x * b", {"TS210"}),
+    ("class Model(nn.Module):\n    def forward(self, x, n: Optional[int] = None):\n        return x[:len(x) - n] if n else x", {"TS210"}),
+    ("class Model(nn.Module):\n    def forward(self, x, n: Optional[int] = None):\n        return x[:len(x) - n] if n is not None else x", set()),
+    ("class Model(nn.Module):\n    def forward(self, x, b: Optional[torch.Tensor] = None):\n        if b is None:\n            raise ValueError(\"b\")\n        return x + b", set()),
+    ("class Model(nn.Module):\n    def forward(self, x, b: Optional[torch.Tensor] = None):\n        if b is None:\n            b = torch.zeros(1)\n        return x + b", set()),
+    ("class Model(nn.Module):\n    def forward(self, x, b: Optional[torch.Tensor] = None):\n        c = b\n        if c is not None:\n            x = x + c\n        return x", set()),
 ]
 
 

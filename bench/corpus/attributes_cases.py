@@ -1,3 +1,5 @@
+from typing import Optional
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -89,3 +91,41 @@ class StoredLambda(nn.Module):
 
     def forward(self, x):
         return self.act(x)  # error: TS3xx
+
+
+class DeclaredOptionalBias(nn.Module):
+    bias: Optional[torch.Tensor]
+
+    def __init__(self, use_bias: bool = True):
+        super().__init__()
+        self.bias = nn.Parameter(torch.zeros(8)) if use_bias else None
+
+    def forward(self, x):
+        if self.bias is not None:
+            x = x + self.bias  # error: TS305
+        return x
+
+
+class LocalCopyBias(nn.Module):
+    bias: Optional[torch.Tensor]
+
+    def __init__(self, use_bias: bool = True):
+        super().__init__()
+        self.bias = nn.Parameter(torch.zeros(8)) if use_bias else None
+
+    def forward(self, x):
+        bias = self.bias
+        if bias is not None:
+            x = x + bias  # ok: the local is refined
+        return x
+
+
+class UndeclaredBias(nn.Module):
+    def __init__(self, use_bias: bool = True):
+        super().__init__()
+        self.bias = nn.Parameter(torch.zeros(8)) if use_bias else None
+
+    def forward(self, x):
+        if self.bias is not None:
+            x = x + self.bias  # ok: typed from the value at script time
+        return x

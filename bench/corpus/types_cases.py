@@ -61,3 +61,82 @@ class StarView(nn.Module):
         shape = [x.shape[0], -1]
         y = x.view(*x.shape)  # error: TS2xx (torch 2.13 rejects this too, contrary to REALWORLD.md)
         return y.view(*shape)  # error: TS2xx
+
+
+class ConditionalScale(nn.Module):
+    def forward(self, x, use_scale: bool = True):
+        if use_scale:
+            scale = x.abs().max()
+        return x / scale  # error: TS209
+
+
+class LastStage(nn.Module):
+    def forward(self, x, stages: int = 2):
+        for i in range(stages):
+            feat = x * (i + 1)
+        return feat  # error: TS209
+
+
+class BothBranches(nn.Module):
+    def forward(self, x, use_scale: bool = True):
+        if use_scale:
+            scale = x.abs().max()
+        else:
+            scale = torch.ones_like(x.abs().max())
+        return x / scale  # ok: assigned on every path
+
+
+class RaiseOtherwise(nn.Module):
+    def forward(self, x, mode: str = "mean"):
+        if mode == "mean":
+            out = x.mean()
+        elif mode == "sum":
+            out = x.sum()
+        else:
+            raise ValueError(mode)
+        return out  # ok: the other path raises
+
+
+class LoopLocal(nn.Module):
+    def forward(self, x, stages: int = 2):
+        total = x
+        for i in range(stages):
+            step = x * i
+            total = total + step  # ok: used inside the loop that assigns it
+        return total
+
+
+class AddBias(nn.Module):
+    def forward(self, x, bias: Optional[torch.Tensor] = None):
+        return x + bias  # error: TS210
+
+
+class Repeat(nn.Module):
+    def forward(self, x, times: Optional[int] = None):
+        for _ in range(times):  # error: TS210
+            x = x + 1
+        return x
+
+
+class GuardedBias(nn.Module):
+    def forward(self, x, bias: Optional[torch.Tensor] = None):
+        if bias is None:
+            return x
+        return x + bias  # ok: refined by the early return
+
+
+class TernaryBias(nn.Module):
+    def forward(self, x, bias: Optional[torch.Tensor] = None):
+        return x + bias if bias is not None else x  # ok: refined by the conditional expression
+
+
+class AndBias(nn.Module):
+    def forward(self, x, bias: Optional[torch.Tensor] = None):
+        if bias is not None and bias.numel() > 0:  # ok: `and` refines the right side
+            x = x + bias
+        return x
+
+
+class PassedOn(nn.Module):
+    def forward(self, x, mask: Optional[torch.Tensor] = None):
+        return F.dropout(x, 0.1, self.training) if mask is None else x.masked_fill(mask, 0.0)  # ok: refined

@@ -73,7 +73,15 @@ def locations(text: str) -> list[Location]:
 
 
 def innermost(text: str, is_user_file: Callable[[str], bool]) -> Optional[Location]:
-    """The innermost location of torch's message that lies in the user's code."""
+    """The innermost location of torch's message that lies in the user's code.
+
+    "x is not defined in the false branch: <the if> and was used here: <the use>" names the `if`
+    first; the use is where the user reads the variable, and where tslint reports it."""
+    used_here = text.find("and was used here:")
+    if used_here >= 0:
+        for location in locations(text[used_here:]):
+            if is_user_file(location.file):
+                return location
     for location in locations(text):
         if is_user_file(location.file):
             return location

@@ -1,0 +1,25 @@
+import torch
+from torch import nn
+
+
+class Model(nn.Module):
+    def forward(self, x, positive: bool = True):
+        scale = torch.ones_like(x.max())
+        if positive:
+            scale = x.max()
+        return x * scale
+
+    @torch.jit.export
+    def last(self, x, n: int):
+        out = x
+        for i in range(n):
+            out = x + i
+        return out
+
+    @torch.jit.export
+    def checked(self, x, flag: bool):
+        if flag:
+            y = x + 1
+        else:
+            raise ValueError("flag must be set")
+        return y

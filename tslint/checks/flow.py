@@ -1,0 +1,362 @@
+"""Rules about what a name holds on each path through a function: defined or not, refined or not.
+
+TorchScript types every variable once per function, so a name assigned on only some paths is an
+error where Python would merely risk an UnboundLocalError; and an Optional value must be refined
+(`if v is not None:`, `assert v is not None`, an early return) before it is used as its inner type.
+torch refines local variables and parameters only, never attributes of self. All proven on
+torch 2.13 (rules/TS209-*, TS210-*, TS305-*).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from tslint.checks.base import Rule
+from tslint.nodes import findall, is_name, walk
+from tslint.regions import Region, static_condition
+from tslint import typeflow
+
+# builtins whose argument must be the value itself, not an Optional of it
+_VALUE_BUILTINS = {"range", "len", "int", "float", "bool", "abs", "min", "max"}
+
+
+def _names_in(node: cst.CSTNode) -> set[str]:
+    return {n.value for n in walk(node) if isinstance(n, cst.Name)}
+
+
+def _is_self_attribute(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Attribute) and is_name(node.value, "self")
+
+
+class PossiblyUndefinedVariable(Rule):
+    id = "TS209"
+    name = "possibly-undefined-variable"
+    summary = "a variable assigned on only some paths is used where it may be undefined"
+    suggestion = "assign it before the `if` or loop (a value of the same type), or on every branch"
+
+    def enter_region(self, region: Region) -> None:
+        function = region.node
+        params = {p.name.value for p in typeflow.parameters(function)}
+        # a name that is also a module-level name is looked up there by Python: stay quiet
+        module_names = set(self.ctx.model.functions) | set(self.ctx.model.classes) | set(self.ctx.symbols.aliases)
+        self.tracked = typeflow.assigned_names(function) - params - module_names
+        self.reported: set[str] = set()
+        if self.tracked and isinstance(function.body, cst.IndentedBlock):
+            self._block(function.body.body, set(params), {})
+
+    # Definite assignment over structured control flow. `defined`: names assigned on every path
+    # so far; `partial`: names assigned on some paths, with where ("the `if c:`"). Returns the
+    # state after the block, or None when the block always leaves (return, raise, break, continue).
+    def _block(self, statements, defined: set[str], partial: dict[str, str]) -> Optional[tuple[set[str], dict[str, str]]]:
+        state: Optional[tuple[set[str], dict[str, str]]] = (defined, partial)
+        for statement in statements:
+            state = self._statement(statement, *state)
+            if state is None:
+                return None
+        return state
+
+    def _statement(self, node: cst.CSTNode, defined: set[str], partial: dict[str, str]):
+        defined, partial = set(defined), dict(partial)
+        if isinstance(node, cst.SimpleStatementLine):
+            for small in node.body:
+                self._check_uses(small, defined, partial)
+                defined |= self._bound(small)
+                if isinstance(small, (cst.Return, cst.Raise, cst.Break, cst.Continue)):
+                    return None
+            return defined, partial
+        if isinstance(node, cst.If):
+            return self._if(node, defined, partial)
+        if isinstance(node, (cst.For, cst.While)):
+            self._check_uses(node.iter if isinstance(node, cst.For) else node.test, defined, partial)
+            inner = set(defined) | (self._target_names(node.target) if isinstance(node, cst.For) else set())
+            after_body = self._block(node.body.body, inner, partial)
+            if node.orelse is not None:
+                # for/else: the else runs unless a break left the loop; too subtle to judge here
+                return defined | self._assigned_in(node.body) | self._assigned_in(node.orelse), partial
+            if isinstance(node, cst.While) and is_name(node.test, "True"):
+                # leaves only through break: whatever the body assigns before it is defined
+                return defined | (after_body[0] if after_body else self._assigned_in(node.body)), partial
+            where = "the `for` loop (it may run zero times)" if isinstance(node, cst.For) else "the `while` loop (it may run zero times)"
+            for name in (self._assigned_in(node.body) | (self._target_names(node.target) if isinstance(node, cst.For) else set())) - defined:
+                partial.setdefault(name, where)
+            return defined, partial
+        if isinstance(node, cst.With):
+            for item in node.items:
+                self._check_uses(item.item, defined, partial)
+                if item.asname is not None:
+                    defined |= self._target_names(item.asname.name)
+            return self._block(node.body.body, defined, partial)
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            return defined | {node.name.value}, partial
+        # try (TS101), match and anything else: assume every name it assigns is defined after it
+        return defined | self._assigned_in(node), partial
+
+    def _if(self, node: cst.If, defined: set[str], partial: dict[str, str]):
+        self._check_uses(node.test, defined, partial)
+        static = static_condition(self.ctx.symbols, node.test)
+        orelse = node.orelse
+        if static is True:
+            return self._block(node.body.body, defined, partial)
+        if static is False:
+            return self._else(orelse, defined, partial)
+        body = self._block(node.body.body, set(defined), dict(partial))
+        other = self._else(orelse, set(defined), dict(partial))
+        if any(_is_self_attribute(n) and n.attr.value != "training" for n in walk(node.test)):
+            # `if self.flag:` may be a Final constant torch folds: only one branch is compiled
+            states = [s for s in (body, other) if s is not None]
+            if not states:
+                return None
+            return set().union(*(s[0] for s in states)), partial
+        if body is None or other is None:
+            return other if body is None else body
+        where = f"the `if {self.ctx.module.code_for_node(node.test)}:`"
+        merged_partial = {**body[1], **other[1]}
+        for name in (body[0] ^ other[0]) - defined:
+            merged_partial.setdefault(name, where)
+        return body[0] & other[0], merged_partial
+
+    def _else(self, orelse, defined: set[str], partial: dict[str, str]):
+        if orelse is None:
+            return defined, partial
+        if isinstance(orelse, cst.If):
+            return self._if(orelse, defined, partial)
+        return self._block(orelse.body.body, defined, partial)
+
+    def _check_uses(self, node: cst.CSTNode, defined: set[str], partial: dict[str, str]) -> None:
+        for name_node in self._loads(node):
+            name = name_node.value
+            if name in self.tracked and name not in defined and name in partial and name not in self.reported:
+                self.reported.add(name)
+                self.report(
+                    name_node,
+                    f"`{name}` is assigned only on some paths through {partial[name]} and used here:"
+                    " TorchScript needs it defined on every path",
+                )
+
+    def _loads(self, node: cst.CSTNode) -> list[cst.Name]:
+        """Names read by a statement or expression, in source order (not attribute names,
+        keywords, names bound by comprehensions and lambdas, or plain assignment targets)."""
+        skip: set[int] = set()
+        local: set[str] = set()
+        for n in walk(node):
+            if isinstance(n, cst.Attribute):
+                skip.add(id(n.attr))
+            elif isinstance(n, cst.Arg) and n.keyword is not None:
+                skip.add(id(n.keyword))
+            elif isinstance(n, cst.CompFor):
+                local |= self._target_names(n.target)
+            elif isinstance(n, cst.Lambda):
+                local |= {p.name.value for p in n.params.params}
+            elif isinstance(n, (cst.FunctionDef, cst.ClassDef)):
+                skip.update(id(m) for m in walk(n))
+            elif isinstance(n, cst.AssignTarget) or isinstance(n, cst.AnnAssign):
+                target = n.target
+                for stored in self._stored_names(target):
+                    skip.add(id(stored))
+            elif isinstance(n, cst.NamedExpr):
+                skip.add(id(n.target))
+        return [n for n in walk(node) if isinstance(n, cst.Name) and id(n) not in skip and n.value not in local]
+
+    def _stored_names(self, target: cst.BaseExpression) -> list[cst.Name]:
+        if isinstance(target, cst.Name):
+            return [target]
+        if isinstance(target, (cst.Tuple, cst.List)):
+            return [name for element in target.elements for name in self._stored_names(element.value)]
+        if isinstance(target, cst.StarredElement):
+            return self._stored_names(target.value)
+        return []
+
+    def _target_names(self, target: cst.BaseExpression) -> set[str]:
+        return {name.value for name in self._stored_names(target)}
+
+    def _bound(self, small: cst.CSTNode) -> set[str]:
+        names: set[str] = set()
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
+                names |= self._target_names(target.target)
+        elif isinstance(small, (cst.AnnAssign, cst.AugAssign)) and (not isinstance(small, cst.AnnAssign) or small.value is not None):
+            names |= self._target_names(small.target)
+        names |= {n.target.value for n in findall(small, cst.NamedExpr) if isinstance(n.target, cst.Name)}
+        return names
+
+    def _assigned_in(self, node: cst.CSTNode) -> set[str]:
+        names: set[str] = set()
+        for n in walk(node):
+            if isinstance(n, cst.AssignTarget):
+                names |= self._target_names(n.target)
+            elif isinstance(n, (cst.AnnAssign, cst.AugAssign)):
+                names |= self._target_names(n.target)
+            elif isinstance(n, cst.For):
+                names |= self._target_names(n.target)
+            elif isinstance(n, cst.NamedExpr):
+                names |= self._target_names(n.target)
+            elif isinstance(n, cst.WithItem) and n.asname is not None:
+                names |= self._target_names(n.asname.name)
+        return names
+
+
+def _optional_inner(annotation: Optional[cst.Annotation]) -> Optional[str]:
+    """`Optional[X]`, `Union[X, None]` or `X | None` -> "X"; anything else -> None."""
+    if annotation is None:
+        return None
+    expr = annotation.annotation
+    if isinstance(expr, cst.Subscript) and len(expr.slice) >= 1:
+        head = expr.value.attr.value if isinstance(expr.value, cst.Attribute) else getattr(expr.value, "value", "")
+        items = [s.slice.value for s in expr.slice if isinstance(s.slice, cst.Index)]
+        if head == "Optional" and len(items) == 1:
+            return cst.Module([]).code_for_node(items[0])
+        if head == "Union" and any(is_name(i, "None") for i in items):
+            rest = [i for i in items if not is_name(i, "None")]
+            return cst.Module([]).code_for_node(rest[0]) if len(rest) == 1 else None
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+        if is_name(expr.right, "None"):
+            return cst.Module([]).code_for_node(expr.left)
+        if is_name(expr.left, "None"):
+            return cst.Module([]).code_for_node(expr.right)
+    return None
+
+
+def _needs_value(ancestors: list[cst.CSTNode], node: cst.CSTNode) -> bool:
+    """Whether `node` (the last thing visited, with its ancestors) is used as its value's inner
+    type: an operand, a receiver of `.attr` / `[i]` / `()`, a loop's iterable, an argument of
+    range/len/int/float."""
+    parent = ancestors[-1] if ancestors else None
+    if isinstance(parent, cst.BinaryOperation):
+        return True
+    if isinstance(parent, cst.UnaryOperation) and not isinstance(parent.operator, cst.Not):
+        return True
+    if isinstance(parent, cst.Attribute) and parent.value is node:
+        return True
+    if isinstance(parent, cst.Subscript) and parent.value is node:
+        return True
+    if isinstance(parent, cst.Call) and parent.func is node:
+        return True
+    if isinstance(parent, cst.For) and parent.iter is node:
+        return True
+    if isinstance(parent, cst.Arg) and parent.keyword is None and len(ancestors) >= 2:
+        call = ancestors[-2]
+        return isinstance(call, cst.Call) and is_name(call.func) and call.func.value in _VALUE_BUILTINS
+    return False
+
+
+class UnrefinedOptional(Rule):
+    id = "TS210"
+    name = "unrefined-optional"
+    summary = "an Optional value is used as its inner type without an `is not None` check"
+    suggestion = "check it first: `if v is not None:` (or `assert v is not None`) before using it"
+
+    def enter_region(self, region: Region) -> None:
+        self.optional: dict[str, str] = {}
+        for param in typeflow.parameters(region.node):
+            inner = _optional_inner(param.annotation)
+            if inner is not None:
+                self.optional[param.name.value] = inner
+        for node in findall(region.node.body, cst.AnnAssign):
+            inner = _optional_inner(node.annotation)
+            if inner is not None and isinstance(node.target, cst.Name):
+                self.optional[node.target.value] = inner
+        # A name that was tested, asserted, reassigned or passed to isinstance anywhere before
+        # this point may be refined: stay quiet from there on (precision over recall).
+        self.maybe_refined: set[str] = set()
+
+    def _mentions(self, node: cst.CSTNode) -> None:
+        if self.optional:
+            self.maybe_refined |= _names_in(node) & set(self.optional)
+
+    def visit_If(self, node: cst.If) -> None:
+        self._truth_test(node.test)
+        self._mentions(node.test)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._truth_test(node.test)
+        self._mentions(node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._truth_test(node.test)
+
+    def _truth_test(self, test: cst.BaseExpression) -> None:
+        """`if n:` on an Optional: torch cannot cast Optional[int] (or Optional[Tensor]) to bool."""
+        operands = [test]
+        while operands:
+            expr = operands.pop()
+            if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not):
+                operands.append(expr.expression)
+            elif isinstance(expr, cst.BooleanOperation):
+                operands.append(expr.left)  # the right side may be refined by the left
+            elif isinstance(expr, cst.Name) and expr.value in self.optional and expr.value not in self.maybe_refined:
+                self.maybe_refined.add(expr.value)
+                self.report(
+                    expr,
+                    f"`{expr.value}` is Optional[{self.optional[expr.value]}]: TorchScript cannot use it as a truth value",
+                    suggestion=f"test `{expr.value} is not None` (and, for a number, compare it: `{expr.value} is not None and {expr.value} > 0`)",
+                )
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        self._mentions(node.test)
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self._mentions(node)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._mentions(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._mentions(node.target)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if is_name(node.func, "isinstance"):
+            self._mentions(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        name = node.value
+        if name not in self.optional or name in self.maybe_refined:
+            return
+        ancestors = self.ctx.ancestors
+        if any(isinstance(a, (cst.IfExp, cst.BooleanOperation)) and name in _names_in(a.test if isinstance(a, cst.IfExp) else a.left) for a in ancestors):
+            return
+        if _needs_value(ancestors, node):
+            self.maybe_refined.add(name)  # one finding per name and function
+            self.report(
+                node,
+                f"`{name}` is Optional[{self.optional[name]}] here: TorchScript needs `if {name} is not None:` "
+                f"(or an assert) before using it as {self.optional[name]}",
+            )
+
+
+class OptionalAttributeRefinement(Rule):
+    id = "TS305"
+    name = "optional-attribute-refinement"
+    summary = "an Optional attribute is used as its inner type: torch refines local variables, never attributes"
+    suggestion = "copy it to a local first: `w = self.w` then `if w is not None:` and use `w`"
+
+    def enter_region(self, region: Region) -> None:
+        self.optional: dict[str, str] = {}
+        info = region.cls
+        seen = []
+        while info is not None and info not in seen:
+            seen.append(info)
+            for statement in info.node.body.body:
+                if isinstance(statement, cst.SimpleStatementLine):
+                    for small in statement.body:
+                        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                            inner = _optional_inner(small.annotation)
+                            # Optional[nn.Module] attributes fail differently (the annotation itself)
+                            if inner is not None and "Module" not in inner:
+                                self.optional.setdefault(small.target.value, inner)
+            info = info.bases[0] if info.bases else None
+        self.reported: set[str] = set()
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if not self.optional or not is_name(node.value, "self"):
+            return
+        name = node.attr.value
+        if name in self.optional and name not in self.reported and _needs_value(self.ctx.ancestors, node):
+            self.reported.add(name)
+            self.report(
+                node,
+                f"`self.{name}` is declared Optional[{self.optional[name]}]; TorchScript does not refine attributes,"
+                f" even under `if self.{name} is not None:`",
+                suggestion=f"copy it to a local first: `{name} = self.{name}`, then `if {name} is not None:` and use `{name}`",
+            )
