@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     confirm_group.add_argument("--no-confirm", dest="confirm", action="store_false", help="static analysis only: do not import torch or the checked code")
     check.add_argument("--timeout", type=float, metavar="SECONDS", help="confirm: time budget per file (default 60, [tool.tslint.confirm] timeout)")
     check.add_argument("--show-refuted", action="store_true", help="confirm: also show findings torch accepted (hidden by default)")
+    check.add_argument("--save-to", metavar="DIR", help="confirm: write each verified export (<module>.pt, <module>.json) of modules with example inputs to DIR")
 
     rule = commands.add_parser("rule", help="list the rules, or explain one", description="Without an argument, list every rule; with a code, print its documentation.")
     rule.add_argument("code", nargs="?", help="a rule code (TS101) or name (try-statement)")
@@ -111,20 +112,26 @@ def run_check(args: argparse.Namespace) -> int:
         return [rule.id for rule in (selected_rules(rules, select, settings.ignore + per_file) if per_file else rules)]
 
     errors = list(found.errors)
-    fixed_count = 0
+    fixed_count, reverted = 0, []
     if args.fix or args.diff:
-        fixed_count, diffs, fix_errors = _apply_fixes(found.files, rules_for, args)
+        fixed_count, diffs, fix_errors, reverted = _apply_fixes(found.files, rules_for, args, settings)
         errors += fix_errors
         if args.diff:
             sys.stdout.write(diffs)
             for error in errors:
                 print(f"tslint: error: {error}", file=sys.stderr)
+            for finding in reverted:
+                print(f"tslint: {finding.path}:{finding.line}: {finding.rule} fix reverted: {finding.fix.reverted}", file=sys.stderr)
             noun = "fix" if fixed_count == 1 else "fixes"
             print(f"Would apply {fixed_count} {noun}.", file=sys.stderr)
             return EXIT_ERROR if errors else (EXIT_FINDINGS if fixed_count else EXIT_CLEAN)
 
     results, read_errors = check_files(found.files, rules_for, jobs=args.jobs, use_cache=args.cache)
     _confirm_stage(args, settings, results, rules_for)
+    if reverted:
+        from tslint.fix_confirm import mark_reverted
+
+        mark_reverted(results, reverted)
     errors += read_errors
 
     findings = sorted((f for result in results for f in result.findings), key=lambda f: f.sort_key())
@@ -162,22 +169,35 @@ def _format(output_format: str, findings: list, files_checked: int, errors: list
     output = format_text(findings, files_checked, show_help=args.show_help)
     if fixed is not None:
         output += f"Fixed {fixed} {'problem' if fixed == 1 else 'problems'}, {len(findings)} remaining.\n"
+        undone = sum(1 for finding in findings if finding.fix is not None and finding.fix.reverted)
+        if undone:
+            output += f"Reverted {undone} {'fix' if undone == 1 else 'fixes'} after which torch still rejected the code (see `fix reverted:`).\n"
     return (format_statistics(findings) if args.statistics else "") + output
 
 
-def _apply_fixes(files: list[str], rules_for, args: argparse.Namespace) -> tuple[int, str, list[str]]:
-    """Fix each file (or only diff it). Returns the number of fixes, the diff text and errors."""
+def _apply_fixes(files: list[str], rules_for, args: argparse.Namespace, settings: Settings) -> tuple[int, str, list[str], list]:
+    """Fix each file (or only diff it); with torch, the fixed modules are scripted first and the fixes
+    torch still rejects are undone (tslint.fix_confirm). Returns the number of fixes, the diff text,
+    errors and the undone fixes."""
     from tslint.checks import all_rules
+    from tslint.confirm import torch_available
     from tslint.fix import WriteError, fix_source, unified_diff, write_atomically
 
     by_id = {rule.id: rule for rule in all_rules()}
     count, diffs, errors = 0, [], []
+    results = []
     for path in files:
         try:
             source = Path(path).read_bytes()
         except OSError:
             continue  # reported by the check that follows
-        result = fix_source(source, path, [by_id[i] for i in rules_for(path)], unsafe=args.unsafe_fixes)
+        results.append(fix_source(source, path, [by_id[i] for i in rules_for(path)], unsafe=args.unsafe_fixes))
+    if args.confirm is not False and any(result.changed for result in results) and torch_available():
+        from tslint.fix_confirm import verify
+
+        verify(results, rules_for, args.unsafe_fixes, settings, jobs=args.jobs, timeout=args.timeout)
+    for result in results:
+        source = result.original
         errors += result.errors
         if not result.changed:
             continue
@@ -186,17 +206,19 @@ def _apply_fixes(files: list[str], rules_for, args: argparse.Namespace) -> tuple
             count += len(result.applied)
             continue
         try:
-            write_atomically(path, source, result.fixed)
+            write_atomically(result.path, source, result.fixed)
             count += len(result.applied)
         except WriteError as error:
             errors.append(str(error))
-    return count, "".join(diffs), errors
+    return count, "".join(diffs), errors, [finding for result in results for finding in result.reverted]
 
 
 def _confirm_stage(args: argparse.Namespace, settings: Settings, results: list, rules_for) -> None:
     """Verdicts from torch on every finding (tslint.confirm), unless --no-confirm or no torch."""
     from tslint.confirm import confirm, torch_available, visible
 
+    if args.save_to and args.confirm is False:
+        raise ConfigError("--save-to publishes what torch verified: it needs the confirm stage (drop --no-confirm)")
     if args.confirm is False or not results:
         return
     if not torch_available():
@@ -204,8 +226,8 @@ def _confirm_stage(args: argparse.Namespace, settings: Settings, results: list, 
         return
     from tslint.engine import suppressed_lines
 
-    def ts002_allowed(path: str, line: int) -> bool:
-        if "TS002" not in rules_for(path):
+    def ts002_allowed(path: str, line: int, rule: str = "TS002") -> bool:
+        if rule not in rules_for(path):
             return False
         # torch's error on a line the user silenced (`# noqa: TS101`) is the finding they silenced
         try:
@@ -225,14 +247,22 @@ def _confirm_stage(args: argparse.Namespace, settings: Settings, results: list, 
         for result in full:
             shown = set(rules_for(result.path))
             deselected[result.path] = [f for f in result.findings if f.rule not in shown]
+    if args.save_to:
+        try:
+            Path(args.save_to).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ConfigError(f"--save-to {args.save_to}: {error}") from None
     figures = confirm(results, settings, jobs=args.jobs, use_cache=args.cache, timeout=args.timeout, ts002_allowed=ts002_allowed,
-                      progress=progress if sys.stderr.isatty() else None, deselected=deselected)
+                      progress=progress if sys.stderr.isatty() else None, deselected=deselected, save_to=args.save_to)
     # a file torch could not judge is not "clean": say so (the exit code stays the static one)
     failed = figures["not_confirmed"]
     for path, reason in failed[:3]:
         print(f"tslint: {path}: {reason}", file=sys.stderr)
     if len(failed) > 3:
         print(f"tslint: ... and {len(failed) - 3} more files torch could not judge", file=sys.stderr)
+    if args.save_to:
+        count = len(figures["artifacts"])
+        print(f"tslint: saved {count} verified export{'' if count == 1 else 's'} to {args.save_to}", file=sys.stderr)
     for result in results:
         result.findings[:] = visible(result.findings, args.show_refuted)
 

@@ -22,3 +22,35 @@ class FileTooLarge(Rule):
     name = "file-too-large"
     summary = "the file is too large to check (over 4 MB)"
     suggestion = "split the file, or exclude it if it is generated data"
+
+
+# The round trip (tslint.confirm.roundtrip): measured, not predicted. Reported by the confirm stage
+# for modules with example inputs ([tool.tslint.confirm.inputs]); never by the static stage.
+
+
+class ScriptedDiffersFromEager(Rule):
+    id = "TS004"
+    name = "scripted-differs-from-eager"
+    summary = "the scripted module, saved and loaded, does not compute what eager computes on the example inputs"
+    suggestion = "make the TorchScript-only code compute what eager computes; if the difference is rounding, set rtol/atol"
+
+
+class TracedDiffersFromEager(Rule):
+    id = "TS005"
+    name = "traced-differs-from-eager"
+    summary = "the traced module, saved and loaded, does not compute what eager computes on the input it was traced with"
+    suggestion = "compute the value with tensor operations in forward: the trace freezes Python values as constants"
+
+
+class TraceSpecialised(Rule):
+    id = "TS006"
+    name = "trace-specialised"
+    summary = "the traced module is right on the input it was traced with and wrong on a second input"
+    suggestion = "keep sizes and values as tensors (x.size(0), torch.where), or export with torch.jit.script"
+
+
+class SaveLoadFails(Rule):
+    id = "TS007"
+    name = "save-load-fails"
+    summary = "torch.jit.save or torch.jit.load fails for the exported module"
+    suggestion = "remove what TorchScript cannot serialise: calls to @torch.jit.ignore methods, Python objects on the module"

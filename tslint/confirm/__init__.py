@@ -8,7 +8,9 @@ does (see tslint.confirm.worker for the isolation), one JSON line per file each 
 `[tool.tslint.confirm]` settings: `timeout` (seconds per file, default 60), `memory-mb` (cap per
 file, default 4096), `src` (directories that go on sys.path; default the project root: the nearest
 directory above the file with pyproject.toml, setup.py, setup.cfg or .git), `factories`
-({"pkg.mod.Class" = "pkg.mod:build"} for modules whose constructor needs arguments).
+({"pkg.mod.Class" = "pkg.mod:build"} for modules whose constructor needs arguments), `inputs`
+({"pkg.mod.Class" = "pkg.mod:example_inputs"}: the round trip, see tslint.confirm.roundtrip) and
+`rtol` / `atol` (its tolerances; default torch's for the dtype).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from tslint.findings import FileResult, Finding
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MB = 4096
 INSTALL_HINT = "pip install 'tslint[confirm]'"
-_KNOWN_KEYS = {"timeout", "memory-mb", "src", "factories"}
+_KNOWN_KEYS = {"timeout", "memory-mb", "src", "factories", "inputs", "rtol", "atol"}
 _ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 
 
@@ -66,8 +68,36 @@ def options(settings: Settings) -> dict:
     factories = table.get("factories", {})
     if not isinstance(factories, dict) or not all(isinstance(v, str) and ":" in v for v in factories.values()):
         raise ConfigError('[tool.tslint.confirm] factories must map "pkg.mod.Class" to "pkg.mod:function"')
+    from tslint.confirm.inputs import check_table
+
+    example_inputs = check_table(table.get("inputs", {}))
+    if ("rtol" in table) != ("atol" in table):
+        raise ConfigError("[tool.tslint.confirm] rtol and atol go together (torch.testing.assert_close takes both or neither)")
+    for key in ("rtol", "atol"):
+        if key in table and (isinstance(table[key], bool) or not isinstance(table[key], (int, float)) or table[key] < 0):
+            raise ConfigError(f"[tool.tslint.confirm] {key} must be a number >= 0, got {table[key]!r}")
     base = Path(settings.config_path).parent if settings.config_path else Path.cwd()
-    return {"timeout": float(timeout), "memory_mb": memory, "src": [str((base / s).resolve()) for s in src], "factories": factories}
+    return {"timeout": float(timeout), "memory_mb": memory, "src": [str((base / s).resolve()) for s in src], "factories": factories,
+            "inputs": example_inputs, "rtol": _number(table.get("rtol")), "atol": _number(table.get("atol"))}
+
+
+def _number(value: Optional[float]) -> Optional[float]:
+    return None if value is None else float(value)
+
+
+def _referenced_sources(opts: dict, roots: list[str]) -> str:
+    """A digest of the files that define the configured factories and example inputs: changing
+    example_inputs in another file must not reuse a cached round trip."""
+    digest = hashlib.sha256()
+    for target in sorted({*opts["factories"].values(), *opts["inputs"].values()}):
+        parts = target.partition(":")[0].split(".")
+        for root in roots:
+            for candidate in (Path(root, *parts).with_suffix(".py"), Path(root, *parts, "__init__.py")):
+                try:
+                    digest.update(candidate.read_bytes())
+                except OSError:
+                    continue
+    return digest.hexdigest()[:16]
 
 
 def project_root(path: Path, src: list[str]) -> str:
@@ -181,19 +211,25 @@ def confirm(
     jobs: int = 0,
     use_cache: bool = True,
     timeout: Optional[float] = None,
-    ts002_allowed: Callable[[str, int], bool] = lambda path, line: True,
+    ts002_allowed: Callable[..., bool] = lambda path, line, rule="TS002": True,
     progress: Optional[Callable[[int, int], None]] = None,
     deselected: Optional[dict[str, list[Finding]]] = None,
+    save_to: Optional[str] = None,
 ) -> dict:
     """Give every finding of `results` a verdict and append TS002 findings, in place.
 
     `deselected` maps a path to findings of rules the user turned off (--ignore, --select): torch's
-    errors there are explained by them, so they do not become TS002. Returns figures: {"files", "modules", "built", "scripted", "cached", "seconds"}.
+    errors there are explained by them, so they do not become TS002. `ts002_allowed(path, line, rule)`
+    says whether a finding of the tool's own rules (TS002, the round trip's TS004-TS007) may be
+    reported there. `save_to` publishes the verified exports of modules with example inputs there
+    (the cache is then not read: artifacts are made by running). Returns figures: {"files",
+    "modules", "built", "scripted", "cached", "seconds", "not_confirmed", "artifacts"}.
     """
     import time
 
     from tslint.checks import all_rules
     from tslint.confirm.match import apply
+    from tslint.confirm.parity import judge
     from tslint.stamp import code_stamp
 
     started = time.monotonic()
@@ -202,8 +238,10 @@ def confirm(
         opts["timeout"] = float(timeout)
     runtime_rules = {rule.id for rule in all_rules() if getattr(rule, "confirm_at_runtime", False)}
     trace_rules = {rule.id for rule in all_rules() if rule.mode == "trace"}
-    stamp_text = json.dumps([code_stamp(), _torch_version(), opts, sys.version_info[:2]], sort_keys=True)
+    stamp_text = json.dumps([code_stamp(), _torch_version(), opts, settings.mode, sys.version_info[:2]], sort_keys=True)
+    use_cache = use_cache and not save_to
     cache = _Cache(hashlib.sha256(stamp_text.encode()).hexdigest()[:16], use_cache)
+    referenced: dict[str, str] = {}  # project root -> digest of the factories' and inputs' files
 
     work: list[tuple[FileResult, str, dict]] = []
     done: dict[str, dict] = {}
@@ -212,13 +250,15 @@ def confirm(
         if source is None:
             continue
         lines = sorted({line for f in result.findings for line in range(f.line, max(f.end_line, f.line) + 1)})
-        key = hashlib.sha256(source).hexdigest() + ":" + ",".join(map(str, lines))
+        path = Path(result.path)
+        root = project_root(path, opts["src"])
+        if (opts["inputs"] or opts["factories"]) and root not in referenced:
+            referenced[root] = _referenced_sources(opts, [root, *opts["src"]])
+        key = hashlib.sha256(source).hexdigest() + ":" + ",".join(map(str, lines)) + ":" + referenced.get(root, "")
         cached = cache.entries.get(key) if use_cache else None
         if cached is not None:
             done[result.path] = cached
             continue
-        path = Path(result.path)
-        root = project_root(path, opts["src"])
         top = package_root(path)
         # a package below the project root (src layout, or a project without __init__ at the top)
         # is imported by its package name; the project root stays on sys.path for absolute imports
@@ -226,7 +266,8 @@ def confirm(
         module_root = top if in_package else root
         job = {"path": str(path.resolve()), "root": module_root, "paths": [root, *opts["src"]], "factories": opts["factories"],
                "timeout": opts["timeout"], "memory_mb": opts["memory_mb"], "lines": lines,
-               "starts": sorted({f.line for f in result.findings})}
+               "starts": sorted({f.line for f in result.findings}), "inputs": opts["inputs"], "mode": settings.mode,
+               "rtol": opts["rtol"], "atol": opts["atol"], "save_to": str(Path(save_to).resolve()) if save_to else ""}
         work.append((result, key, job))
 
     cached_count = len(done)
@@ -262,7 +303,7 @@ def confirm(
                 worker.close()
         cache.save()
 
-    figures = {"files": total, "cached": cached_count, "modules": 0, "built": 0, "scripted": 0, "not_confirmed": []}
+    figures = {"files": total, "cached": cached_count, "modules": 0, "built": 0, "scripted": 0, "not_confirmed": [], "artifacts": []}
     for result in results:
         outcome = done.get(result.path)
         if outcome is None:
@@ -272,9 +313,14 @@ def confirm(
             apply(result.findings, outcome, disk_path, runtime_rules, trace_rules, lambda line, p=result.path: ts002_allowed(p, line), result.path,
                   (deselected or {}).get(result.path, ()))
         )
+        result.findings.extend(judge(result.findings, outcome, disk_path, result.path, lambda line, rule, p=result.path: ts002_allowed(p, line, rule)))
         if outcome.get("reason"):
             figures["not_confirmed"].append((result.path, outcome["reason"]))
         for record in outcome.get("modules", []):
+            parity = record.get("parity") or {}
+            if parity.get("reason"):
+                figures["not_confirmed"].append((result.path, f"{record['name']}: {parity['reason']}"))
+            figures["artifacts"] += [check["artifact"] for check in parity.get("checks", []) if check.get("artifact")]
             if record["kind"] == "module":
                 figures["modules"] += 1
                 figures["built"] += bool(record.get("built"))

@@ -11,7 +11,8 @@ The file child runs in its own process group with a memory cap; the worker kills
 file's time budget ends. A hang, os._exit or a segfault in user code becomes "could not confirm".
 
 Job: {"path", "root", "factories": {"pkg.mod.Class": "pkg.mod:func"}, "timeout", "memory_mb",
-"lines": [flagged line numbers of the file]}. Result: {"path", "reason" (set when nothing could be
+"lines": [flagged line numbers of the file], and for the round trip "inputs" ({"pkg.mod.Class":
+"pkg.mod:example_inputs"}), "mode", "rtol", "atol", "save_to"}. Result: {"path", "reason" (set when nothing could be
 confirmed), "modules": [...]}; see `_confirm_file`.
 """
 
@@ -139,6 +140,11 @@ class FileJob:
         self.path = os.path.realpath(job["path"])
         self.root = os.path.realpath(job.get("root") or os.path.dirname(self.path))
         self.factories: dict[str, str] = job.get("factories") or {}
+        # round trip (tslint.confirm.roundtrip): example inputs per module, export mode, tolerances
+        self.inputs: dict[str, str] = job.get("inputs") or {}
+        self.mode: str = job.get("mode") or "both"
+        self.rtol, self.atol = job.get("rtol"), job.get("atol")
+        self.save_to: str = job.get("save_to") or ""
         self.paths: list[str] = [os.path.realpath(p) for p in job.get("paths") or []]
         self.timeout = float(job.get("timeout", 60))
         self.deadline = time.monotonic() + self.timeout
@@ -661,19 +667,28 @@ def _new_record(kind: str, name: str, line: int, how: str) -> dict:
             "errors": [], "compiled": [], "notes": [], "cut": [], "reason": ""}
 
 
-def _builder(file_job: FileJob, cls: type) -> tuple[Optional[Callable[[], Any]], str]:
+def _configured(table: dict[str, str], cls: type, path: str) -> Optional[tuple[str, str]]:
+    """(key, value) of a [tool.tslint.confirm] table ("pkg.mod.Class" = ...) that names `cls`."""
     qualified = f"{cls.__module__}.{cls.__qualname__}"
-    for key, factory in file_job.factories.items():
-        if key == qualified or (key.rsplit(".", 1)[-1] == cls.__qualname__ and Path(file_job.path).stem in key.split(".")):
-            module_name, _, attribute = factory.partition(":")
+    for key, value in table.items():
+        if key == qualified or (key.rsplit(".", 1)[-1] == cls.__qualname__ and Path(path).stem in key.split(".")):
+            return key, value
+    return None
 
-            def build(module_name: str = module_name, attribute: str = attribute) -> Any:
-                target = importlib.import_module(module_name)
-                for part in attribute.split("."):
-                    target = getattr(target, part)
-                return target()
 
-            return build, f"factory {factory}"
+def _builder(file_job: FileJob, cls: type) -> tuple[Optional[Callable[[], Any]], str]:
+    configured = _configured(file_job.factories, cls, file_job.path)
+    if configured is not None:
+        factory = configured[1]
+        module_name, _, attribute = factory.partition(":")
+
+        def build(module_name: str = module_name, attribute: str = attribute) -> Any:
+            target = importlib.import_module(module_name)
+            for part in attribute.split("."):
+                target = getattr(target, part)
+            return target()
+
+        return build, f"factory {factory}"
     try:
         signature = inspect.signature(cls.__init__)
     except (TypeError, ValueError):
@@ -692,6 +707,57 @@ def _flagged_ranges(file_job: FileJob, ranges: list[dict]) -> list[dict]:
 
 
 def _confirm_module(file_job: FileJob, cls: type) -> dict:
+    record = _script_module(file_job, cls)
+    _round_trip(file_job, cls, record)
+    return record
+
+
+def _round_trip(file_job: FileJob, cls: type, record: dict) -> None:
+    """With example inputs: export, save, load and compare with eager (tslint.confirm.roundtrip),
+    scripted when torch scripts the module as written, traced in trace and both modes; the verified
+    export is published with --save-to (scripted preferred)."""
+    configured = _configured(file_job.inputs, cls, file_job.path)
+    if configured is None:
+        return
+    key, target = configured
+    parity: dict = {"inputs": target, "checks": [], "warnings": [], "reason": ""}
+    record["parity"] = parity
+    build, _ = _builder(file_job, cls)
+    if build is None or record["built"] is False:
+        parity["reason"] = record["reason"] or f"could not confirm: {record['how']}"
+        return
+    kinds = []
+    if file_job.mode in ("script", "both") and record["scripted"] and not record["errors"] and not record["cut"]:
+        kinds.append("scripted")
+    if file_job.mode in ("trace", "both"):
+        kinds.append("traced")
+    from tslint.confirm import roundtrip
+
+    published = False
+    for kind in kinds:
+        if file_job.budget() <= 0.5:
+            parity["reason"] = "could not confirm: the time budget ran out"
+            return
+        artifact = None
+        if file_job.save_to and not published:
+            artifact = {"dir": file_job.save_to, "name": key, "module": key, "file": os.path.relpath(file_job.path, file_job.root)}
+        outcome, reason = _fork_call(
+            lambda kind=kind, artifact=artifact: roundtrip.check(kind, build, target, file_job.rtol, file_job.atol, file_job.is_user_file, artifact),
+            file_job.attempt_budget(),
+        )
+        record["attempts"] += 1
+        if outcome is None:
+            parity["reason"] = f"could not confirm: {_explain(reason)}"
+            return
+        if outcome["reason"]:
+            parity["reason"] = outcome["reason"]
+            return
+        parity["warnings"].extend(outcome.pop("warnings"))
+        parity["checks"].append(outcome)
+        published = published or bool(outcome["artifact"])
+
+
+def _script_module(file_job: FileJob, cls: type) -> dict:
     build, how = _builder(file_job, cls)
     record = _new_record("module", cls.__qualname__, _first_line(cls), how)
     class_ranges = [r for r in file_job.ranges(file_job.path) if r["qualname"].startswith(cls.__qualname__ + ".")]
