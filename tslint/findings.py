@@ -20,10 +20,13 @@ class Fix:
     safe: bool = True
     replacement: Any = field(default=None, compare=False, repr=False)
     imports: tuple = field(default=(), compare=False, repr=False)
+    # Set when --fix applied this fix, torch re-scripted the module and still rejected it there,
+    # so the edit was undone: why, in one line (tslint.fix_confirm).
+    reverted: str = ""
 
     def public(self) -> "Fix":
         """The fix as reported: what it does and whether it is safe, without the edit."""
-        return Fix(self.description, self.safe)
+        return Fix(self.description, self.safe, reverted=self.reverted)
 
 
 @dataclass

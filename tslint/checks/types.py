@@ -24,7 +24,11 @@ def _code(node: cst.CSTNode) -> str:
 
 
 def _annotate(param: cst.Param, annotation: str) -> cst.Param:
-    return param.with_changes(annotation=cst.Annotation(cst.parse_expression(annotation)))
+    changes: dict = {"annotation": cst.Annotation(cst.parse_expression(annotation))}
+    equal = param.equal
+    if isinstance(equal, cst.AssignEqual) and not (equal.whitespace_before.value or equal.whitespace_after.value):
+        changes["equal"] = cst.MaybeSentinel.DEFAULT  # PEP 8: `eps=1e-6` becomes `eps: float = 1e-6`
+    return param.with_changes(**changes)
 
 
 def _typing_imports(annotation: str) -> tuple:

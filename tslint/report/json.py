@@ -26,11 +26,18 @@ def finding_record(finding: Finding) -> dict:
         "message": finding.message,
         "context": finding.context,
         "suggestion": finding.suggestion,
-        "fix": None if finding.fix is None else {"description": finding.fix.description, "safe": finding.fix.safe},
+        "fix": None if finding.fix is None else _fix(finding),
         # null when the confirm stage did not run
         "verdict": finding.verdict or None,
         "verdict_detail": finding.verdict_detail,
     }
+
+
+def _fix(finding: Finding) -> dict:
+    record = {"description": finding.fix.description, "safe": finding.fix.safe}
+    if finding.fix.reverted:
+        record["reverted"] = finding.fix.reverted  # --fix undid it: torch still rejected the fixed code
+    return record
 
 
 def statistics(findings: list[Finding]) -> list[dict]:

@@ -80,6 +80,8 @@ def format_sarif(
         message = finding.message + (f" [{finding.context}]" if finding.context else "")
         if finding.suggestion:
             message += f"\nhelp: {finding.suggestion}"
+        if finding.fix is not None and finding.fix.reverted:
+            message += f"\nfix reverted: {finding.fix.reverted}"
         result = {
             "ruleId": finding.rule,
             "ruleIndex": index[finding.rule],
@@ -94,8 +96,12 @@ def format_sarif(
             ("verdict", finding.verdict),
             ("verdictDetail", finding.verdict_detail),
         ) if value}
+        if finding.suggestion:
+            properties["suggestion"] = finding.suggestion
         if finding.fix is not None:
             properties["fix"] = {"description": finding.fix.description, "safe": finding.fix.safe}
+            if finding.fix.reverted:
+                properties["fix"]["reverted"] = finding.fix.reverted
         if properties:
             result["properties"] = properties
         results.append(result)

@@ -15,6 +15,8 @@ def format_text(findings: list[Finding], files_checked: int, show_help: bool = T
         lines.append(f"{finding.path}:{finding.line}:{finding.col}: {finding.rule} {finding.message}{where}{verdict}")
         if show_help and finding.suggestion:
             lines.append(f"    help: {finding.suggestion}")
+        if finding.fix is not None and finding.fix.reverted:
+            lines.append(f"    fix reverted: {finding.fix.reverted}")
     files_with = len({finding.path for finding in findings})
     if findings:
         noun = "problem" if len(findings) == 1 else "problems"
