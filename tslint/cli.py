@@ -112,20 +112,26 @@ def run_check(args: argparse.Namespace) -> int:
         return [rule.id for rule in (selected_rules(rules, select, settings.ignore + per_file) if per_file else rules)]
 
     errors = list(found.errors)
-    fixed_count = 0
+    fixed_count, reverted = 0, []
     if args.fix or args.diff:
-        fixed_count, diffs, fix_errors = _apply_fixes(found.files, rules_for, args)
+        fixed_count, diffs, fix_errors, reverted = _apply_fixes(found.files, rules_for, args, settings)
         errors += fix_errors
         if args.diff:
             sys.stdout.write(diffs)
             for error in errors:
                 print(f"tslint: error: {error}", file=sys.stderr)
+            for finding in reverted:
+                print(f"tslint: {finding.path}:{finding.line}: {finding.rule} fix reverted: {finding.fix.reverted}", file=sys.stderr)
             noun = "fix" if fixed_count == 1 else "fixes"
             print(f"Would apply {fixed_count} {noun}.", file=sys.stderr)
             return EXIT_ERROR if errors else (EXIT_FINDINGS if fixed_count else EXIT_CLEAN)
 
     results, read_errors = check_files(found.files, rules_for, jobs=args.jobs, use_cache=args.cache)
     _confirm_stage(args, settings, results, rules_for)
+    if reverted:
+        from tslint.fix_confirm import mark_reverted
+
+        mark_reverted(results, reverted)
     errors += read_errors
 
     findings = sorted((f for result in results for f in result.findings), key=lambda f: f.sort_key())
@@ -163,22 +169,35 @@ def _format(output_format: str, findings: list, files_checked: int, errors: list
     output = format_text(findings, files_checked, show_help=args.show_help)
     if fixed is not None:
         output += f"Fixed {fixed} {'problem' if fixed == 1 else 'problems'}, {len(findings)} remaining.\n"
+        undone = sum(1 for finding in findings if finding.fix is not None and finding.fix.reverted)
+        if undone:
+            output += f"Reverted {undone} {'fix' if undone == 1 else 'fixes'} after which torch still rejected the code (see `fix reverted:`).\n"
     return (format_statistics(findings) if args.statistics else "") + output
 
 
-def _apply_fixes(files: list[str], rules_for, args: argparse.Namespace) -> tuple[int, str, list[str]]:
-    """Fix each file (or only diff it). Returns the number of fixes, the diff text and errors."""
+def _apply_fixes(files: list[str], rules_for, args: argparse.Namespace, settings: Settings) -> tuple[int, str, list[str], list]:
+    """Fix each file (or only diff it); with torch, the fixed modules are scripted first and the fixes
+    torch still rejects are undone (tslint.fix_confirm). Returns the number of fixes, the diff text,
+    errors and the undone fixes."""
     from tslint.checks import all_rules
+    from tslint.confirm import torch_available
     from tslint.fix import WriteError, fix_source, unified_diff, write_atomically
 
     by_id = {rule.id: rule for rule in all_rules()}
     count, diffs, errors = 0, [], []
+    results = []
     for path in files:
         try:
             source = Path(path).read_bytes()
         except OSError:
             continue  # reported by the check that follows
-        result = fix_source(source, path, [by_id[i] for i in rules_for(path)], unsafe=args.unsafe_fixes)
+        results.append(fix_source(source, path, [by_id[i] for i in rules_for(path)], unsafe=args.unsafe_fixes))
+    if args.confirm is not False and any(result.changed for result in results) and torch_available():
+        from tslint.fix_confirm import verify
+
+        verify(results, rules_for, args.unsafe_fixes, settings, jobs=args.jobs, timeout=args.timeout)
+    for result in results:
+        source = result.original
         errors += result.errors
         if not result.changed:
             continue
@@ -187,11 +206,11 @@ def _apply_fixes(files: list[str], rules_for, args: argparse.Namespace) -> tuple
             count += len(result.applied)
             continue
         try:
-            write_atomically(path, source, result.fixed)
+            write_atomically(result.path, source, result.fixed)
             count += len(result.applied)
         except WriteError as error:
             errors.append(str(error))
-    return count, "".join(diffs), errors
+    return count, "".join(diffs), errors, [finding for result in results for finding in result.reverted]
 
 
 def _confirm_stage(args: argparse.Namespace, settings: Settings, results: list, rules_for) -> None:
