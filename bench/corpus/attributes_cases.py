@@ -1,3 +1,4 @@
+import functools
 from typing import Optional
 
 import torch
@@ -128,4 +129,53 @@ class UndeclaredBias(nn.Module):
     def forward(self, x):
         if self.bias is not None:
             x = x + self.bias  # ok: typed from the value at script time
+        return x
+
+
+class PartialAct(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.act = functools.partial(F.leaky_relu, negative_slope=0.1)
+
+    def forward(self, x):
+        return self.act(x)  # error: TS304
+
+
+class FunctionAct(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.act = F.gelu
+
+    def forward(self, x):
+        return self.act(x)  # ok: a plain function attribute is compiled
+
+
+class MixedConfig(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cfg = {"depth": 2, "mode": "fast"}
+
+    def forward(self, x):
+        return x * self.cfg["depth"]  # error: TS304
+
+
+class OptionalConfig(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cfg = {"depth": 2, "limit": None}
+
+    def forward(self, x):
+        return x * 2 if self.cfg["limit"] is None else x  # ok: None beside int is Optional[int]
+
+
+class FilledList(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.offsets = []
+        for i in range(3):
+            self.offsets.append(i)
+
+    def forward(self, x):
+        for offset in self.offsets:  # ok: filled before scripting
+            x = x + offset
         return x

@@ -1,3 +1,4 @@
+import functools
 import math
 import random
 
@@ -67,3 +68,28 @@ class DynamicGetattr(nn.Module):
 class MapBuiltin(nn.Module):
     def forward(self, xs: list[torch.Tensor]):
         return list(map(torch.relu, xs))  # error: TS4xx
+
+
+def timed(fn):
+    def inner(*args, **kwargs):  # error: TS415
+        return fn(*args, **kwargs)
+    return inner
+
+
+def traced_name(fn):
+    @functools.wraps(fn)
+    def inner(*args, **kwargs):
+        return fn(*args, **kwargs)
+    return inner
+
+
+class Timed(nn.Module):
+    @timed
+    def forward(self, x):
+        return x + 1
+
+
+class Named(nn.Module):
+    @traced_name
+    def forward(self, x):
+        return x + 1  # ok: functools.wraps lets torch compile the method itself

@@ -1,11 +1,25 @@
+from typing import List
+
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
 class Model(nn.Module):
+    extra: List[int]  # a class-level annotation types the empty list
+
     def __init__(self) -> None:
         super().__init__()
         self.heads = nn.ModuleList([nn.Linear(4, 2), nn.Linear(4, 2)])
+        self.negative_slope = 0.2
+        self.scales = {"low": 1.0, "high": 2.5}
+        self.extra = []
+        self.act = F.relu  # a plain function on self is compiled: fine
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.cat([head(x) for head in self.heads])
+        out = torch.cat([head(x) for head in self.heads])
+        out = F.leaky_relu(out, negative_slope=self.negative_slope)
+        out = self.act(out * self.scales["low"])
+        for e in self.extra:
+            out = out + e
+        return out

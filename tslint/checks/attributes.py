@@ -5,7 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from tslint.attributes import _self_attribute, constructs_module, container_kind, init_attributes
+from tslint import typeflow
 from tslint.checks.base import Rule
+from tslint.nodes import walk
 
 
 def _hasattr_guarded(function: cst.FunctionDef, name: str) -> bool:
@@ -163,8 +165,8 @@ class ModuleContainerVariableIndex(_SelfReads):
 class UntypableAttribute(_SelfReads):
     id = "TS304"
     name = "untypable-attribute"
-    summary = "attribute holds a value TorchScript cannot type (a lambda or a plain list of modules)"
-    suggestion = "use nn.ModuleList for a list of layers; a method or a module instead of a lambda"
+    summary = "attribute holds a value TorchScript cannot type (a lambda, functools.partial, a plain list of modules, an empty or mixed-type list or dict)"
+    suggestion = "use nn.ModuleList for a list of layers; a method or a module instead of a lambda or partial; annotate the attribute in the class body (`sizes: List[int]`) or give its values one type"
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         name = _self_attribute(node)
@@ -186,8 +188,55 @@ class UntypableAttribute(_SelfReads):
             what = "a Python list of modules"
         elif isinstance(last, cst.ListComp) and constructs_module(self.ctx.model, last.elt):
             what = "a Python list of modules"
+        elif isinstance(last, cst.Call) and self.ctx.qualify(last.func) == "functools.partial":
+            what = "a functools.partial"
+        elif isinstance(last, (cst.List, cst.Dict)) and not _class_annotated(self.ctx.region.cls.node, name):
+            what = _untypable_container(last, mutated=_mutated(self.ctx.region.cls.node, name))
         if what is None:
             return
         self.reported.add(name)
         self.report(node, f"`self.{name}` holds {what}, which TorchScript cannot convert: "
                           f"\"Module has no attribute '{name}'\"")
+
+
+def _untypable_container(value: cst.List | cst.Dict, mutated: bool) -> str | None:
+    """A list or dict literal TorchScript cannot type from its value at script time: empty (unless
+    the class fills it), or holding literals of different types (`[1, 2.0]`, `{"a": 1, "b": "x"}`;
+    None next to one type is fine, torch makes it Optional). Proven on torch 2.13."""
+    items = [e.value for e in value.elements if isinstance(e, cst.Element)] if isinstance(value, cst.List) else [
+        e.value for e in value.elements if isinstance(e, cst.DictElement)
+    ]
+    kind = "list" if isinstance(value, cst.List) else "dict"
+    if not value.elements:
+        return None if mutated else f"an empty {kind} (torch cannot tell its element type from the value)"
+    if len(items) != len(value.elements):
+        return None  # `*rest` / `**more`: the element types are not in the source
+    types = {typeflow.literal_type(item) for item in items}
+    if None in types:
+        return None
+    types.discard("None")
+    if len(types) > 1:
+        return f"a {kind} of mixed types ({', '.join(sorted(types))})"
+    return None
+
+
+def _mutated(cls: cst.ClassDef, name: str) -> bool:
+    """Whether the class fills `self.<name>` after assigning it (append, update, item assignment, +=)."""
+    for node in walk(cls):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and _self_attribute(node.func.value) == name:
+            return True
+        if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript) and _self_attribute(node.target.value) == name:
+            return True
+        if isinstance(node, cst.AugAssign) and _self_attribute(node.target) == name:
+            return True
+    return False
+
+
+def _class_annotated(cls: cst.ClassDef, name: str) -> bool:
+    """`name: List[int]` in the class body: torch types the attribute from it (an annotation inside
+    `__init__` is not read: proven on torch 2.13)."""
+    return any(
+        isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name
+        for statement in cls.body.body if isinstance(statement, cst.SimpleStatementLine)
+        for small in statement.body
+    )

@@ -440,6 +440,39 @@ class GradModeDecorator(Rule):
             )
 
 
+class DecoratorWithoutWraps(Rule):
+    id = "TS415"
+    name = "decorator-without-wraps"
+    summary = "a compiled method is wrapped by a decorator whose wrapper lacks @functools.wraps: torch compiles the wrapper"
+    suggestion = "decorate the wrapper with @functools.wraps(fn) (torch then compiles the undecorated method), or drop the decorator"
+
+    def enter_region(self, region: Region) -> None:
+        for decorator in region.node.decorators:
+            target = decorator.decorator
+            if not isinstance(target, cst.Name) or target.value not in self.ctx.model.functions:
+                continue
+            wrapper = _returned_wrapper(self.ctx.model.functions[target.value])
+            if wrapper is None or any((dotted(decorator_target(d)) or "").endswith("wraps") for d in wrapper.decorators):
+                continue
+            self.report(
+                wrapper,
+                f"`{wrapper.name.value}` replaces {region.qualname} (decorated with @{target.value}) and is what TorchScript "
+                f"compiles: without @functools.wraps torch cannot find the original method",
+            )
+
+
+def _returned_wrapper(decorator: cst.FunctionDef) -> Optional[cst.FunctionDef]:
+    """The nested function a decorator defines and returns (`def wrapper(...): ...; return wrapper`)."""
+    body = decorator.body.body if isinstance(decorator.body, cst.IndentedBlock) else []
+    nested = {s.name.value: s for s in body if isinstance(s, cst.FunctionDef)}
+    last = body[-1] if body else None
+    if isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[0], cst.Return):
+        value = last.body[0].value
+        if isinstance(value, cst.Name) and value.value in nested:
+            return nested[value.value]
+    return None
+
+
 # --------------------------------------------------------------------------------------------------
 # The TorchScript API used the wrong way round (reported outside compiled regions too)
 
