@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,26 @@ def test_symlink_loop_is_reported_and_the_run_goes_on(tmp_path):
     result = run_tslint("check", "--no-cache", "pkg", cwd=tmp_path)
     assert "symlink loop" in result.stderr
     assert "pkg/m.py:4:9: TS101" in result.stdout
+
+
+HOSTILE = Path(__file__).resolve().parent / "confirm_cases" / "hostile"
+
+
+def test_model_code_that_segfaults_prints_megabytes_or_leaves_threads_running_is_contained(tmp_path):
+    for case in HOSTILE.glob("*.py"):
+        (tmp_path / case.name).write_bytes(case.read_bytes())
+    (tmp_path / "pyproject.toml").write_text("[tool.tslint.confirm]\nmemory-mb = 2000\n")
+    started = time.monotonic()
+    result = run_tslint("check", "--no-cache", "--timeout", "10", "--jobs", "2", ".", cwd=tmp_path)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1, result.stderr
+    verdicts = {line.split(" [")[1].split("]")[0]: line.split("] ", 1)[1] for line in result.stdout.splitlines() if " TS101 " in line}
+    assert verdicts["Segfaults.forward"] == "(unconfirmed: could not confirm: the process was killed by SIGSEGV)"
+    # the other module of the crashing file, and the modules that print or start threads, get torch's verdict
+    assert verdicts["Fine.forward"].startswith("(confirmed: torch: try blocks aren't supported (Fine via Fine()))")
+    assert verdicts["Prints.forward"].startswith("(confirmed: torch: try blocks aren't supported (Prints via Prints()))")
+    assert verdicts["Threads.forward"].startswith("(confirmed: torch: try blocks aren't supported (Threads via Threads()))")
+    # the megabytes printed by the model reach neither the report nor the terminal
+    assert len(result.stdout) + len(result.stderr) < 5000, (len(result.stdout), len(result.stderr))
+    # three files of 10 s each on two workers, plus starting torch: threads left running do not keep it waiting
+    assert elapsed < 2 * 10 + 40, elapsed

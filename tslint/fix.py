@@ -149,18 +149,22 @@ def _one_pass(
 def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool = False, skip: frozenset = frozenset()) -> FixResult:
     """Apply every fix of `rules` (unsafe ones too with `unsafe`) except those whose fix_key is in `skip`."""
     result = FixResult(path, source, source)
+    if len(source) > MAX_FILE_BYTES or not _python_parses(source):
+        return result  # too large for libcst, or not Python: the check reports it (TS003, TS001)
     current = source
     passes: list[tuple[bytes, Callable[[int], int], list[Finding]]] = []
     for _ in range(MAX_PASSES):
         back = (lambda line: line) if current == source else (lambda line, m=line_map(current, source): m(line)[0])
         try:
-            new, applied = _one_pass(current, path, rules, unsafe, skip, back)
+            new, applied = run_deep(lambda: _one_pass(current, path, rules, unsafe, skip, back))
         except (cst.ParserSyntaxError, SyntaxError, RecursionError, UnicodeDecodeError, LookupError, ValueError):
             break  # the check itself reports TS001 for files that do not parse
         if new is None or new == current:
             break
         try:
-            cst.parse_module(new)
+            run_deep(lambda: cst.parse_module(new))
+            if not _python_parses(new):
+                raise SyntaxError("Python's parser rejects it")
         except Exception as error:  # an edit that breaks the file is a bug of ours: keep the last good text
             result.errors.append(f"{path}: internal error: a fix produced code that does not parse ({error}); not applied")
             break
@@ -176,6 +180,16 @@ def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool =
             finding.extra["key"] = fix_key(finding.rule, finding.fix.description, finding.line)
             result.applied.append(finding)
     return result
+
+
+def _python_parses(source: bytes) -> bool:
+    """Whether Python's own parser reads it (libcst accepts some code Python rejects, e.g. brackets
+    nested deeper than 200)."""
+    try:
+        compile(source, "<fixed>", "exec", flags=0x400, dont_inherit=True)  # 0x400: ast.PyCF_ONLY_AST
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def unified_diff(result: FixResult) -> str:
@@ -198,7 +212,9 @@ class WriteError(Exception):
 def write_atomically(path: str, expected_original: bytes, data: bytes) -> None:
     """Replace `path` with `data` unless it changed since it was read; keep its mode; never leave
     a half-written file (write a temporary file beside it, then rename over)."""
-    target = Path(path)
+    # through a symlink, write the file it points to: renaming over the link would replace the
+    # link with a copy and leave the real file unfixed
+    target = Path(os.path.realpath(path))
     try:
         info = target.stat()
         if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
