@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -139,3 +141,46 @@ def test_model_code_that_segfaults_prints_megabytes_or_leaves_threads_running_is
     assert len(result.stdout) + len(result.stderr) < 5000, (len(result.stdout), len(result.stderr))
     # three files of 10 s each on two workers, plus starting torch: threads left running do not keep it waiting
     assert elapsed < 2 * 10 + 40, elapsed
+
+
+# A rule with a bug, registered the way every rule is (a Rule subclass with an id), in a real run of
+# the CLI: it raises on every `return` of crash.py and on nothing else.
+BROKEN_RULE = """
+import sys
+from tslint.checks.base import Rule
+
+
+class CrashesOnReturn(Rule):
+    id = "TS999"
+    name = "crashes-on-return"
+    summary = "a rule with a bug"
+    suggestion = "none"
+
+    def visit_Return(self, node):
+        if self.ctx.path.endswith("crash.py"):
+            raise KeyError("boom")
+
+
+from tslint.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("files", [2, 9], ids=["in-process", "worker-pool"])
+def test_an_internal_error_in_one_rule_names_the_rule_and_file_and_the_rest_still_runs(tmp_path, files):
+    (tmp_path / "crash.py").write_text(TRY_MODEL)
+    for number in range(files - 1):
+        (tmp_path / f"good{number}.py").write_text(TRY_MODEL + f"# {number}\n")  # not crash.py's bytes: the cache is by content
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    run = lambda *args: subprocess.run([sys.executable, "-c", BROKEN_RULE, *args], cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env)
+    result = run("check", "--no-confirm", "--jobs", "2", *sorted(p.name for p in tmp_path.glob("*.py")))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "tslint: error: crash.py: internal error in rule TS999 (crashes-on-return): KeyError: 'boom'" in result.stderr
+    assert "Traceback" not in result.stderr
+    # the other rules still ran on that file, and every other file was checked
+    assert "crash.py:4:9: TS101" in result.stdout
+    assert all(f"good{number}.py:4:9: TS101" in result.stdout for number in range(files - 1))
+    assert f"Found {files} problems in {files} of {files} files checked." in result.stdout
+    # the broken result was not cached: the next run reports the error again
+    again = run("check", "--no-confirm", "crash.py")
+    assert again.returncode == 2 and "internal error in rule TS999" in again.stderr
