@@ -334,3 +334,32 @@ def test_inputs_eager_cannot_run_and_a_hang_stay_inside_the_time_budget(tmp_path
     assert "Net: the example inputs fail in eager" in result.stderr and "positional argument" in result.stderr, result.stderr
     assert "Slow: could not confirm: timed out" in result.stderr, result.stderr
     assert elapsed < 40, elapsed
+
+
+def test_keyword_inputs_round_trip_in_both_modes(tmp_path):
+    # (args, kwargs): torch.jit.trace takes positional or keyword inputs, not both; tslint binds them
+    root = project(tmp_path, """
+        from typing import Optional
+
+        import torch
+        from torch import nn
+
+
+        class Net(nn.Module):
+            def forward(self, x: torch.Tensor, mask: Optional[torch.Tensor] = None) -> torch.Tensor:
+                if mask is not None:
+                    x = x * mask
+                return x.softmax(-1)
+
+
+        def example_inputs():
+            return (torch.randn(3, 5),), {"mask": torch.ones(3, 5)}
+    """)
+    result, findings = check(root, "--save-to", "out")
+    assert result.returncode == 0 and findings == [], (findings, result.stderr)
+    report = json.loads((root / "out" / "models.net.Net.json").read_text())
+    assert [s["shapes"] for s in report["inputs"]] == [["Tensor[3, 5] float32", "mask=Tensor[3, 5] float32"],
+                                                       ["Tensor[1, 5] float32", "mask=Tensor[1, 5] float32"]]
+    outcome = worker(root, "trace")
+    checks = next(m for m in outcome["modules"] if m["name"] == "Net")["parity"]["checks"]
+    assert [(c["kind"], c["failures"]) for c in checks] == [("traced", [])], checks

@@ -154,12 +154,13 @@ class _Cache:
 class _Worker:
     """One `python -m tslint.confirm.worker` process; restarted when it dies."""
 
-    def __init__(self) -> None:
+    def __init__(self, round_trip: bool = False) -> None:
         self.process: Optional[subprocess.Popen] = None
+        self.round_trip = round_trip  # warm what the round trip needs once per worker, not per module
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tslint.confirm.worker"],
+            [sys.executable, "-m", "tslint.confirm.worker", *(["--round-trip"] if self.round_trip else [])],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1,
         )
         ready = self.process.stdout.readline()
@@ -273,7 +274,7 @@ def confirm(
     cached_count = len(done)
     total = len(done) + len(work)
     if work:
-        workers = [_Worker() for _ in range(max(1, min(jobs if jobs > 0 else (os.cpu_count() or 1), len(work))))]
+        workers = [_Worker(bool(opts["inputs"])) for _ in range(max(1, min(jobs if jobs > 0 else (os.cpu_count() or 1), len(work))))]
         queue = list(reversed(work))
         lock = threading.Lock()
 

@@ -141,7 +141,7 @@ def describe(inputs: Inputs) -> list[str]:
             text = f"Tensor{list(leaf.shape)} {str(leaf.dtype).removeprefix('torch.')}"
         else:
             text = f"{type(leaf).__name__} {leaf!r}"[:80]
-        name = path[4:-2] if path.startswith("[1][") else ""  # a keyword argument: [1]['mask']
+        name = path[5:-2] if path.startswith("[1][") else ""  # a keyword argument: [1]['mask']
         shown.append(f"{name}={text}" if name else text)
     return shown
 
