@@ -19,6 +19,7 @@ from tslint.checks import all_rules
 from tslint.checks.base import RawFinding, Rule
 from tslint.context import FileContext
 from tslint.findings import FileResult, Finding
+from tslint.nodes import children, visit as visit_tree
 from tslint.regions import FileModel, Region, static_condition
 
 PARSE_ERROR = "TS001"
@@ -150,7 +151,7 @@ def _tests_self(test: cst.BaseExpression) -> bool:
 
 def _walk(node: cst.CSTNode):
     yield node
-    for child in node.children:
+    for child in children(node):
         yield from _walk(child)
 
 
@@ -200,7 +201,7 @@ def analyse_module(path: str, module: cst.Module, rule_classes: list[type[Rule]]
         ctx.ancestors = []
         call_hook("enter_region", region)
         walker.discovered = []
-        region.node.body.visit(walker)
+        visit_tree(region.node.body, walker)
         call_hook("leave_region", region)
         queue.extend(walker.discovered)
     ctx.region = None

@@ -1,11 +1,76 @@
 """Small tree helpers. They stand in for libcst.matchers, whose import alone costs ~0.2 s (it
-builds thousands of classes): too much for a linter that runs on every save."""
+builds thousands of classes), and for libcst's own traversal: `node.children` and `node.visit`
+rebuild each node's children through `_visit_and_replace_children`, which makes a walk about 3.5x
+slower than reading the dataclass fields directly (measured on torchvision's models)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Iterator, Optional
 
 import libcst as cst
+
+# Fields whose source order differs from their dataclass order (the others follow in field order).
+_SOURCE_ORDER = {
+    "FunctionDef": ("leading_lines", "decorators", "lines_after_decorators", "asynchronous", "name", "type_parameters", "params", "returns", "body"),
+    "ClassDef": ("leading_lines", "decorators", "lines_after_decorators", "name", "type_parameters", "lpar", "bases", "keywords", "rpar", "body"),
+    "IfExp": ("lpar", "body", "test", "orelse", "rpar"),
+    "Param": ("star", "name", "annotation", "equal", "default", "comma"),
+    "Arg": ("star", "keyword", "equal", "value", "comma"),
+    "ExceptHandler": ("leading_lines", "type", "name", "body"),
+    "ImportFrom": ("relative", "module", "names"),
+    "SimpleStatementLine": ("leading_lines", "body"),
+    "IndentedBlock": ("header", "body", "footer"),
+    "If": ("leading_lines", "test", "body", "orelse"),
+    "For": ("leading_lines", "asynchronous", "target", "iter", "body", "orelse"),
+    "While": ("leading_lines", "test", "body", "orelse"),
+    "With": ("leading_lines", "asynchronous", "lpar", "items", "rpar", "body"),
+    "Module": ("header", "body", "footer"),
+}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+# Fields that hold only layout: whitespace, comments, commas, brackets, colons. No rule reads them
+# through a walk, and skipping them halves the nodes every traversal visits.
+_TRIVIA = ("whitespace", "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "comma", "dot", "leading_lines",
+           "lines_after_decorators", "header", "footer", "trailing_whitespace", "semicolon", "colon", "equal",
+           "first_colon", "second_colon", "indent", "default_indent", "default_newline", "encoding", "newline")
+
+
+def _is_trivia(field: str) -> bool:
+    return field.startswith(_TRIVIA)
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        every = [f.name for f in dataclasses.fields(cls) if not _is_trivia(f.name)]
+        first = [name for name in _SOURCE_ORDER.get(cls.__name__, ()) if name in every]
+        names = _FIELDS[cls] = tuple(first + [name for name in every if name not in first])
+    return names
+
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The node's children in source order: those of `node.children` that are not layout (see
+    _TRIVIA), much cheaper."""
+    found: list[cst.CSTNode] = []
+    for name in _fields(type(node)):
+        value = getattr(node, name)
+        kind = type(value)
+        if kind is tuple or kind is list:
+            found.extend(item for item in value if _is_node(type(item)))
+        elif _is_node(kind):
+            found.append(value)
+    return found
+
+
+_NODE_TYPES: dict[type, bool] = {}
+
+
+def _is_node(kind: type) -> bool:
+    # isinstance() against the abstract CSTNode goes through ABCMeta: cache the answer per type
+    known = _NODE_TYPES.get(kind)
+    if known is None:
+        known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+    return known
 
 
 def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
@@ -14,7 +79,16 @@ def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(reversed(current.children))
+        stack.extend(reversed(children(current)))
+
+
+def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
+    """`node.visit(visitor)` for read-only visitors: on_visit / visit_<Node>, children unless it
+    returns False, then on_leave / leave_<Node>. (Attribute-level hooks are not called.)"""
+    if visitor.on_visit(node):
+        for child in children(node):
+            visit(child, visitor)
+    visitor.on_leave(node)
 
 
 def findall(node: cst.CSTNode, types) -> list:

@@ -24,7 +24,7 @@ from typing import Iterator, Optional
 import libcst as cst
 
 from tslint.attributes import init_attributes
-from tslint.nodes import findall, is_name
+from tslint.nodes import findall, is_name, visit as visit_tree
 from tslint.regions import ClassInfo, FileModel, Region, static_condition
 from tslint.typeflow import bindings
 
@@ -308,7 +308,7 @@ class FunctionKinds:
                 return False
 
         self._element = _element
-        function.body.visit(Collector())
+        visit_tree(function.body, Collector())
         return found
 
     def iteration_item(self, iterable: cst.BaseExpression) -> Optional[str]:
@@ -543,7 +543,7 @@ class _HazardFinder(cst.CSTVisitor):
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> bool:
         for statement in node.body:
-            statement.visit(self)
+            visit_tree(statement, self)
             if isinstance(statement, cst.If) and self._exits_when_tracing(statement):
                 break  # `if torch.jit.is_tracing(): return ...`: nothing after it is traced
         return False
@@ -557,11 +557,11 @@ class _HazardFinder(cst.CSTVisitor):
     def visit_If(self, node: cst.If) -> bool:
         static = static_condition(self.model.symbols, node.test, tracing=True)
         if static is True:
-            node.body.visit(self)
+            visit_tree(node.body, self)
             return False
         if static is False:
             if node.orelse is not None:
-                node.orelse.visit(self)
+                visit_tree(node.orelse, self)
             return False
         self._condition(node.test, "TS501", "`if`")
         return True
@@ -569,7 +569,7 @@ class _HazardFinder(cst.CSTVisitor):
     def visit_IfExp(self, node: cst.IfExp) -> bool:
         static = static_condition(self.model.symbols, node.test, tracing=True)
         if static is not None:
-            (node.body if static else node.orelse).visit(self)
+            visit_tree(node.body if static else node.orelse, self)
             return False
         self._condition(node.test, "TS501", "conditional expression")
         return True
@@ -735,6 +735,6 @@ def trace_hazards(model: FileModel) -> list[Hazard]:
             attributes[key] = _ClassTensors(model, region.cls)
         kinds = FunctionKinds(model, region.node, attributes[key], is_method=region.cls is not None)
         discovered: list[Region] = []
-        region.node.body.visit(_HazardFinder(model, region, kinds, hazards, discovered))
+        visit_tree(region.node.body, _HazardFinder(model, region, kinds, hazards, discovered))
         queue.extend(discovered)
     return hazards

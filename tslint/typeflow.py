@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 
 import libcst as cst
 
-from tslint.nodes import findall, is_name
+from tslint.nodes import findall, is_name, visit as visit_tree
 
 from tslint import schemas
 from tslint.symbols import Symbols
@@ -123,7 +123,7 @@ def assigned_names(function: cst.FunctionDef) -> set[str]:
         def visit_Lambda(self, node: cst.Lambda) -> bool:
             return False
 
-    function.body.visit(Collector())
+    visit_tree(function.body, Collector())
     return names
 
 
@@ -254,7 +254,7 @@ def uses(function: cst.FunctionDef, name: str, symbols: Symbols, signatures: dic
                     annotation = cst.Module([]).code_for_node(param.annotation.annotation)
                     found.append((node, _strip_optional(annotation.replace("torch.Tensor", "Tensor"))))
 
-    function.body.visit(Finder())
+    visit_tree(function.body, Finder())
     return iter(found)
 
 
@@ -358,7 +358,7 @@ def bindings(function: cst.FunctionDef, name: str) -> list[cst.BaseExpression]:
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
             return False
 
-    function.body.visit(Collector())
+    visit_tree(function.body, Collector())
     return values
 
 
@@ -405,7 +405,7 @@ def range_loop_names(function: cst.FunctionDef) -> set[str]:
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
             return False
 
-    function.body.visit(Collector())
+    visit_tree(function.body, Collector())
     return {name for name in found if _only_range_bound(function, name)}
 
 
@@ -422,5 +422,5 @@ def _only_range_bound(function: cst.FunctionDef, name: str) -> bool:
         def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
             return False
 
-    function.body.visit(Counter())
+    visit_tree(function.body, Counter())
     return count[0] == count[1] and len(bindings(function, name)) == count[0]

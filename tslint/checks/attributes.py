@@ -7,7 +7,7 @@ import libcst as cst
 from tslint.attributes import _self_attribute, constructs_module, container_kind, init_attributes
 from tslint import typeflow
 from tslint.checks.base import Rule
-from tslint.nodes import walk
+from tslint.nodes import visit as visit_tree, walk
 
 
 def _hasattr_guarded(function: cst.FunctionDef, name: str) -> bool:
@@ -26,7 +26,7 @@ def _tests_attribute_for_none(function: cst.FunctionDef) -> bool:
             ):
                 found.append(node)
 
-    function.body.visit(Finder())
+    visit_tree(function.body, Finder())
     return bool(found)
 
 
@@ -52,7 +52,7 @@ def _mentions_self_attribute(expr: cst.CSTNode) -> bool:
             if name is not None and name != "training":
                 found.append(name)
 
-    expr.visit(Finder())
+    visit_tree(expr, Finder())
     return bool(found)
 
 

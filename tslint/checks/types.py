@@ -11,7 +11,7 @@ from typing import Optional
 
 import libcst as cst
 
-from tslint.nodes import findall, is_name
+from tslint.nodes import findall, is_name, visit as visit_tree
 
 from tslint import typeflow
 from tslint.checks.base import Rule
@@ -233,7 +233,7 @@ def _use_context(name: cst.CSTNode, function: cst.FunctionDef) -> Optional[cst.C
 
     finder = Finder()
     finder.stack = []
-    function.body.visit(finder)
+    visit_tree(function.body, finder)
     result = best[0]
     if result is not None and len(_code(result)) > 60:
         return None
@@ -316,7 +316,7 @@ class EmptyContainerType(Rule):
             def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
                 return False
 
-        function.body.visit(Finder())
+        visit_tree(function.body, Finder())
         if not empties:
             return
         loop_ints = typeflow.range_loop_names(function)
@@ -376,7 +376,7 @@ class EmptyContainerType(Rule):
             def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
                 return False
 
-        function.body.visit(Finder())
+        visit_tree(function.body, Finder())
         return found[0] if found else None
 
 
