@@ -90,7 +90,18 @@ def mutate(text: str, rng: random.Random, steps: int) -> str:
         else:
             indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
             lines.insert(i, indent + rng.choice(SNIPPETS).replace("\n", "\n" + indent) + "\n")
-    return "".join(lines)
+    text = "".join(lines)
+    # the whole file: line endings, BOM, tabs, a cut anywhere
+    kind = rng.randrange(12)
+    if kind == 0:
+        text = text.replace("\n", "\r\n")
+    elif kind == 1:
+        text = "\ufeff" + text
+    elif kind == 2:
+        text = text.replace("    ", "\t")
+    elif kind == 3:
+        text = text[: rng.randrange(len(text) + 1)]
+    return text
 
 
 def composed(rng: random.Random) -> str:
@@ -185,12 +196,13 @@ def cases(seed: int, kinds: dict[str, int]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for _ in range(kinds.get("mutated", 0)):
         name, text = rng.choice(files)
-        out.append(("mutated", mutate(text, rng, rng.randrange(1, 6))))
+        out.append(("mutated", mutate(text, rng, rng.randrange(1, 10))))
     for _ in range(kinds.get("composed", 0)):
-        out.append(("composed", composed(rng)))
+        program = composed(rng)
+        out.append(("composed", mutate(program, rng, rng.randrange(1, 4)) if rng.random() < 0.5 else program))
     if kinds.get("hypothesmith", 0):
         for program in hypothesmith_programs(seed, kinds["hypothesmith"]):
-            out.append(("hypothesmith", in_forward(program) if rng.random() < 0.7 else program))
+            out.append(("hypothesmith", in_forward(program) if rng.random() < 0.7 else "import torch\n" + program))
     return out
 
 

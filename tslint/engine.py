@@ -254,7 +254,10 @@ def run_deep(function: Callable[[], T]) -> T:
     previous_size = threading.stack_size(DEEP_STACK_BYTES)
     try:
         thread = threading.Thread(target=deep, name="tslint-deep")
-        thread.start()
+        try:
+            thread.start()
+        except RuntimeError:  # no room for the stack (a memory cap): as deep as it could go
+            raise RecursionError("no memory for a deeper stack") from None
         thread.join()
     finally:
         threading.stack_size(previous_size)
