@@ -13,13 +13,13 @@ from collections import defaultdict, deque
 from typing import Callable, Optional, TypeVar
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from tslint.checks import all_rules
 from tslint.checks.base import RawFinding, Rule
 from tslint.context import FileContext
 from tslint.findings import FileResult, Finding
 from tslint.nodes import children, visit as visit_tree
+from tslint.positions import positions as node_positions
 from tslint.regions import FileModel, Region, static_condition
 
 PARSE_ERROR = "TS001"
@@ -368,7 +368,7 @@ def _python_syntax_errors(source: bytes, path: str, only_ast: bool = True) -> li
 
 
 def _resolve(raw: list[RawFinding], module: cst.Module, path: str, text: str) -> list[Finding]:
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    positions = node_positions(module, [item.node for item in raw])
     suppressed = suppressed_lines(text)
     findings: dict[tuple, Finding] = {}
     for item in raw:
