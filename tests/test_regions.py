@@ -191,3 +191,50 @@ def test_code_after_a_scripting_only_raise_is_not_compiled():
             return x
     """
     assert findings(code) == []
+
+
+def test_branches_on_final_flags_hold_only_syntax_findings(tmp_path):
+    """torch folds `if self.flag:` on a Final attribute and compiles only the branch the instance takes
+    (timm's FastViT: `getattr(self, f"norm{idx}")` under `if self.fork_feat:` scripts), but it parses
+    both: syntax findings stay, the others go. torch's verdict on the model is checked below."""
+    source = textwrap.dedent('''
+        from typing import Final
+
+        import torch
+        from torch import nn
+
+
+        class Model(nn.Module):
+            fork: Final[bool]
+            __constants__ = ["split"]
+
+            def __init__(self, fork: bool = False, split: bool = False):
+                super().__init__()
+                self.fork = fork
+                self.split = split
+                self.norm0 = nn.Identity()
+
+            def forward(self, x):
+                if self.fork:
+                    x = getattr(self, f"norm{0}")(x)
+                if not self.split:
+                    pass
+                else:
+                    x = getattr(self, f"norm{0}")(x)
+                if self.training:
+                    x = getattr(self, f"norm{0}")(x)  # a plain attribute: compiled
+                if self.fork:
+                    y = [v for v in [x] if v is not None]
+                return x
+    ''')
+    result = check_source(source.encode(), "m.py")
+    found = {(f.line, f.rule) for f in result.findings}
+    lines = source.splitlines()
+    training_getattr = next(i for i, line in enumerate(lines, 1) if "a plain attribute" in line)
+    comprehension = next(i for i, line in enumerate(lines, 1) if "v for v" in line)
+    assert found == {(training_getattr, "TS407"), (comprehension, "TS107")}
+    path = tmp_path / "model.py"
+    path.write_text(source.replace("        if self.training:\n            x = getattr(self, f\"norm{0}\")(x)  # a plain attribute: compiled\n", "")
+                    .replace("        if self.fork:\n            y = [v for v in [x] if v is not None]\n", ""))
+    verdict = subprocess.run([sys.executable, "tests/judge.py", str(path)], capture_output=True, text=True, timeout=300)
+    assert '"accepted": true' in verdict.stdout, verdict.stdout + verdict.stderr

@@ -85,6 +85,7 @@ class _RegionWalker(cst.CSTVisitor):
         # and how many of them enclose the node being visited.
         self.dead_blocks: set[int] = set()
         self.dead_depth = 0
+        self.final_names: Optional[set[str]] = None  # of the region's class, computed when first needed
 
     def _dispatch(self, handlers: list[tuple[Rule, Callable]], node: cst.CSTNode) -> None:
         for rule, handler in handlers:
@@ -114,6 +115,12 @@ class _RegionWalker(cst.CSTVisitor):
                     isinstance(a, (cst.If, cst.IfExp)) and _tests_self(a.test) for a in self.ctx.ancestors
                 )
                 self.discovered.append(callee)
+        if isinstance(node, cst.If) and not self.dead_depth and self._tests_final_flag(node.test):
+            # `if self.flag:` on a Final flag: torch compiles only the branch this instance takes, so
+            # only what torch parses either way (TS1xx syntax) is certain in both branches
+            self.dead_blocks.add(id(node.body))
+            if node.orelse is not None:
+                self.dead_blocks.add(id(node.orelse))
         if isinstance(node, cst.If):
             static = static_condition(self.ctx.symbols, node.test)
             if static is True and node.orelse is not None:
@@ -131,6 +138,18 @@ class _RegionWalker(cst.CSTVisitor):
                     if node in siblings:
                         self.dead_blocks.update(id(s) for s in siblings[siblings.index(node) + 1 :])
         return True
+
+    def _tests_final_flag(self, test: cst.BaseExpression) -> bool:
+        while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            test = test.expression
+        region = self.ctx.region
+        if not (isinstance(test, cst.Attribute) and isinstance(test.value, cst.Name) and test.value.value == "self"):
+            return False
+        if region is None or region.cls is None:
+            return False
+        if self.final_names is None:
+            self.final_names = region.cls.final_names()
+        return test.attr.value in self.final_names
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
         self.ctx.ancestors.pop()
@@ -201,6 +220,7 @@ def analyse_module(path: str, module: cst.Module, rule_classes: list[type[Rule]]
         ctx.ancestors = []
         call_hook("enter_region", region)
         walker.discovered = []
+        walker.final_names = None
         visit_tree(region.node.body, walker)
         call_hook("leave_region", region)
         queue.extend(walker.discovered)
