@@ -79,6 +79,10 @@ CASES = [
     ("class Model(nn.Module):\n    flag: torch.jit.Final[bool]\n\n    def __init__(self):\n        super().__init__()\n        self.flag = True\n\n"
      "    def forward(self, x):\n        if self.flag:\n            y = x\n        return y", set()),
     ("class Model(nn.Module):\n    def forward(self, x):\n        with torch.no_grad():\n            y = x * 2\n        return y", set()),
+    # TS211: isinstance with types torch cannot name
+    ("class Model(nn.Module):\n    def forward(self, x: torch.Tensor):\n        if isinstance(x, (torch.Tensor, Dict)):\n            return x\n        return x", {"TS211"}),
+    ("class Model(nn.Module):\n    def forward(self, x: torch.Tensor):\n        if isinstance(x, set):\n            return x\n        return x", {"TS211"}),
+    ("class Model(nn.Module):\n    def forward(self, x: torch.Tensor):\n        if isinstance(x, (list, tuple, str, int)):\n            return x\n        return x", set()),
     # TS210: Optional parameters used before any check; the checks torch understands
     ("class Model(nn.Module):\n    def forward(self, x, b: Optional[torch.Tensor] = None):\n        return x * b", {"TS210"}),
     ("class Model(nn.Module):\n    def forward(self, x, n: Optional[int] = None):\n        return x[:len(x) - n] if n else x", {"TS210"}),

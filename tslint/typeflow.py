@@ -156,12 +156,14 @@ def _schema_type(symbols: Symbols, call: cst.Call, arg: cst.Arg) -> Optional[str
         else:
             index = [a for a in call.args if a.keyword is None].index(arg)
             positional = [p for p in params if not p.keyword_only]
-            if any(p.type.startswith("List[") for p in positional[: index + 1]):
+            if any(p.type.startswith("List[") and p.type != "List[Tensor]" for p in positional[: index + 1]):
                 return None  # torch may pack positional ints into a list parameter
             found = positional[index : index + 1]
         if not found:
             continue
         types.append(_strip_optional(found[0].type))
+    if types and all(t == "List[Tensor]" for t in types):
+        return "List[Tensor]"  # torch.cat(x) / torch.stack(x): x is a list of tensors
     if not types or any("Tensor" in t or t == "?" or t.startswith(("Union", "Any", "number", "Scalar")) for t in types):
         return None
     return types[0]

@@ -140,3 +140,25 @@ class AndBias(nn.Module):
 class PassedOn(nn.Module):
     def forward(self, x, mask: Optional[torch.Tensor] = None):
         return F.dropout(x, 0.1, self.training) if mask is None else x.masked_fill(mask, 0.0)  # ok: refined
+
+
+class SelectOrConcat(nn.Module):
+    def __init__(self, mode: str = "cat"):
+        super().__init__()
+        self.mode = mode
+
+    def forward(self, x) -> torch.Tensor:  # error: TS204 (torch.cat needs a list)
+        if self.mode == "index":
+            return x[0]
+        return torch.cat(x, dim=1)
+
+
+class ConcatTyped(nn.Module):
+    def forward(self, x: List[torch.Tensor]) -> torch.Tensor:
+        return torch.cat(x, dim=1)  # ok: annotated
+
+
+class ConcatLocal(nn.Module):
+    def forward(self, x):
+        parts = [x, x]
+        return torch.cat(parts, dim=1)  # ok: a local list

@@ -39,6 +39,9 @@ class RawFinding:
     suggestion: str
     fix: Optional[Fix]
     context: str
+    # where the code shows the problem when the finding sits elsewhere (the use that makes an
+    # unannotated parameter a list): torch's error there confirms the finding
+    evidence: Optional[cst.CSTNode] = None
 
 
 class Rule:
@@ -83,6 +86,7 @@ class Rule:
         suggestion: Optional[str] = None,
         fix: Optional[Fix] = None,
         context: Optional[str] = None,
+        evidence: Optional[cst.CSTNode] = None,
     ) -> None:
         region = self.ctx.region
         if context is None:
@@ -95,5 +99,6 @@ class Rule:
                 suggestion=self.suggestion if suggestion is None else suggestion,
                 fix=fix,
                 context=context,
+                evidence=evidence,
             )
         )

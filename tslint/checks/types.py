@@ -32,7 +32,8 @@ def _annotate(param: cst.Param, annotation: str) -> cst.Param:
 
 
 def _typing_imports(annotation: str) -> tuple:
-    return tuple(("typing", name) for name in ("Optional", "List", "Tuple", "Dict") if f"{name}[" in annotation)
+    names = tuple(("typing", name) for name in ("Optional", "List", "Tuple", "Dict") if f"{name}[" in annotation)
+    return names + ((("torch", "Tensor"),) if "[Tensor" in annotation else ())
 
 
 def _article(kind: str) -> str:
@@ -207,6 +208,7 @@ class NonTensorParameter(Rule):
                 f"(`{use}`){later}",
                 suggestion=f"annotate it: `{name}: {kind}`",
                 fix=Fix(f"annotate `{name}: {kind}`", safe=True, replacement=_annotate(param, kind), imports=_typing_imports(kind)),
+                evidence=where,
             )
 
 
@@ -453,3 +455,36 @@ def _differ(a: str, b: str) -> bool:
         left, right = _split(a), _split(b)
         return len(left) != len(right) or any(_differ(x, y) for x, y in zip(left, right))
     return a != b
+
+
+# isinstance() types torch cannot name: bare builtins it has no type for, and typing generics
+# without their contained types (proven on torch 2.13; bare list and tuple work)
+_ISINSTANCE_UNKNOWN = {"dict": "Dict[str, Tensor]", "set": None, "frozenset": None}
+_ISINSTANCE_BARE_GENERICS = {"Dict": "Dict[str, Tensor]", "List": "List[Tensor]", "Tuple": None, "Set": None}
+
+
+class IsinstanceUnsupportedType(Rule):
+    id = "TS211"
+    name = "isinstance-unsupported-type"
+    summary = "isinstance() with a type TorchScript cannot name (`dict`, `set`, a bare `Dict`)"
+    suggestion = "name the contained types (`isinstance(x, Dict[str, Tensor])`), or test for the other type the value can have"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not is_name(node.func, "isinstance") or len(node.args) != 2:
+            return
+        kinds = node.args[1].value
+        candidates = [e.value for e in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]
+        for candidate in candidates:
+            qualified = self.ctx.qualify(candidate) or ""
+            name = qualified.rpartition(".")[2] if qualified.startswith("typing.") else _code(candidate)
+            if _code(candidate) in _ISINSTANCE_UNKNOWN:
+                better = _ISINSTANCE_UNKNOWN[_code(candidate)]
+                message = f"`isinstance(..., {_code(candidate)})`: TorchScript has no type named `{_code(candidate)}`"
+            elif name in _ISINSTANCE_BARE_GENERICS and (qualified.startswith("typing.") or is_name(candidate)):
+                better = _ISINSTANCE_BARE_GENERICS[name]
+                message = f"`isinstance(..., {_code(candidate)})` without contained types: TorchScript needs e.g. `{better or name + '[...]'}`"
+            else:
+                continue
+            hint = f"`isinstance(x, {better})`, or test for the other type the value can have" if better else "test for the other type the value can have"
+            self.report(candidate, message, suggestion=hint)
+            return

@@ -43,7 +43,7 @@ def _contains(finding: Finding, line: int, col: int) -> bool:
 
 
 def _on_line(finding: Finding, line: int) -> bool:
-    return finding.line <= line <= max(finding.end_line or finding.line, finding.line)
+    return finding.line <= line <= max(finding.end_line or finding.line, finding.line) or line in finding.extra.get("evidence_lines", ())
 
 
 def _short(message: str, limit: int = 160) -> str:
