@@ -232,3 +232,35 @@ def test_bad_confirm_settings_exit_2(tmp_path):
     (tmp_path / "net.py").write_text((CASES / "several.py").read_text())
     result = run_tslint("check", "net.py", cwd=tmp_path)
     assert result.returncode == 2 and "timeout must be a positive number" in result.stderr
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    """A bar on stderr when it is a terminal (a real pseudo-terminal here), nothing when piped."""
+    for number in range(2):
+        (tmp_path / f"m{number}.py").write_text(
+            "import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n    def forward(self, x):\n        return x + 1\n"
+        )
+    command = [sys.executable, "-m", "tslint", "check", "--no-cache", str(tmp_path)]
+    leader, follower = os.openpty()
+    try:
+        run = subprocess.run(command, stdout=subprocess.PIPE, stderr=follower, cwd=ROOT, timeout=300)
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the other side is closed and everything was read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+    on_terminal = b"".join(chunks).decode()
+    assert run.returncode == 0, on_terminal
+    assert "confirming with torch [" in on_terminal and "] 2/2 files" in on_terminal, on_terminal
+    piped = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert piped.returncode == 0 and "confirming with torch" not in piped.stderr

@@ -236,7 +236,11 @@ def _confirm_stage(args: argparse.Namespace, settings: Settings, results: list, 
             return True
 
     def progress(done: int, total: int) -> None:
-        print(f"\rtslint: confirming with torch: {done}/{total} files", end="\n" if done == total else "", file=sys.stderr, flush=True)
+        # a bar redrawn in place on a terminal (stderr is a TTY); nothing otherwise
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        print(f"\rtslint: confirming with torch [{bar}] {done}/{total} files", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
     # findings of the rules the user turned off still explain torch's errors (no TS002 for them)
     every_rule = [rule.id for rule in rule_index()]
