@@ -320,15 +320,15 @@ class SuperCall(Rule):
 # Tensor methods eager torch has and TorchScript does not (each proven on torch 2.13), and their
 # TorchScript spelling.
 _TENSOR_METHODS = {
-    "numpy": "keep the computation in torch, or move it into a @torch.jit.ignore method",
+    "numpy": "torch operations on the tensor instead (keep the computation in torch), or a @torch.jit.ignore method",
     "new": "x.new_empty(size), x.new_zeros(size) or x.new_ones(size)",
     "new_tensor": "torch.tensor(data, dtype=x.dtype, device=x.device)",
-    "data_ptr": "compare tensors with `is`, or move the code into a @torch.jit.ignore method",
+    "data_ptr": "`is` to compare tensors, or a @torch.jit.ignore method",
     "nelement": "x.numel()",
     "ndimension": "x.dim()",
     "storage": "x.numel() / x.element_size(), or a @torch.jit.ignore method",
     "untyped_storage": "x.numel() / x.element_size(), or a @torch.jit.ignore method",
-    "share_memory_": "share the tensor outside the model",
+    "share_memory_": "x.share_memory_() outside the model (before scripting)",
 }
 
 
