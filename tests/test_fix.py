@@ -213,3 +213,195 @@ def test_every_finding_of_every_rule_has_a_suggestion_in_text_json_and_sarif(tmp
     assert len(finding_lines) == len(report["findings"])
     for index in finding_lines:
         assert lines[index + 1].startswith("    help: ") and lines[index + 1][len("    help: "):].strip(), lines[index:index + 2]
+
+
+# --- fixes that rewrite statements: proven by running the fixed model against the original -------
+
+EQUIVALENT = r"""
+import importlib.util, sys, warnings
+warnings.filterwarnings("ignore")
+import torch
+
+def load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+original, fixed = load(sys.argv[1], "original_model"), load(sys.argv[2], "fixed_model")
+inputs = eval(sys.argv[3], {"torch": torch})
+outputs = []
+for module, script in ((original, False), (fixed, False), (fixed, True)):
+    torch.manual_seed(0)
+    model = module.Model().eval()
+    if script:
+        model = torch.jit.script(model)
+    outputs.append(model(*inputs))
+torch.testing.assert_close(outputs[1], outputs[0], rtol=0, atol=0)
+torch.testing.assert_close(outputs[2], outputs[0], rtol=0, atol=0)
+print("equal")
+"""
+
+MODEL_HEAD = "from typing import List\n\nimport torch\nfrom torch import nn\n\n\nclass Model(nn.Module):\n"
+
+REWRITES = {
+    "TS107-assign": (
+        MODEL_HEAD + textwrap.indent(textwrap.dedent("""\
+            def forward(self, xs: List[torch.Tensor]) -> torch.Tensor:
+                # sizes of the 2-d ones
+                sizes = [t.size(0) for t in xs if t.dim() > 1]  # keep this comment
+                kept = [t * 2 for t in xs if t.numel() > 2 if bool(t.sum() > 0)]
+                return torch.stack([k.sum() for k in kept]).sum() + len(sizes) + sizes[0]
+            """), "    "),
+        "([torch.ones(3, 2), torch.ones(1), -torch.ones(4), torch.arange(5.)],)",
+        False,
+        ["    # sizes of the 2-d ones\n        sizes: List[int] = []  # keep this comment\n        for t in xs:\n"
+         "            if t.dim() > 1:\n                sizes.append(t.size(0))\n",
+         "        kept: List[torch.Tensor] = []\n        for t in xs:\n            if t.numel() > 2:\n"
+         "                if bool(t.sum() > 0):\n                    kept.append(t * 2)\n"],
+    ),
+    "TS108-return": (
+        MODEL_HEAD + textwrap.indent(textwrap.dedent("""\
+            def forward(self, xs: List[torch.Tensor], n: int) -> List[torch.Tensor]:
+                if n > 5:
+                    return xs
+                return [x * i for x in xs for i in range(n) if i != 1]
+            """), "    "),
+        "([torch.ones(2), torch.arange(3.)], 4)",
+        False,
+        ["        out: List[torch.Tensor] = []\n        for x in xs:\n            for i in range(n):\n"
+         "                if i != 1:\n                    out.append(x * i)\n        return out\n"],
+    ),
+    "TS303": (
+        MODEL_HEAD + textwrap.indent(textwrap.dedent("""\
+            def __init__(self) -> None:
+                super().__init__()
+                self.layers = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)])
+                self.blocks = nn.Sequential(nn.Linear(4, 4), nn.ReLU())
+
+            def forward(self, x: torch.Tensor) -> torch.Tensor:
+                for i in range(len(self.layers)):
+                    if i > 0:  # the first is skipped
+                        x = x + self.layers[i](x) * len(self.layers)
+                for j in range(len(self.blocks)):
+                    x = self.blocks[j](x)
+                return x
+            """), "    "),
+        "(torch.randn(2, 4, generator=torch.Generator().manual_seed(1)),)",
+        False,
+        ["        for i, layer in enumerate(self.layers):\n            if i > 0:  # the first is skipped\n"
+         "                x = x + layer(x) * len(self.layers)\n        for block in self.blocks:\n            x = block(x)\n"],
+    ),
+    "TS114": (
+        MODEL_HEAD + textwrap.indent(textwrap.dedent("""\
+            def forward(self, xs: List[torch.Tensor]) -> torch.Tensor:
+                total = sum(xs)
+                loss = sum(x.pow(2).mean() for x in xs)
+                return loss * total
+            """), "    "),
+        "([torch.arange(3.), torch.ones(3), -torch.arange(3.)],)",
+        True,
+        ["        total = 0 + xs[0]\n        for term in xs[1:]:\n            total = total + term\n"
+         "        terms = [x.pow(2).mean() for x in xs]\n        loss = 0 + terms[0]\n        for term in terms[1:]:\n"
+         "            loss = loss + term\n"],
+    ),
+    "TS304": (
+        MODEL_HEAD + textwrap.indent(textwrap.dedent("""\
+            def __init__(self) -> None:
+                super().__init__()
+                self.heads = [nn.Linear(4, 2), nn.Linear(4, 3)]
+                self.extra = [nn.Linear(4, 1) for _ in range(2)]
+
+            def forward(self, x: torch.Tensor) -> torch.Tensor:
+                return torch.cat([head(x) for head in self.heads] + [e(x) for e in self.extra], 1)
+            """), "    "),
+        "(torch.randn(2, 4, generator=torch.Generator().manual_seed(1)),)",
+        True,
+        ["        self.heads = nn.ModuleList([nn.Linear(4, 2), nn.Linear(4, 3)])\n",
+         "        self.extra = nn.ModuleList([nn.Linear(4, 1) for _ in range(2)])\n"],
+    ),
+    "TS109": (
+        MODEL_HEAD + textwrap.indent(textwrap.dedent("""\
+            def forward(self, x: torch.Tensor) -> torch.Tensor:
+                dims = {2, 3}
+                if x.dim() in dims:
+                    return x * 2
+                return x
+            """), "    "),
+        "(torch.ones(2, 3),)",
+        True,
+        ["        dims = [2, 3]\n"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REWRITES))
+def test_a_statement_rewrite_torch_accepts_and_computes_what_the_original_did(tmp_path, case):
+    """--fix (with --unsafe-fixes for unsafe fixes) rewrites the model; torch, re-scripting it during
+    --fix, keeps the fix; the scripted fixed model and the fixed model in eager mode give exactly
+    the original eager model's output."""
+    source, inputs, unsafe, expected = REWRITES[case]
+    root = project(tmp_path, {"model.py": source, "original.py": source})
+    flags = ["--unsafe-fixes"] if unsafe else []
+    if unsafe:  # an unsafe fix is not applied by --fix alone
+        safe_only = run_tslint("check", "--fix", "--no-cache", "--no-confirm", "model.py", cwd=root)
+        assert (root / "model.py").read_text() == source, safe_only.stdout
+    result = run_tslint("check", "--fix", *flags, "--no-cache", "--output-format", "json", "model.py", cwd=root)
+    report = json.loads(result.stdout)
+    fixed = (root / "model.py").read_text()
+    for block in expected:
+        assert block in fixed, fixed
+    assert report["findings"] == [], report["findings"]
+    assert result.returncode == 0, result.stderr
+    run = subprocess.run([sys.executable, "-c", EQUIVALENT, str(root / "original.py"), str(root / "model.py"), inputs],
+                         capture_output=True, text=True, timeout=300)
+    assert run.stdout.strip() == "equal", run.stderr[-3000:]
+    again = run_tslint("check", "--fix", *flags, "--no-cache", "--no-confirm", "model.py", cwd=root)
+    assert (root / "model.py").read_text() == fixed, again.stdout
+
+
+LEFT_ALONE = {
+    "comprehension inside a call": "return torch.cat([x for x in xs if x.numel() > 0])",
+    "comprehension in a conditional expression": "return [x for x in xs if x.numel() > 0] if len(xs) > 1 else xs",
+    "loop variable the function uses": "kept = [y for y in xs if y.numel() > 0]\n        y = kept[0]\n        return [y]",
+    "list filtered into itself": "xs = [x for x in xs if x.numel() > 0]\n        return xs",
+    "comment inside": "return [x  # each\n                for x in xs if x.numel() > 0]",
+    "two statements on the line": "n = 1; kept = [x for x in xs if x.numel() > n]\n        return kept",
+}
+
+
+@pytest.mark.parametrize("body", sorted(LEFT_ALONE), ids=sorted(LEFT_ALONE))
+def test_a_comprehension_the_loops_cannot_replace_exactly_is_left_alone(tmp_path, body):
+    source = MODEL_HEAD + f"    def forward(self, xs: List[torch.Tensor]) -> List[torch.Tensor]:\n        {LEFT_ALONE[body]}\n"
+    root = project(tmp_path, {"model.py": source})
+    result = run_tslint("check", "--fix", "--unsafe-fixes", "--no-confirm", "--no-cache", "--output-format", "json", "model.py", cwd=root)
+    assert (root / "model.py").read_text() == source
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["code"] == "TS107" and finding["fix"] is None, finding
+
+
+INDEX_LOOPS = {
+    "index rebound in the loop": "for i in range(len(self.layers)):\n            x = self.layers[i](x)\n            i = i + 1",
+    "another index of the container": "for i in range(len(self.layers)):\n            x = self.layers[i](x) + self.layers[i - 1](x)",
+    "container written in the loop": "for i in range(len(self.layers)):\n            x = self.layers[i](x)\n            self.layers.append(nn.ReLU())",
+    "loop over another length": "for i in range(self.depth):\n            x = self.layers[i](x)",
+    "read in the else clause": "for i in range(len(self.layers)):\n            x = x + 1\n        else:\n            x = self.layers[i](x)",
+}
+
+
+@pytest.mark.parametrize("loop", sorted(INDEX_LOOPS), ids=sorted(INDEX_LOOPS))
+def test_an_index_loop_the_iteration_cannot_replace_exactly_is_left_alone(tmp_path, loop):
+    source = MODEL_HEAD + textwrap.indent(textwrap.dedent("""\
+        def __init__(self) -> None:
+            super().__init__()
+            self.depth = 2
+            self.layers = nn.ModuleList([nn.Linear(4, 4), nn.Linear(4, 4)])
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """), "    ") + f"        {INDEX_LOOPS[loop]}\n        return x\n"
+    root = project(tmp_path, {"model.py": source})
+    result = run_tslint("check", "--fix", "--unsafe-fixes", "--no-confirm", "--no-cache", "--output-format", "json", "model.py", cwd=root)
+    assert (root / "model.py").read_text() == source
+    findings = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "TS303"]
+    assert findings and all(f["fix"] is None for f in findings), findings

@@ -11,15 +11,19 @@ class Fix:
     """A rewrite of the reported node. `safe` fixes keep behaviour and are applied by --fix;
     unsafe ones only with --unsafe-fixes.
 
-    `replacement` (a libcst node, or None to remove a statement) and `imports` ((module, name)
-    pairs added once, e.g. ("typing", "Optional")) are the edit itself: they live only while the
-    file's tree does (tslint.fix applies them) and are dropped from reported findings.
+    `replacement` (a libcst node, or None to remove a statement; a libcst FlattenSentinel puts
+    several statements in one's place), `target` (the node it replaces when that is not the
+    reported node: a comprehension's statement, the `__init__` assignment of an attribute read in
+    forward) and `imports` ((module, name) pairs added once, e.g. ("typing", "Optional")) are the
+    edit itself: they live only while the file's tree does (tslint.fix applies them) and are
+    dropped from reported findings.
     """
 
     description: str
     safe: bool = True
     replacement: Any = field(default=None, compare=False, repr=False)
     imports: tuple = field(default=(), compare=False, repr=False)
+    target: Any = field(default=None, compare=False, repr=False)
     # Set when --fix applied this fix, torch re-scripted the module and still rejected it there,
     # so the edit was undone: why, in one line (tslint.fix_confirm).
     reverted: str = ""

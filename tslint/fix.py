@@ -92,12 +92,19 @@ def line_map(before: bytes, after: bytes) -> Callable[[int], tuple[int, int]]:
 
 
 def _edited_name(node: cst.CSTNode) -> str:
-    """The parameter or variable an annotating fix types."""
+    """The parameter or variable an annotating fix types (or the `self.` attribute it rebuilds)."""
     if isinstance(node, cst.Param):
         return node.name.value
     if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
         return node.targets[0].target.value
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
+        return node.attr.value
     return ""
+
+
+def _edited(raw: RawFinding) -> cst.CSTNode:
+    """The node the fix replaces: its target, else the reported node."""
+    return raw.node if raw.fix.target is None else raw.fix.target
 
 
 def _one_pass(
@@ -113,19 +120,19 @@ def _one_pass(
     suppressed = suppressed_lines(decode(source, module))
     chosen: list[tuple[tuple, RawFinding]] = []
     for raw in sorted(candidates, key=lambda r: (positions[r.node].start.line, positions[r.node].start.column)):
-        where = positions[raw.node]
-        line = where.start.line
+        line = positions[raw.node].start.line
         if line in suppressed and (suppressed[line] is None or raw.rule.id in suppressed[line]):
             continue
         if fix_key(raw.rule.id, raw.fix.description, origin(line)) in skip:
             continue
+        where = positions[_edited(raw)]
         span = ((where.start.line, where.start.column), (where.end.line, where.end.column))
         if any(span[0] < other[1] and other[0] < span[1] for other, _ in chosen):
             continue  # overlaps an edit of this pass: the next pass sees the new tree
         chosen.append((span, raw))
     if not chosen:
         return None, []
-    replacements = {id(raw.node): raw.fix.replacement for _, raw in chosen}
+    replacements = {id(_edited(raw)): raw.fix.replacement for _, raw in chosen}
     new_module = module.visit(_ReplaceNodes(replacements))
     imports = {pair for _, raw in chosen for pair in raw.fix.imports}
     if imports:
@@ -133,15 +140,18 @@ def _one_pass(
         for module_name, name in sorted(imports):
             AddImportsVisitor.add_needed_import(context, module_name, name)
         new_module = AddImportsVisitor(context).transform_module(new_module)
-    # positions in this pass's text; fix_source moves them to the original and the fixed text
+    # positions in this pass's text (the finding's, and the edit's in "edit"); fix_source moves
+    # them to the original and the fixed text
     applied = [
         Finding(
-            path=path, line=span[0][0], col=span[0][1] + 1, rule=raw.rule.id, name=raw.rule.name,
-            message=raw.message, end_line=span[1][0], end_col=span[1][1] + 1, context=raw.context,
+            path=path, line=at.start.line, col=at.start.column + 1, rule=raw.rule.id, name=raw.rule.name,
+            message=raw.message, end_line=at.end.line, end_col=at.end.column + 1, context=raw.context,
             suggestion=raw.suggestion, fix=raw.fix.public(),
-            extra={"name": _edited_name(raw.node), "function": raw.context.split(",")[0]},
+            extra={"name": _edited_name(_edited(raw)) or _edited_name(raw.node), "function": raw.context.split(",")[0],
+                   "edit": (span[0][0], span[1][0])},
         )
         for span, raw in chosen
+        for at in [positions[raw.node]]
     ]
     return new_module.bytes, applied
 
@@ -175,7 +185,8 @@ def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool =
         forward = line_map(text, current)
         for finding in applied:
             # the edit's place in the fixed text (for the confirm stage), then its place in the original
-            finding.extra["fixed_lines"] = (forward(finding.line)[0], forward(finding.end_line)[1])
+            first, last = finding.extra.pop("edit")
+            finding.extra["fixed_lines"] = (forward(first)[0], forward(last)[1])
             finding.line, finding.end_line = back(finding.line), back(finding.end_line)
             finding.extra["key"] = fix_key(finding.rule, finding.fix.description, finding.line)
             result.applied.append(finding)

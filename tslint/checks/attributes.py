@@ -5,8 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from tslint.attributes import _self_attribute, constructs_module, container_kind, init_attributes
-from tslint import typeflow
+from tslint import rewrites, typeflow
 from tslint.checks.base import Rule
+from tslint.findings import Fix
 from tslint.nodes import visit as visit_tree, walk
 
 
@@ -159,7 +160,22 @@ class ModuleContainerVariableIndex(_SelfReads):
             return
         kind = "/".join(sorted(kinds))
         self.report(node, f"`self.{name}[...]` indexes a {kind} with a non-literal: TorchScript only "
-                          "accepts integer (or string, for ModuleDict) literals there")
+                          "accepts integer (or string, for ModuleDict) literals there",
+                    fix=self._iteration_fix(node, value) if kinds <= {"ModuleList", "Sequential"} else None)
+
+    def _iteration_fix(self, node: cst.Subscript, index: cst.BaseExpression) -> Fix | None:
+        """`for i in range(len(self.layers)):` around `self.layers[i]` -> iterate the container."""
+        if not isinstance(index, cst.Name):
+            return None
+        loop = next((a for a in reversed(self.ctx.ancestors) if isinstance(a, cst.For) and isinstance(a.target, cst.Name)
+                     and a.target.value == index.value), None)
+        if loop is None:
+            return None
+        replacement = rewrites.iterate_container(loop, node, self.ctx.region.node, self.ctx.symbols)
+        if replacement is None:
+            return None
+        how = "enumerate" if isinstance(replacement.target, cst.Tuple) else "iterate"
+        return Fix(f"{how} the container instead of indexing it", safe=True, replacement=replacement, target=loop)
 
 
 class UntypableAttribute(_SelfReads):
@@ -195,8 +211,27 @@ class UntypableAttribute(_SelfReads):
         if what is None:
             return
         self.reported.add(name)
+        fix = None
+        if what == "a Python list of modules":
+            # unsafe: the list's parameters become registered (state_dict keys, .parameters(), .to())
+            container, imports = _module_list(self.ctx.symbols)
+            fix = Fix(f"wrap the list in {container}", safe=False, target=last, imports=imports,
+                      replacement=cst.Call(cst.parse_expression(container), [cst.Arg(last)]))
         self.report(node, f"`self.{name}` holds {what}, which TorchScript cannot convert: "
-                          f"\"Module has no attribute '{name}'\"")
+                          f"\"Module has no attribute '{name}'\"", fix=fix)
+
+
+def _module_list(symbols) -> tuple[str, tuple]:
+    """How the file can name nn.ModuleList: through its torch.nn alias, torch, or a new import."""
+    for local, full in sorted(symbols.aliases.items()):
+        if full == "torch.nn.ModuleList":
+            return local, ()
+    for local, full in sorted(symbols.aliases.items()):
+        if full == "torch.nn":
+            return f"{local}.ModuleList", ()
+    if symbols.aliases.get("torch") == "torch":
+        return "torch.nn.ModuleList", ()
+    return "nn.ModuleList", (("torch", "nn"),)
 
 
 def _untypable_container(value: cst.List | cst.Dict, mutated: bool) -> str | None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from tslint import rewrites
 from tslint.checks.base import Rule
+from tslint.findings import Fix
 
 
 class TryStatement(Rule):
@@ -81,6 +83,20 @@ def _comprehensions(node: cst.BaseComp) -> list[cst.CompFor]:
     return clauses
 
 
+def _loops_fix(rule: Rule, node: cst.BaseComp) -> Fix | None:
+    """A list comprehension that is the whole value of `name = ...` or `return ...`, rewritten as
+    the loops it stands for (tslint.rewrites.comprehension_loops); None elsewhere."""
+    place = rewrites.statement_of(rule.ctx.ancestors, node) if isinstance(node, cst.ListComp) else None
+    if place is None or rule.ctx.region is None:
+        return None
+    line, statement = place
+    built = rewrites.comprehension_loops(node, line, statement, rule.ctx.region.node, rule.ctx.module, rule.ctx.symbols)
+    if built is None:
+        return None
+    replacement, imports = built
+    return Fix("write the comprehension as loops", safe=True, replacement=replacement, imports=imports, target=line)
+
+
 class ComprehensionIf(Rule):
     id = "TS107"
     name = "comprehension-if"
@@ -88,9 +104,10 @@ class ComprehensionIf(Rule):
     suggestion = "write a loop: `out = []`, `for x in xs:`, `if cond: out.append(x)`"
 
     def _check(self, node: cst.BaseComp) -> None:
-        for clause in _comprehensions(node):
-            for condition in clause.ifs:
-                self.report(condition)
+        conditions = [condition for clause in _comprehensions(node) for condition in clause.ifs]
+        fix = _loops_fix(self, node) if conditions else None
+        for condition in conditions:
+            self.report(condition, fix=fix)
 
     def visit_ListComp(self, node: cst.ListComp) -> None:
         self._check(node)
@@ -108,7 +125,7 @@ class ComprehensionMultipleFor(Rule):
     def _check(self, node: cst.BaseComp) -> None:
         clauses = _comprehensions(node)
         if len(clauses) > 1:
-            self.report(clauses[1])
+            self.report(clauses[1], fix=_loops_fix(self, node))
 
     def visit_ListComp(self, node: cst.ListComp) -> None:
         self._check(node)
@@ -124,10 +141,14 @@ class SetLiteral(Rule):
     suggestion = "use a list (and `in` on it) or a Dict[key, bool]"
 
     def visit_Set(self, node: cst.Set) -> None:
-        self.report(node)
+        self.report(node, fix=Fix("make the set a list", safe=False, replacement=cst.List(
+            node.elements, lbracket=cst.LeftSquareBracket(node.lbrace.whitespace_after),
+            rbracket=cst.RightSquareBracket(node.rbrace.whitespace_before), lpar=node.lpar, rpar=node.rpar)))
 
     def visit_SetComp(self, node: cst.SetComp) -> None:
-        self.report(node)
+        self.report(node, fix=Fix("make the set comprehension a list comprehension", safe=False, replacement=cst.ListComp(
+            node.elt, node.for_in, lbracket=cst.LeftSquareBracket(node.lbrace.whitespace_after),
+            rbracket=cst.RightSquareBracket(node.rbrace.whitespace_before), lpar=node.lpar, rpar=node.rpar)))
 
 
 class StarredAssignment(Rule):
@@ -224,7 +245,17 @@ class SumOverTensors(Rule):
         if "sum" in self.ctx.model.functions:
             return
         argument = node.args[0].value
-        if isinstance(argument, (cst.GeneratorExp, cst.ListComp)) and self._tensor_valued(argument.elt):
-            self.report(node)
-        elif self._tensor_list_parameter(argument):
-            self.report(node)
+        if (isinstance(argument, (cst.GeneratorExp, cst.ListComp)) and self._tensor_valued(argument.elt)) \
+                or self._tensor_list_parameter(argument):
+            self.report(node, fix=self._loop_fix(node))
+
+    def _loop_fix(self, node: cst.Call) -> Fix | None:
+        """Unsafe: on an empty input sum() returns the int 0 and the loop raises IndexError."""
+        place = rewrites.statement_of(self.ctx.ancestors, node)
+        if place is None:
+            return None
+        line, statement = place
+        replacement = rewrites.sum_loop(node, line, statement, self.ctx.region.node, self.ctx.module, self.ctx.symbols)
+        if replacement is None:
+            return None
+        return Fix("add the terms in a loop", safe=False, replacement=replacement, target=line)
