@@ -1,0 +1,41 @@
+"""The benchmarks run from a clean checkout with one command each (a small version here; the full
+runs and their figures are in bench/README.md). Speed is never judged here: only that each script
+runs and prints its table, and that the labelled corpora keep the precision the note reports."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def run_bench(*args: str, timeout: float = 600) -> str:
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return result.stdout
+
+
+def test_speed_bench_prints_its_table_and_ratios():
+    out = run_bench("bench/speed.py", "--repeat", "1", "--monorepo-lines", "20000", "--skip-torchfix", "--skip-pylint")
+    assert "| torchvision | tslint cold, --jobs 1 |" in out and "| monorepo | tslint warm cache |" in out
+    ratios = re.findall(r"cold 1 job vs raw libcst parse: ([0-9.]+)x", out)
+    assert len(ratios) == 2 and all(float(r) > 0 for r in ratios), out
+    assert re.search(r"single file: \d+ ms", out), out
+
+
+def test_static_corpus_precision_and_recall_per_family():
+    out = run_bench("bench/corpus.py")
+    rows = re.findall(r"^\| (TS\dxx)[^|]*\| (\d+) \| (\d+) \| (\d+) \| ([0-9.]+) \| ([0-9.]+) \|$", out, re.MULTILINE)
+    assert {row[0] for row in rows} >= {"TS1xx", "TS2xx", "TS3xx", "TS4xx"}, out
+    for family, labelled, reported, hits, precision, recall in rows:
+        assert int(labelled) > 0
+        assert float(precision) == 1.0, f"{family}: a finding on a line torch accepts\n{out}"
+
+
+def test_trace_corpus_has_no_false_alarm():
+    out = run_bench("bench/trace_corpus.py")
+    overall = re.search(r"^\| all \| \| (\d+) \| (\d+) \| (\d+) \| ([0-9.]+) \| ([0-9.]+) \|$", out, re.MULTILINE)
+    assert overall, out
+    assert int(overall.group(1)) > 0 and float(overall.group(4)) == 1.0, out
