@@ -9,6 +9,18 @@ torch still rejected (undone by the re-script), and of the files the fixes chang
 fixed code torch accepts (no TS002, and no finding of a rule the original did not have, that torch
 confirms at a line the fixes wrote; goal 1.0) and the share torch accepts as a whole (no confirmed finding or TS002 left in the file at all:
 files with findings no fix covers stay rejected).
+
+Measured (torch 2.13 CPU, 111 findings; before = 7b61306~1, after = the statement rewrites of TS107,
+TS108, TS303 (safe) and TS114, TS304, TS109 (unsafe)), side by side on the same corpus:
+
+                                     before          after
+    findings with a safe fix         19 (0.17)       24 (0.22)
+    findings with an unsafe fix       5 (0.05)       10 (0.09)
+    findings with any fix            24 (0.22)       34 (0.31)
+    --fix: fixes written / undone    18 / 1          23 / 1
+      files changed, fixed code accepted, whole file accepted   8, 8 (1.00), 4 (0.50)   12, 12 (1.00), 7 (0.58)
+    --unsafe-fixes: written / undone 23 / 1          33 / 1
+      files changed, fixed code accepted, whole file accepted   10, 10 (1.00), 5 (0.50)  16, 16 (1.00), 10 (0.62)
 """
 
 from __future__ import annotations
