@@ -148,7 +148,9 @@ def main() -> int:
         for finding in result.findings:
             verdicts[finding.verdict or "none"] += 1
             if finding.verdict == "confirmed":
-                confirmed_lines.setdefault(str(path.resolve()), set()).add(finding.line)
+                # the finding's line, and the use that shows its type when it sits on a parameter
+                lines = {finding.line, *finding.extra.get("evidence_lines", ())}
+                confirmed_lines.setdefault(str(path.resolve()), set()).update(lines)
                 if finding.rule == "TS002":
                     ts002 += 1
                     continue

@@ -7,7 +7,7 @@ from torch import nn
 
 
 class Resize(nn.Module):
-    def forward(self, x: torch.Tensor, size=None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, size=None) -> torch.Tensor:  # error: TS203
         if size is not None:
             x = F.interpolate(x, size=size)
         return x
