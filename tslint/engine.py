@@ -388,7 +388,7 @@ def _python_syntax_errors(source: bytes, path: str, only_ast: bool = True) -> li
 
 
 def _resolve(raw: list[RawFinding], module: cst.Module, path: str, text: str) -> list[Finding]:
-    positions = node_positions(module, [item.node for item in raw] + [item.evidence for item in raw if item.evidence is not None])
+    positions = node_positions(module, [item.node for item in raw] + [node for item in raw for node in item.evidence])
     suppressed = suppressed_lines(text)
     findings: dict[tuple, Finding] = {}
     for item in raw:
@@ -410,8 +410,8 @@ def _resolve(raw: list[RawFinding], module: cst.Module, path: str, text: str) ->
             suggestion=item.suggestion,
             fix=item.fix.public() if item.fix is not None else None,
         )
-        if item.evidence is not None:
-            finding.extra["evidence_lines"] = [positions[item.evidence].start.line]
+        if item.evidence:
+            finding.extra["evidence_lines"] = sorted({positions[node].start.line for node in item.evidence})
         # The same construct reached from two regions is one finding.
         findings.setdefault((finding.line, finding.col, finding.rule, finding.message), finding)
     return sorted(findings.values(), key=Finding.sort_key)

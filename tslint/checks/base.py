@@ -18,7 +18,7 @@ compiled code (e.g. what `__init__` assigns). Rules never print; they call `repo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Optional
+from typing import TYPE_CHECKING, ClassVar, Iterable, Optional
 
 import libcst as cst
 
@@ -41,7 +41,7 @@ class RawFinding:
     context: str
     # where the code shows the problem when the finding sits elsewhere (the use that makes an
     # unannotated parameter a list): torch's error there confirms the finding
-    evidence: Optional[cst.CSTNode] = None
+    evidence: tuple[cst.CSTNode, ...] = ()
 
 
 class Rule:
@@ -86,7 +86,7 @@ class Rule:
         suggestion: Optional[str] = None,
         fix: Optional[Fix] = None,
         context: Optional[str] = None,
-        evidence: Optional[cst.CSTNode] = None,
+        evidence: "cst.CSTNode | Iterable[cst.CSTNode] | None" = None,
     ) -> None:
         region = self.ctx.region
         if context is None:
@@ -99,6 +99,6 @@ class Rule:
                 suggestion=self.suggestion if suggestion is None else suggestion,
                 fix=fix,
                 context=context,
-                evidence=evidence,
+                evidence=(evidence,) if isinstance(evidence, cst.CSTNode) else tuple(evidence or ()),
             )
         )

@@ -36,6 +36,11 @@ def _typing_imports(annotation: str) -> tuple:
     return names + ((("torch", "Tensor"),) if "[Tensor" in annotation else ())
 
 
+def _uses_of(function: cst.FunctionDef, name: str, limit: int = 8) -> list[cst.Name]:
+    """Where the body reads `name`: torch's error about its type may point at any of them."""
+    return [n for n in findall(function.body, cst.Name) if n.value == name][:limit]
+
+
 def _article(kind: str) -> str:
     return "an" if kind[0] in "iaeou" else "a"
 
@@ -82,6 +87,7 @@ class UnannotatedDefault(Rule):
                 f"rejects {_article(kind)} {kind} default",
                 suggestion=f"annotate it: `{text}`",
                 fix=Fix(f"annotate `{text}`", safe=True, replacement=_annotate(param, kind), imports=_typing_imports(kind)),
+                evidence=_uses_of(region.node, name),
             )
 
 
@@ -341,6 +347,7 @@ class EmptyContainerType(Rule):
                 fix=Fix(f"annotate `{text}`", safe=True,
                         replacement=cst.AnnAssign(target=target, annotation=cst.Annotation(cst.parse_expression(container)), value=assign.value),
                         imports=_typing_imports(container)),
+                evidence=[n for n in _uses_of(function, name) if n is not target],
             )
 
     def _first_item(self, function: cst.FunctionDef, name: str, is_dict: bool, loop_ints: set[str]) -> Optional[tuple[str, str]]:
