@@ -533,6 +533,7 @@ class ScriptModuleClass(Rule):
                         f"torch.jit.script({target.value}) passes the class: torch compiles nn.Modules from instances",
                         suggestion=f"torch.jit.script({target.value}(...)) with the constructor's arguments",
                         context="",
+                        evidence=info.node.name,  # torch's error points at the class
                     )
 
     def _module_level_calls(self) -> Iterable[cst.Call]:

@@ -42,6 +42,12 @@ def _contains(finding: Finding, line: int, col: int) -> bool:
     return True
 
 
+# torch's message for a call whose argument does not fit a parameter it typed Tensor by default:
+# "apply_act(__torch__.M self, Tensor x, Tensor act) -> Tensor: Expected a value of type 'Tensor (inferred)' for argument 'act'"
+_INFERRED_PARAMETER = re.compile(r"(?P<function>\w+)\([^()]*\) -> [^:]*:\s*Expected a value of type 'Tensor \(inferred\)' for argument '(?P<param>\w+)'")
+_PARAMETER_RULES = {"TS201", "TS203", "TS204"}
+
+
 def _on_line(finding: Finding, line: int) -> bool:
     return finding.line <= line <= max(finding.end_line or finding.line, finding.line) or line in finding.extra.get("evidence_lines", ())
 
@@ -90,6 +96,35 @@ def apply(
                 finding.verdict = "confirmed"
                 placed = f"; {error['placed_by']}" if error.get("placed_by") else ""
                 finding.verdict_detail = f"torch: {_short(error['message'])} ({_how(record)}{placed})"
+
+    # an error torch gives without a source location (`torch.jit.script(Model)` on a class): the
+    # module's own line, when a finding names it as evidence
+    for index, (record, error) in enumerate(errors):
+        if index in explained or error.get("location") or not record.get("line"):
+            continue
+        for finding in judged:
+            if record["line"] in finding.extra.get("evidence_lines", ()):
+                explained.add(index)
+                if finding.verdict != "confirmed":
+                    finding.verdict = "confirmed"
+                    finding.verdict_detail = f"torch: {_short(error['message'])} ({_how(record)})"
+
+    # a call rejected because a parameter was typed Tensor (no annotation): the finding on that
+    # parameter (TS201/TS203/TS204) explains it, wherever the call is
+    for index, (record, error) in enumerate(errors):
+        if index in explained:
+            continue
+        inferred = _INFERRED_PARAMETER.search(error.get("message", ""))
+        if not inferred:
+            continue
+        function, param = inferred.group("function"), inferred.group("param")
+        for finding in judged:
+            where = finding.context.split(",")[0]
+            if finding.rule in _PARAMETER_RULES and (where == function or where.endswith("." + function)) and f"`{param}" in finding.message:
+                explained.add(index)
+                if finding.verdict != "confirmed":
+                    finding.verdict = "confirmed"
+                    finding.verdict_detail = f"torch: {_short(error['message'])} ({_how(record)})"
 
     # an error at a finding of a rule the user turned off is that finding, not a TS002
     for index, (record, error) in enumerate(errors):
