@@ -669,6 +669,10 @@ class _HazardFinder(cst.CSTVisitor):
         if isinstance(func, cst.Name) and func.value not in self.model.functions:
             if func.value in CONVERSION_BUILTINS and is_tensor(first):
                 self.report("TS502", node, f"`{func.value}()` turns a tensor into {CONVERSION_BUILTINS[func.value]}: the trace records its value for the example input as a constant")
+            elif func.value in ("int", "float") and first == SHAPE:
+                # while tracing, x.size(0) is a traced value that follows the input; int() of it is
+                # a constant (torch warns: "Converting a tensor to a Python integer")
+                self.report("TS506", node, f"`{func.value}()` of a size freezes it: the trace records the example input's size as a constant")
             elif func.value == "bool" and is_tensor(first):
                 self.report("TS501", node, "`bool()` of a tensor is a Python bool: the trace records its value for the example input as a constant")
             elif func.value in ("list", "tuple") and args:

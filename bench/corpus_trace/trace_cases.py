@@ -280,3 +280,14 @@ class ShapeAsTensor(nn.Module):
 class PythonMax(nn.Module):
     def forward(self, a, b):
         return max(a.sum(), b.sum()) * a  # error: TS5xx (Python max compares tensors: no rule yet)
+
+
+class FrozenBatch(nn.Module):
+    def forward(self, x):
+        b = int(x.size(0))  # error: TS506
+        return x.reshape(b, -1)
+
+
+class TracedBatch(nn.Module):
+    def forward(self, x):
+        return x.reshape(x.size(0), -1)  # ok: the size stays a traced value
