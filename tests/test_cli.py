@@ -55,6 +55,17 @@ def test_clean_file_exits_0(tmp_path):
     assert "All checks passed (1 files checked)." in result.stdout
 
 
+def test_quiet_prints_the_findings_only(tmp_path):
+    write(tmp_path, "net.py", BAD)
+    write(tmp_path, "ok.py", "import torch\n\nclass Net(torch.nn.Module):\n    def forward(self, x):\n        return x\n")
+    noisy = run_tslint("check", "--no-confirm", "--no-cache", "net.py", cwd=tmp_path)
+    quiet = run_tslint("check", "--no-confirm", "--no-cache", "-q", "net.py", cwd=tmp_path)
+    assert quiet.returncode == 1 and noisy.returncode == 1
+    assert quiet.stdout == noisy.stdout.replace("Found 2 problems in 1 of 1 files checked.\n", "")
+    clean = run_tslint("check", "--no-confirm", "--no-cache", "--quiet", "ok.py", cwd=tmp_path)
+    assert clean.returncode == 0 and clean.stdout == ""
+
+
 def test_noqa_and_disable_comments(tmp_path):
     lines = BAD.splitlines()
     assert lines[6].strip() == "try:" and lines[13].strip() == "try:"

@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--output-file", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     check.add_argument("--statistics", action="store_true", help="print the count of findings per rule")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("-q", "--quiet", action="store_true", help="print the findings only: no summary line (as ruff -q)")
     check.add_argument("--config", metavar="FILE", help="pyproject.toml to read [tool.tslint] from (default: nearest)")
     check.add_argument("--fix", action="store_true", help="apply safe automatic fixes to the files")
     check.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that can change behaviour (with --fix or --diff)")
@@ -166,8 +167,8 @@ def _format(output_format: str, findings: list, files_checked: int, errors: list
 
         output = format_github(findings, frozenset(rule.id for rule in rule_index() if rule.mode == "trace"))
         return output + (format_statistics(findings) if args.statistics else "")
-    output = format_text(findings, files_checked, show_help=args.show_help)
-    if fixed is not None:
+    output = format_text(findings, files_checked, show_help=args.show_help, summary=not args.quiet)
+    if fixed is not None and not args.quiet:
         output += f"Fixed {fixed} {'problem' if fixed == 1 else 'problems'}, {len(findings)} remaining.\n"
         undone = sum(1 for finding in findings if finding.fix is not None and finding.fix.reverted)
         if undone:

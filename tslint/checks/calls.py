@@ -189,7 +189,7 @@ class RandomCall(Rule):
     id = "TS404"
     name = "random-call"
     summary = "Python's `random` module cannot be called in TorchScript"
-    suggestion = "draw with torch: torch.rand(1).item(), torch.randint(lo, hi + 1, (1,)).item(), torch.randperm(n)"
+    suggestion = "draw with torch and keep the value a tensor: `torch.where(torch.rand(()) < p, a, b)`, torch.randint(lo, hi + 1, (1,)), torch.randperm(n) (`.item()` on them works when scripting but is a trace hazard)"
 
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.ctx.qualify(node.func)

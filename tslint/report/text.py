@@ -7,7 +7,7 @@ from collections import Counter
 from tslint.findings import Finding
 
 
-def format_text(findings: list[Finding], files_checked: int, show_help: bool = True) -> str:
+def format_text(findings: list[Finding], files_checked: int, show_help: bool = True, summary: bool = True) -> str:
     lines = []
     for finding in findings:
         where = f" [{finding.context}]" if finding.context else ""
@@ -18,6 +18,8 @@ def format_text(findings: list[Finding], files_checked: int, show_help: bool = T
         if finding.fix is not None and finding.fix.reverted:
             lines.append(f"    fix reverted: {finding.fix.reverted}")
     files_with = len({finding.path for finding in findings})
+    if not summary:
+        return "".join(line + "\n" for line in lines)
     if findings:
         noun = "problem" if len(findings) == 1 else "problems"
         lines.append(f"Found {len(findings)} {noun} in {files_with} of {files_checked} files checked.")
