@@ -7,6 +7,7 @@ import libcst as cst
 from tslint import rewrites
 from tslint.checks.base import Rule
 from tslint.findings import Fix
+from tslint.nodes import findall
 
 
 class TryStatement(Rule):
@@ -163,7 +164,28 @@ class StarredAssignment(Rule):
         if isinstance(parent, (cst.Tuple, cst.List)) and isinstance(grandparent, (cst.AssignTarget, cst.For)):
             if isinstance(grandparent, cst.For) and grandparent.target is not parent:
                 return
+            assign = self.ctx.parent(3)
+            if isinstance(grandparent, cst.AssignTarget) and isinstance(assign, cst.Assign) and self._is_tuple(assign.value):
+                return  # a tuple has a static length: torch unpacks it (proven on torch 2.13)
             self.report(node)
+
+    def _is_tuple(self, value: cst.BaseExpression) -> bool:
+        """A tuple literal, or a parameter or local annotated Tuple[...] / tuple[...]."""
+        if isinstance(value, cst.Tuple):
+            return True
+        if not isinstance(value, cst.Name) or self.ctx.region is None:
+            return False
+        function = self.ctx.region.node
+        annotations = [p.annotation for p in (*function.params.params, *function.params.posonly_params, *function.params.kwonly_params)
+                       if p.name.value == value.value and p.annotation is not None]
+        annotations += [n.annotation for n in findall(function.body, cst.AnnAssign)
+                        if isinstance(n.target, cst.Name) and n.target.value == value.value]
+        for annotation in annotations:
+            head = annotation.annotation.value if isinstance(annotation.annotation, cst.Subscript) else annotation.annotation
+            name = head.attr.value if isinstance(head, cst.Attribute) else getattr(head, "value", "")
+            if name in ("Tuple", "tuple"):
+                return True
+        return False
 
 
 class VariableArguments(Rule):
