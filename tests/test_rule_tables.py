@@ -1,0 +1,97 @@
+"""Rules driven by a table (TS406's builtins, TS409's Tensor methods) hold one belief per entry: each
+entry is proven here against the installed torch, as the rule book proves one example per rule."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tslint.checks.calls import _BUILTIN_ADVICE, _TENSOR_METHODS
+from tslint.engine import check_source
+
+# A use of each entry, in a function torch.jit.script is given alone.
+BUILTIN_USES = {
+    "map": "ys = list(map(torch.relu, xs))",
+    "filter": "ys = list(filter(None, xs))",
+    "reversed": "ys = [v for v in reversed(xs)]",
+    "iter": "it = iter(xs)",
+    "next": "y = next(iter(xs))",
+    "callable": "ok = callable(x)",
+    "id": "i = id(x)",
+    "format": "s = format(1.0)",
+    "repr": "s = repr(1)",
+    "ascii": "s = ascii('a')",
+    "vars": "v = vars()",
+    "dir": "d = dir(x)",
+    "globals": "g = globals()",
+    "locals": "v = locals()",
+    "open": "f = open('a')",
+    "input": "s = input()",
+    "exec": "exec('1')",
+    "eval": "v = eval('1')",
+    "setattr": "setattr(x, 'a', 1)",
+    "delattr": "delattr(x, 'a')",
+    "issubclass": "ok = issubclass(int, int)",
+    "bytes": "b = bytes(2)",
+    "set": "s = set([1, 2])",
+    "frozenset": "s = frozenset([1, 2])",
+}
+METHOD_USES = {
+    "numpy": "a = x.numpy()",
+    "new": "a = x.new(2)",
+    "new_tensor": "a = x.new_tensor([1.0])",
+    "data_ptr": "a = x.data_ptr()",
+    "nelement": "a = x.nelement()",
+    "ndimension": "a = x.ndimension()",
+    "storage": "a = x.storage()",
+    "untyped_storage": "a = x.untyped_storage()",
+    "share_memory_": "a = x.share_memory_()",
+}
+
+JUDGE = r"""
+import importlib.util, json, sys, warnings
+warnings.filterwarnings("ignore")
+import torch
+for number, path in enumerate(sys.argv[1:]):
+    spec = importlib.util.spec_from_file_location(f"table_case_{number}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    try:
+        torch.jit.script(module.Model())
+        print(json.dumps({"path": path, "accepted": True}))
+    except Exception as error:
+        print(json.dumps({"path": path, "accepted": False, "error": str(error).strip().splitlines()[0]}))
+"""
+
+
+def _model(use: str) -> str:
+    return (
+        "from typing import List\n\nimport torch\nfrom torch import nn\n\n\n"
+        "class Model(nn.Module):\n"
+        "    def forward(self, x: torch.Tensor, xs: List[torch.Tensor]) -> torch.Tensor:\n"
+        f"        {use}\n"
+        "        return x\n"
+    )
+
+
+def test_every_table_entry_is_used_here():
+    assert set(BUILTIN_USES) == set(_BUILTIN_ADVICE)
+    assert set(METHOD_USES) == set(_TENSOR_METHODS)
+
+
+def test_torch_rejects_every_entry_and_tslint_flags_it(tmp_path):
+    cases = {**{f"builtin_{k}": (v, "TS406") for k, v in BUILTIN_USES.items()}, **{f"method_{k}": (v, "TS409") for k, v in METHOD_USES.items()}}
+    paths = {}
+    for name, (use, rule) in cases.items():
+        path = tmp_path / f"{name}.py"
+        path.write_text(_model(use))
+        paths[str(path)] = (name, rule)
+    result = subprocess.run([sys.executable, "-c", JUDGE, *paths], capture_output=True, text=True, timeout=600)
+    verdicts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(verdicts) == len(paths), result.stderr[-2000:]
+    accepted = [paths[v["path"]][0] for v in verdicts if v["accepted"]]
+    assert not accepted, f"torch accepts these table entries: drop them from the rule: {accepted}"
+    for path, (name, rule) in paths.items():
+        found = {f.rule for f in check_source(open(path, "rb").read(), path).findings}
+        assert rule in found, f"{name}: tslint does not report {rule} ({found})"
