@@ -29,9 +29,13 @@ UPSAMPLE = textwrap.dedent(
 
 
     class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.factor = 1.5
+
         def forward(self, x, eps=1e-6):
             x = self.upsample(x)
-            x = self.upsample(x, 1.5)
+            x = self.upsample(x, self.factor)
             return x + eps
 
         def upsample(self, x, scale=2):
@@ -55,8 +59,9 @@ def judge(paths: list[Path]) -> dict[str, dict]:
 
 
 def test_a_fix_torch_still_rejects_is_reverted_and_reported_the_others_kept(tmp_path):
-    """`scale=2` -> `scale: int = 2` is what the default implies, but forward passes 1.5: torch then
-    rejects the call for `scale`. That fix is undone; `eps: float = 1e-6` stays."""
+    """`scale=2` -> `scale: int = 2` is what the default implies, but forward passes self.factor, a
+    float the static stage does not see: torch then rejects the call for `scale`. That fix is undone;
+    `eps: float = 1e-6` stays. (A literal 1.5 at a call site is seen: the next test.)"""
     root = project(tmp_path, {"models/net.py": UPSAMPLE})
     result = run_tslint("check", "--fix", "--no-cache", "--output-format", "json", "models/net.py", cwd=root)
     assert result.returncode == 1, result.stderr
@@ -65,14 +70,26 @@ def test_a_fix_torch_still_rejects_is_reverted_and_reported_the_others_kept(tmp_
     report = json.loads(result.stdout)
     assert report["fixed"] == 1
     [scale] = [f for f in report["findings"] if f["code"] == "TS201"]
-    assert scale["line"] == 12 and "scale=2" in scale["message"]
-    assert "torch still rejects the fixed code at `x = self.upsample(x, 1.5)` (line 9)" in scale["fix"]["reverted"]
+    assert scale["line"] == 16 and "scale=2" in scale["message"]
+    assert "torch still rejects the fixed code at `x = self.upsample(x, self.factor)` (line 13)" in scale["fix"]["reverted"]
     assert "argument 'scale'" in scale["fix"]["reverted"]
 
     text = run_tslint("check", "--fix", "--no-cache", "models/net.py", cwd=root)
-    assert "    fix reverted: torch still rejects the fixed code at `x = self.upsample(x, 1.5)`" in text.stdout
+    assert "    fix reverted: torch still rejects the fixed code at `x = self.upsample(x, self.factor)`" in text.stdout
     assert "Fixed 0 problems" in text.stdout and "Reverted 1 fix" in text.stdout
     assert (root / "models/net.py").read_text() == UPSAMPLE.replace("eps=1e-6", "eps: float = 1e-6")
+
+
+def test_a_float_passed_at_a_call_site_makes_the_annotation_float(tmp_path):
+    """`scale=2` called with 1.5 in the same file: the fix annotates `scale: float = 2` (torch accepts an
+    int default there), and torch keeps both fixes."""
+    source = UPSAMPLE.replace("self.upsample(x, self.factor)", "self.upsample(x, 1.5)")
+    root = project(tmp_path, {"models/net.py": source})
+    result = run_tslint("check", "--fix", "--no-cache", "--output-format", "json", "models/net.py", cwd=root)
+    report = json.loads(result.stdout)
+    assert report["fixed"] == 2, result.stdout
+    assert (root / "models/net.py").read_text() == source.replace("eps=1e-6", "eps: float = 1e-6").replace("scale=2", "scale: float = 2")
+    assert not [f for f in report["findings"] if f["code"] in ("TS201", "TS002")], report["findings"]
 
 
 def test_diff_shows_only_the_fixes_torch_accepts(tmp_path):
@@ -81,7 +98,7 @@ def test_diff_shows_only_the_fixes_torch_accepts(tmp_path):
     assert result.returncode == 1
     assert "+    def forward(self, x, eps: float = 1e-6):" in result.stdout
     assert "scale: int" not in result.stdout
-    assert "net.py:12: TS201 fix reverted: torch still rejects" in result.stderr
+    assert "net.py:16: TS201 fix reverted: torch still rejects" in result.stderr
     assert (root / "net.py").read_text() == UPSAMPLE
     # without torch's judgement the static fix stands
     static = run_tslint("check", "--diff", "--no-confirm", "net.py", cwd=root)

@@ -80,15 +80,40 @@ class UnannotatedDefault(Rule):
             if kind is None or kind == "None" or kind.startswith("List["):
                 continue  # None: TS203; lists: mutable defaults (TS202)
             name = param.name.value
+            default_kind = kind
+            if kind == "int" and "float" in _call_site_types(self, region, param):
+                kind = "float"  # `scale=2` called with 1.5: float takes both (an int default is accepted)
             text = f"{name}: {kind} = {_code(param.default)}"
             self.report(
                 param,
                 f"`{name}={_code(param.default)}` has no annotation: TorchScript types `{name}` as Tensor and "
-                f"rejects {_article(kind)} {kind} default",
+                f"rejects {_article(default_kind)} {default_kind} default",
                 suggestion=f"annotate it: `{text}`",
                 fix=Fix(f"annotate `{text}`", safe=True, replacement=_annotate(param, kind), imports=_typing_imports(kind)),
                 evidence=_uses_of(region.node, name),
             )
+
+
+def _call_site_types(rule: Rule, region: Region, param: cst.Param) -> set[str]:
+    """The literal types calls in this file pass to `param` of the region's function (by name for a
+    module-level function, through `self.` for a method)."""
+    function = region.node
+    method = _is_method(region)
+    kinds: set[str] = set()
+    for call in findall(rule.ctx.module, cst.Call):
+        func = call.func
+        if method:
+            named = isinstance(func, cst.Attribute) and is_name(func.value, "self") and func.attr.value == function.name.value
+        else:
+            named = is_name(func, function.name.value)
+        if not named:
+            continue
+        for arg in call.args:
+            if typeflow.bound_param(function, call, arg, method) is param:
+                kind = typeflow.literal_type(arg.value)
+                if kind:
+                    kinds.add(kind)
+    return kinds
 
 
 class MutableDefault(Rule):
