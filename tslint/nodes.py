@@ -99,3 +99,13 @@ def findall(node: cst.CSTNode, types) -> list:
 def is_name(node: Optional[cst.CSTNode], *values: str) -> bool:
     """A bare name, optionally one of `values`."""
     return isinstance(node, cst.Name) and (not values or node.value in values)
+
+
+def annotation_head(expr: cst.BaseExpression) -> str:
+    """The last name of an annotation, without its parameters: `torch.jit.Final[bool]` -> "Final",
+    `Optional[int]` -> "Optional", `Tuple` -> "Tuple"; "" for anything else."""
+    if isinstance(expr, cst.Subscript):
+        expr = expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return expr.value if isinstance(expr, cst.Name) else ""

@@ -14,6 +14,7 @@ from typing import Optional
 
 import libcst as cst
 
+from tslint.nodes import annotation_head
 from tslint.symbols import Symbols, decorator_target
 
 MODULE_BASE = "torch.nn.Module"
@@ -49,27 +50,29 @@ class ClassInfo:
     is_script_class: bool = False
     bases: list["ClassInfo"] = field(default_factory=list)
 
+    def class_annotations(self) -> dict[str, cst.BaseExpression]:
+        """`name: T` statements of this class body (not its bases): torch types attributes from them."""
+        return {
+            small.target.value: small.annotation.annotation
+            for statement in self.node.body.body if isinstance(statement, cst.SimpleStatementLine)
+            for small in statement.body if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
+        }
+
     def final_names(self) -> set[str]:
         """Attributes torch treats as constants: `name: Final[...]` in the class body (also
         torch.jit.Final) or listed in `__constants__`, here or in a base of this file. torch folds an
         `if self.<name>:` on them at compile time and compiles only the branch the instance takes."""
-        names: set[str] = set()
-        for info in [self, *self.bases]:
-            for statement in info.node.body.body:
-                if not isinstance(statement, cst.SimpleStatementLine):
-                    continue
-                for small in statement.body:
-                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                        head = small.annotation.annotation
-                        head = head.value if isinstance(head, cst.Subscript) else head
-                        if (head.attr.value if isinstance(head, cst.Attribute) else getattr(head, "value", "")) == "Final":
-                            names.add(small.target.value)
-                    elif isinstance(small, cst.Assign) and any(
-                        isinstance(target.target, cst.Name) and target.target.value == "__constants__" for target in small.targets
-                    ) and isinstance(small.value, (cst.List, cst.Tuple, cst.Set)):
-                        names |= {e.value.evaluated_value for e in small.value.elements if isinstance(e.value, cst.SimpleString)}
-            if info is not self:
-                names |= info.final_names()
+        names = {name for name, annotation in self.class_annotations().items() if annotation_head(annotation) == "Final"}
+        for statement in self.node.body.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and any(
+                    isinstance(target.target, cst.Name) and target.target.value == "__constants__" for target in small.targets
+                ) and isinstance(small.value, (cst.List, cst.Tuple, cst.Set)):
+                    names |= {e.value.evaluated_value for e in small.value.elements if isinstance(e.value, cst.SimpleString)}
+        for base in self.bases:
+            names |= base.final_names()
         return names
 
     def find_method(self, name: str) -> Optional[tuple["ClassInfo", cst.FunctionDef]]:

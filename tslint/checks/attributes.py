@@ -206,7 +206,8 @@ class UntypableAttribute(_SelfReads):
             what = "a Python list of modules"
         elif isinstance(last, cst.Call) and self.ctx.qualify(last.func) == "functools.partial":
             what = "a functools.partial"
-        elif isinstance(last, (cst.List, cst.Dict)) and not _class_annotated(self.ctx.region.cls.node, name):
+        # `extra: List[int]` in the class body types it; one inside __init__ is not read (proven on torch 2.13)
+        elif isinstance(last, (cst.List, cst.Dict)) and name not in self.ctx.region.cls.class_annotations():
             what = _untypable_container(last, mutated=_mutated(self.ctx.region.cls.node, name))
         if what is None:
             return
@@ -266,12 +267,3 @@ def _mutated(cls: cst.ClassDef, name: str) -> bool:
             return True
     return False
 
-
-def _class_annotated(cls: cst.ClassDef, name: str) -> bool:
-    """`name: List[int]` in the class body: torch types the attribute from it (an annotation inside
-    `__init__` is not read: proven on torch 2.13)."""
-    return any(
-        isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.target.value == name
-        for statement in cls.body.body if isinstance(statement, cst.SimpleStatementLine)
-        for small in statement.body
-    )

@@ -14,7 +14,7 @@ from typing import Optional
 import libcst as cst
 
 from tslint.checks.base import Rule
-from tslint.nodes import findall, is_name, walk
+from tslint.nodes import annotation_head, findall, is_name, walk
 from tslint.regions import Region, static_condition
 from tslint import typeflow
 
@@ -197,13 +197,12 @@ class PossiblyUndefinedVariable(Rule):
         return names
 
 
-def _optional_inner(annotation: Optional[cst.Annotation]) -> Optional[str]:
+def _optional_inner(expr: Optional[cst.BaseExpression]) -> Optional[str]:
     """`Optional[X]`, `Union[X, None]` or `X | None` -> "X"; anything else -> None."""
-    if annotation is None:
+    if expr is None:
         return None
-    expr = annotation.annotation
     if isinstance(expr, cst.Subscript) and len(expr.slice) >= 1:
-        head = expr.value.attr.value if isinstance(expr.value, cst.Attribute) else getattr(expr.value, "value", "")
+        head = annotation_head(expr)
         items = [s.slice.value for s in expr.slice if isinstance(s.slice, cst.Index)]
         if head == "Optional" and len(items) == 1:
             return cst.Module([]).code_for_node(items[0])
@@ -250,11 +249,11 @@ class UnrefinedOptional(Rule):
     def enter_region(self, region: Region) -> None:
         self.optional: dict[str, str] = {}
         for param in typeflow.parameters(region.node):
-            inner = _optional_inner(param.annotation)
+            inner = _optional_inner(param.annotation.annotation if param.annotation else None)
             if inner is not None:
                 self.optional[param.name.value] = inner
         for node in findall(region.node.body, cst.AnnAssign):
-            inner = _optional_inner(node.annotation)
+            inner = _optional_inner(node.annotation.annotation)
             if inner is not None and isinstance(node.target, cst.Name):
                 self.optional[node.target.value] = inner
         # A name that was tested, asserted, reassigned or passed to isinstance anywhere before
@@ -337,14 +336,11 @@ class OptionalAttributeRefinement(Rule):
         seen = []
         while info is not None and info not in seen:
             seen.append(info)
-            for statement in info.node.body.body:
-                if isinstance(statement, cst.SimpleStatementLine):
-                    for small in statement.body:
-                        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-                            inner = _optional_inner(small.annotation)
-                            # Optional[nn.Module] attributes fail differently (the annotation itself)
-                            if inner is not None and "Module" not in inner:
-                                self.optional.setdefault(small.target.value, inner)
+            for name, annotation in info.class_annotations().items():
+                inner = _optional_inner(annotation)
+                # Optional[nn.Module] attributes fail differently (the annotation itself)
+                if inner is not None and "Module" not in inner:
+                    self.optional.setdefault(name, inner)
             info = info.bases[0] if info.bases else None
         self.reported: set[str] = set()
 

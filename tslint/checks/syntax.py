@@ -7,7 +7,7 @@ import libcst as cst
 from tslint import rewrites
 from tslint.checks.base import Rule
 from tslint.findings import Fix
-from tslint.nodes import findall
+from tslint.nodes import annotation_head, findall
 
 
 class TryStatement(Rule):
@@ -180,12 +180,7 @@ class StarredAssignment(Rule):
                        if p.name.value == value.value and p.annotation is not None]
         annotations += [n.annotation for n in findall(function.body, cst.AnnAssign)
                         if isinstance(n.target, cst.Name) and n.target.value == value.value]
-        for annotation in annotations:
-            head = annotation.annotation.value if isinstance(annotation.annotation, cst.Subscript) else annotation.annotation
-            name = head.attr.value if isinstance(head, cst.Attribute) else getattr(head, "value", "")
-            if name in ("Tuple", "tuple"):
-                return True
-        return False
+        return any(annotation_head(annotation.annotation) in ("Tuple", "tuple") for annotation in annotations)
 
 
 class VariableArguments(Rule):
