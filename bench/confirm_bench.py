@@ -36,7 +36,7 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="tslint-confirm-bench-") 
 from tslint.checks import rule_index  # noqa: E402
 from tslint.config import Settings  # noqa: E402
 from tslint.confirm import confirm  # noqa: E402
-from tslint.runner import check_files  # noqa: E402
+from tslint.engine.batch import check_files  # noqa: E402
 
 # `# error: TS401`, or a family placeholder `# error: TS4xx` (bench/corpus) matching any TS4 rule
 MARKER = re.compile(r"#\s*error:\s*(?P<codes>TS\d(?:\d\d|xx)(?:\s*,\s*TS\d(?:\d\d|xx))*)")

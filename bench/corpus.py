@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tslint.checks import all_rules  # noqa: E402
-from tslint.engine import check_source  # noqa: E402
+from tslint.engine.analyse import check_source  # noqa: E402
 
 # `# error: TS301` labels a finding of that rule; `# error: TS3xx` one of any rule of the family.
 MARKER = re.compile(r"#\s*error:\s*(?P<codes>TS\d+(?:xx)?(?:\s*,\s*TS\d+(?:xx)?)*)")

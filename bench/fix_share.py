@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tslint.engine import check_source  # noqa: E402
+from tslint.engine.analyse import check_source  # noqa: E402
 
 
 def corpus(target: Path) -> list[Path]:

@@ -5,7 +5,7 @@
 Three kinds of input: real model files (fixtures/, rules/*/bad.py and good.py) mutated line by line
 (delete, duplicate, swap, re-indent, insert a token), hypothesmith programs (from Python's grammar
 and from libcst's node types) put in a module's forward, and model classes composed from snippets
-of model code. Each goes through tslint.engine.check_source and tslint.fix.fix_source with every
+of model code. Each goes through tslint.engine.analyse.check_source and tslint.fix.apply.fix_source with every
 rule and unsafe fixes on. A crash is: an exception, an internal error a rule reports, a fix that
 gives code libcst or Python cannot parse (when the input could be parsed by both), a second fix
 run that still changes the output, or a case over its time limit. Prints the number of cases, the
@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 import libcst as cst  # noqa: E402
 
 from tslint.checks import all_rules  # noqa: E402
-from tslint.engine import check_source  # noqa: E402
-from tslint.fix import fix_source  # noqa: E402
+from tslint.engine.analyse import check_source  # noqa: E402
+from tslint.fix.apply import fix_source  # noqa: E402
 
 RULES = list(all_rules())
 TOKENS = [

@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.sources import count_lines, fetch, python_files  # noqa: E402
-from tslint.engine import check_source  # noqa: E402
+from tslint.engine.analyse import check_source  # noqa: E402
 
 
 def measure(label: str, directory: Path) -> int:

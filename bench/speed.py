@@ -138,7 +138,7 @@ def main() -> int:
             rows.append((label, "torchfix, -j 1", seconds, lines, peak))
         if not args.skip_pylint and label == "torchvision":
             pylint = [
-                sys.executable, "-m", "pylint", "--load-plugins=tslint.pylint_plugin", "--disable=all",
+                sys.executable, "-m", "pylint", "--load-plugins=tslint.plugins.pylint", "--disable=all",
                 "--enable=torchscript", "--recursive=y", "--exit-zero", "--jobs=1", str(root),
             ]
             try:

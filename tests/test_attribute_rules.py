@@ -8,7 +8,7 @@ import sys
 import textwrap
 
 from tslint.checks import all_rules
-from tslint.engine import check_source
+from tslint.engine.analyse import check_source
 from tests.conftest import ROOT
 
 TS3 = [rule for rule in all_rules() if rule.id.startswith("TS3")]

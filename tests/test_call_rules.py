@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, run_tslint
-from tslint.engine import check_source
+from tslint.engine.analyse import check_source
 
 HEADER = """\
 import math
@@ -136,8 +136,8 @@ def test_static_stage_never_imports_torch_and_reads_the_table_only_when_needed(t
     without.write_text("import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n    def forward(self, x):\n        return x\n")
     script = f"""
 import sys
-from tslint import schemas
-from tslint.engine import check_source
+from tslint.model import schemas
+from tslint.engine.analyse import check_source
 check_source(open({str(without)!r}, 'rb').read(), 'without.py')
 loaded_early = schemas._table.cache_info().currsize
 rules = {{f.rule for f in check_source(open({str(with_call)!r}, 'rb').read(), 'with_call.py').findings}}

@@ -16,7 +16,7 @@ from tslint.checks import rule_index
 from tslint.config import Settings
 from tslint.confirm import confirm
 from tslint.findings import FileResult, Finding
-from tslint.runner import check_files
+from tslint.engine.batch import check_files
 
 CASES = ROOT / "tests" / "confirm_cases"
 ALL_RULES = [rule.id for rule in rule_index()]

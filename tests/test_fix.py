@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import ROOT, RULES, rule_dirs, run_tslint
 from tslint.checks import all_rules
-from tslint.engine import check_source
+from tslint.engine.analyse import check_source
 
 UPSAMPLE = textwrap.dedent(
     """\

@@ -25,8 +25,8 @@ def test_the_generators_give_model_code_the_rules_act_on():
     # the run above means something only if the inputs reach the rules and the fixes
     rng = random.Random(1)
     from tslint.checks import all_rules
-    from tslint.engine import check_source
-    from tslint.fix import fix_source
+    from tslint.engine.analyse import check_source
+    from tslint.fix.apply import fix_source
 
     sources = [composed(rng).encode() for _ in range(10)]
     assert sum(len(check_source(s, "m.py", list(all_rules())).findings) for s in sources) >= 10

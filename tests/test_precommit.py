@@ -123,4 +123,4 @@ def test_readme_snippets_name_real_hooks_and_parse():
     steps = " ".join(step.get("run", "") for step in workflow["jobs"]["tslint"]["steps"])
     assert "--output-format github" in steps and "--output-format sarif --output-file tslint.sarif" in steps
     settings = json.loads(blocks["json"][0])
-    assert settings["pylint.args"] == ["--load-plugins=tslint.pylint_plugin"]
+    assert settings["pylint.args"] == ["--load-plugins=tslint.plugins.pylint"]

@@ -1,4 +1,4 @@
-"""The pylint plugin, run as users run it: `pylint --load-plugins=tslint.pylint_plugin FILE` (real pylint)."""
+"""The pylint plugin, run as users run it: `pylint --load-plugins=tslint.plugins.pylint FILE` (real pylint)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pylint import checkers as pylint_checkers
 from pylint import extensions as pylint_extensions
 from pylint.lint import PyLinter
 
-from tslint import pylint_plugin
+from tslint.plugins import pylint as pylint_plugin
 from tslint.checks import all_rules
 
 BAD = textwrap.dedent(
@@ -37,7 +37,7 @@ BAD = textwrap.dedent(
 
 def pylint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pylint", "--load-plugins=tslint.pylint_plugin", "--disable=all", "--enable=torchscript",
+        [sys.executable, "-m", "pylint", "--load-plugins=tslint.plugins.pylint", "--disable=all", "--enable=torchscript",
          "--persistent=n", "--score=n", *args],
         cwd=cwd, capture_output=True, text=True, timeout=300,
     )

@@ -11,7 +11,7 @@ import pytest
 
 from bench.sources import fetch, python_files
 from tslint.checks import all_rules
-from tslint.engine import check_source
+from tslint.engine.analyse import check_source
 from tests.conftest import ROOT
 
 # torchvision's models script; the trace rules (TS5xx) report real trace hazards there (shape

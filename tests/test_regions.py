@@ -7,7 +7,7 @@ import sys
 import textwrap
 
 from tslint.checks import rule_by_id
-from tslint.engine import check_source
+from tslint.engine.analyse import check_source
 
 
 def expand(source: str) -> str:
@@ -166,7 +166,7 @@ def test_static_stage_never_imports_torch(tmp_path):
             return x
     """))
     probe = (
-        "import sys; from tslint.engine import check_source; "
+        "import sys; from tslint.engine.analyse import check_source; "
         f"r = check_source(open({str(model)!r}, 'rb').read(), 'm.py'); "
         "assert r.findings, r; assert 'torch' not in sys.modules, 'torch imported'; print('ok')"
     )

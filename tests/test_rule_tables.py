@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from tslint.checks.calls import _BUILTIN_ADVICE, _TENSOR_METHODS
-from tslint.engine import check_source
+from tslint.engine.analyse import check_source
 
 # A use of each entry, in a function torch.jit.script is given alone.
 BUILTIN_USES = {

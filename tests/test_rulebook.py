@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tslint.checks import all_rules
-from tslint.engine import check_source
+from tslint.engine.analyse import check_source
 from tests.conftest import RULES, rule_dirs
 
 MARKER = re.compile(r"#\s*error:\s*(?P<codes>TS\d+(?:\s*,\s*TS\d+)*)")

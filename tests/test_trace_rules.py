@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT, RULES, run_tslint
 from tslint.checks import all_rules
-from tslint.engine import check_source
+from tslint.engine.analyse import check_source
 
 TRACE_DIRS = sorted(d for d in RULES.iterdir() if d.is_dir() and d.name.startswith("TS5"))
 MARKER = re.compile(r"#\s*error:\s*(?P<codes>TS\d+(?:\s*,\s*TS\d+)*)")

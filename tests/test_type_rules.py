@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 from tests.conftest import ROOT
-from tslint.engine import check_source
+from tslint.engine.analyse import check_source
 
 HEADER = """\
 from typing import Dict, List, Optional, Tuple
@@ -137,7 +137,7 @@ def test_suggestions_name_the_type_the_code_uses():
 def test_fixes_make_the_model_script(tmp_path):
     """--fix (with unsafe fixes) turns a model with TS201/TS203/TS207 findings into one torch accepts."""
     from tslint.checks import all_rules  # noqa: PLC0415
-    from tslint.fix import fix_source  # noqa: PLC0415
+    from tslint.fix.apply import fix_source  # noqa: PLC0415
 
     source = HEADER.replace("from typing import Dict, List, Optional, Tuple\n\n", "") + textwrap.dedent(
         """

@@ -13,10 +13,10 @@ from typing import Optional
 from tslint import __version__
 from tslint.checks import rule_by_id, rule_index, selected_rules
 from tslint.config import FORMATS, MODES, ConfigError, Settings, load_settings
-from tslint.discover import discover
+from tslint.engine.discover import discover
 from tslint.report.text import format_statistics, format_text
 from tslint.rulebook import rule_text
-from tslint.runner import check_files
+from tslint.engine.batch import check_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -130,7 +130,7 @@ def run_check(args: argparse.Namespace) -> int:
     results, read_errors = check_files(found.files, rules_for, jobs=args.jobs, use_cache=args.cache)
     _confirm_stage(args, settings, results, rules_for)
     if reverted:
-        from tslint.fix_confirm import mark_reverted
+        from tslint.fix.verify import mark_reverted
 
         mark_reverted(results, reverted)
     errors += read_errors
@@ -178,11 +178,11 @@ def _format(output_format: str, findings: list, files_checked: int, errors: list
 
 def _apply_fixes(files: list[str], rules_for, args: argparse.Namespace, settings: Settings) -> tuple[int, str, list[str], list]:
     """Fix each file (or only diff it); with torch, the fixed modules are scripted first and the fixes
-    torch still rejects are undone (tslint.fix_confirm). Returns the number of fixes, the diff text,
+    torch still rejects are undone (tslint.fix.verify). Returns the number of fixes, the diff text,
     errors and the undone fixes."""
     from tslint.checks import all_rules
     from tslint.confirm import torch_available
-    from tslint.fix import WriteError, fix_source, unified_diff, write_atomically
+    from tslint.fix.apply import WriteError, fix_source, unified_diff, write_atomically
 
     by_id = {rule.id: rule for rule in all_rules()}
     count, diffs, errors = 0, [], []
@@ -194,7 +194,7 @@ def _apply_fixes(files: list[str], rules_for, args: argparse.Namespace, settings
             continue  # reported by the check that follows
         results.append(fix_source(source, path, [by_id[i] for i in rules_for(path)], unsafe=args.unsafe_fixes))
     if args.confirm is not False and any(result.changed for result in results) and torch_available():
-        from tslint.fix_confirm import verify
+        from tslint.fix.verify import verify
 
         verify(results, rules_for, args.unsafe_fixes, settings, jobs=args.jobs, timeout=args.timeout)
     for result in results:
@@ -225,7 +225,7 @@ def _confirm_stage(args: argparse.Namespace, settings: Settings, results: list, 
     if not torch_available():
         print("tslint: torch is not installed, so findings are unconfirmed; install it with: pip install 'tslint[confirm]'", file=sys.stderr)
         return
-    from tslint.engine import suppressed_lines
+    from tslint.engine.analyse import suppressed_lines
 
     def ts002_allowed(path: str, line: int, rule: str = "TS002") -> bool:
         if rule not in rules_for(path):

@@ -15,7 +15,7 @@ class Fix:
     several statements in one's place), `target` (the node it replaces when that is not the
     reported node: a comprehension's statement, the `__init__` assignment of an attribute read in
     forward) and `imports` ((module, name) pairs added once, e.g. ("typing", "Optional")) are the
-    edit itself: they live only while the file's tree does (tslint.fix applies them) and are
+    edit itself: they live only while the file's tree does (tslint.fix.apply applies them) and are
     dropped from reported findings.
     """
 
@@ -25,7 +25,7 @@ class Fix:
     imports: tuple = field(default=(), compare=False, repr=False)
     target: Any = field(default=None, compare=False, repr=False)
     # Set when --fix applied this fix, torch re-scripted the module and still rejected it there,
-    # so the edit was undone: why, in one line (tslint.fix_confirm).
+    # so the edit was undone: why, in one line (tslint.fix.verify).
     reverted: str = ""
 
     def public(self) -> "Fix":

@@ -14,7 +14,7 @@ import tempfile
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, NamedTuple, Optional, TypeVar
 
-from tslint.stamp import cache_dir, code_stamp
+from tslint.cache import cache_dir, code_stamp
 
 if TYPE_CHECKING:
     from tslint.checks.base import Rule

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tslint.attributes import _self_attribute, constructs_module, container_kind, init_attributes
-from tslint import rewrites, typeflow
+from tslint.model.init_attributes import _self_attribute, constructs_module, container_kind, init_attributes
+from tslint.checks import rewrites
+from tslint.model import typeflow
 from tslint.checks.base import Rule
 from tslint.findings import Fix
-from tslint.nodes import visit as visit_tree, walk
+from tslint.model.nodes import visit as visit_tree, walk
 
 
 def _hasattr_guarded(function: cst.FunctionDef, name: str) -> bool:

@@ -10,7 +10,7 @@
             self.report(node)
 
 `visit_<Node>` / `leave_<Node>` methods are called for libcst nodes inside compiled regions only
-(see tslint.regions); `enter_region` / `leave_region` frame each compiled function, and
+(see tslint.model.regions); `enter_region` / `leave_region` frame each compiled function, and
 `check_class` / `check_file` see whole classes and files for rules about structure rather than
 compiled code (e.g. what `__init__` assigns). Rules never print; they call `report`.
 """
@@ -25,8 +25,8 @@ import libcst as cst
 from tslint.findings import Fix
 
 if TYPE_CHECKING:
-    from tslint.context import FileContext
-    from tslint.regions import ClassInfo, Region
+    from tslint.checks.context import FileContext
+    from tslint.model.regions import ClassInfo, Region
 
 
 @dataclass

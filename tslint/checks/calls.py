@@ -1,6 +1,6 @@
 """TS4xx: calls and API use that torch.jit.script cannot compile.
 
-Calls to torch functions are checked against torch's own signatures (tslint.schemas, generated from
+Calls to torch functions are checked against torch's own signatures (tslint.model.schemas, generated from
 torch at development time); the rest are calls into code TorchScript has no compiler for (numpy,
 `random`, some builtins and Tensor methods, `super()`), decorators it cannot see through, and the
 TorchScript API used the wrong way round.
@@ -12,13 +12,13 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from tslint.nodes import findall, is_name
+from tslint.model.nodes import findall, is_name
 
-from tslint import schemas
+from tslint.model import schemas
 from tslint.checks.base import Rule
 from tslint.findings import Fix
-from tslint.regions import ClassInfo, Region, decorator_names
-from tslint.symbols import decorator_target, dotted
+from tslint.model.regions import ClassInfo, Region, decorator_names
+from tslint.model.symbols import decorator_target, dotted
 
 # --------------------------------------------------------------------------------------------------
 # Matching a call against torch's signatures

@@ -14,9 +14,9 @@ from typing import Optional
 import libcst as cst
 
 from tslint.checks.base import Rule
-from tslint.nodes import annotation_head, findall, is_name, walk
-from tslint.regions import Region, static_condition
-from tslint import typeflow
+from tslint.model.nodes import annotation_head, findall, is_name, walk
+from tslint.model.regions import Region, static_condition
+from tslint.model import typeflow
 
 # builtins whose argument must be the value itself, not an Optional of it
 _VALUE_BUILTINS = {"range", "len", "int", "float", "bool", "abs", "min", "max"}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tslint import rewrites
+from tslint.checks import rewrites
 from tslint.checks.base import Rule
 from tslint.findings import Fix
-from tslint.nodes import annotation_head, findall
+from tslint.model.nodes import annotation_head, findall
 
 
 class TryStatement(Rule):
@@ -86,7 +86,7 @@ def _comprehensions(node: cst.BaseComp) -> list[cst.CompFor]:
 
 def _loops_fix(rule: Rule, node: cst.BaseComp) -> Fix | None:
     """A list comprehension that is the whole value of `name = ...` or `return ...`, rewritten as
-    the loops it stands for (tslint.rewrites.comprehension_loops); None elsewhere."""
+    the loops it stands for (tslint.checks.rewrites.comprehension_loops); None elsewhere."""
     place = rewrites.statement_of(rule.ctx.ancestors, node) if isinstance(node, cst.ListComp) else None
     if place is None or rule.ctx.region is None:
         return None

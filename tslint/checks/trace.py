@@ -1,13 +1,13 @@
 """TS5xx: what torch.jit.trace silently gets wrong. The trace runs forward once and records tensor
 operations; Python decisions on tensor values are baked in for the example input. The analysis is
-tslint.traceflow (run once per file); each rule reports its share of the hazards found there."""
+tslint.model.traceflow (run once per file); each rule reports its share of the hazards found there."""
 
 from __future__ import annotations
 
 import weakref
 
 from tslint.checks.base import Rule
-from tslint.traceflow import SUGGESTIONS, Hazard, trace_hazards
+from tslint.model.traceflow import SUGGESTIONS, Hazard, trace_hazards
 
 _HAZARDS: "weakref.WeakKeyDictionary[object, list[Hazard]]" = weakref.WeakKeyDictionary()
 

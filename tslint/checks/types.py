@@ -2,7 +2,7 @@
 
 TorchScript types every unannotated parameter as Tensor, `[]` as List[Tensor], `{}` as
 Dict[str, Tensor], and wants one type per return and a value on every path. These rules compare
-that with what the source shows (tslint.typeflow) and name the annotation that fixes it.
+that with what the source shows (tslint.model.typeflow) and name the annotation that fixes it.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from typing import Optional
 
 import libcst as cst
 
-from tslint.nodes import findall, is_name, visit as visit_tree
+from tslint.model.nodes import findall, is_name, visit as visit_tree
 
-from tslint import typeflow
+from tslint.model import typeflow
 from tslint.checks.base import Rule
 from tslint.findings import Fix
-from tslint.regions import Region
+from tslint.model.regions import Region
 
 
 def _code(node: cst.CSTNode) -> str:

@@ -126,7 +126,7 @@ class _Cache:
     """file content + flagged lines -> the worker's raw result, per torch/tslint/settings stamp."""
 
     def __init__(self, stamp: str, enabled: bool) -> None:
-        from tslint.stamp import cache_dir
+        from tslint.cache import cache_dir
 
         self.enabled = enabled
         self.path = cache_dir() / f"confirm-{stamp}.json"
@@ -231,7 +231,7 @@ def confirm(
     from tslint.checks import all_rules
     from tslint.confirm.match import apply
     from tslint.confirm.parity import judge
-    from tslint.stamp import code_stamp
+    from tslint.cache import code_stamp
 
     started = time.monotonic()
     opts = options(settings)

@@ -6,7 +6,7 @@ Each builder returns the replacement, or None when the rewrite could do somethin
 code did: a loop variable the function uses elsewhere (a comprehension's variables do not leak, a
 loop's do), a name the new code needs that is taken, a comment that would be lost, or a place
 that cannot hold statements (`f([x for x in xs if x])`). Python's semantics decide here; whether
-torch then accepts the code is checked after --fix by tslint.fix_confirm.
+torch then accepts the code is checked after --fix by tslint.fix.verify.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Optional, Sequence
 
 import libcst as cst
 
-from tslint import typeflow
-from tslint.nodes import children, is_name, walk
-from tslint.symbols import Symbols
+from tslint.model import typeflow
+from tslint.model.nodes import children, is_name, walk
+from tslint.model.symbols import Symbols
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 
@@ -44,7 +44,7 @@ class _Comments(cst.CSTVisitor):
 def _has_comment(node: cst.CSTNode) -> bool:
     """Comments inside an expression would be lost by a rewrite that re-spells it."""
     finder = _Comments()
-    node.visit(finder)  # libcst's own walk: comments live in whitespace, which tslint.nodes skips
+    node.visit(finder)  # libcst's own walk: comments live in whitespace, which tslint.model.nodes skips
     return finder.found
 
 

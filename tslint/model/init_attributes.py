@@ -13,7 +13,7 @@ from typing import Optional
 
 import libcst as cst
 
-from tslint.regions import ClassInfo, FileModel, _is_nn_class
+from tslint.model.regions import ClassInfo, FileModel, _is_nn_class
 
 CONTAINERS = {"torch.nn.ModuleList", "torch.nn.Sequential", "torch.nn.ModuleDict"}
 REGISTERING = {"register_buffer", "register_parameter", "add_module", "register_module"}

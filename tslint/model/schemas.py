@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-DATA = Path(__file__).resolve().parent / "data" / "torch_schemas.json"
+DATA = Path(__file__).resolve().parent.parent / "data" / "torch_schemas.json"
 
 
 @dataclass(frozen=True)

@@ -16,16 +16,16 @@ import libcst as cst
 
 from tslint.checks import all_rules
 from tslint.checks.base import RawFinding, Rule
-from tslint.context import FileContext
+from tslint.checks.context import FileContext
 from tslint.findings import FileResult, Finding
-from tslint.nodes import children, visit as visit_tree
-from tslint.positions import positions as node_positions
-from tslint.regions import FileModel, Region, static_condition
+from tslint.model.nodes import children, visit as visit_tree
+from tslint.model.positions import positions as node_positions
+from tslint.model.regions import FileModel, Region, static_condition
 
 PARSE_ERROR = "TS001"
 TOO_LARGE = "TS003"
 # libcst needs ~60 s and ~5 GB for a 7 MB file: larger files are cut down to their top-level code
-# (tslint.largefile) first, and reported as TS003 when even that is too large. Model code is far
+# (tslint.engine.largefile) first, and reported as TS003 when even that is too large. Model code is far
 # below this; files this big are generated data.
 MAX_FILE_BYTES = 4_000_000
 T = TypeVar("T")
@@ -334,8 +334,8 @@ def bracket_depth(source: bytes) -> int:
 
 def _check_large(source: bytes, path: str, rule_classes: list[type[Rule]], report_parse_errors: bool) -> FileResult:
     """A file over MAX_FILE_BYTES: Python's parser judges the syntax, and only the top-level code
-    TorchScript can compile is analysed (tslint.largefile)."""
-    from tslint.largefile import reduce_source
+    TorchScript can compile is analysed (tslint.engine.largefile)."""
+    from tslint.engine.largefile import reduce_source
 
     result = FileResult(path)
     if report_parse_errors:

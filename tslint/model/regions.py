@@ -14,8 +14,8 @@ from typing import Optional
 
 import libcst as cst
 
-from tslint.nodes import annotation_head
-from tslint.symbols import Symbols, decorator_target
+from tslint.model.nodes import annotation_head
+from tslint.model.symbols import Symbols, decorator_target
 
 MODULE_BASE = "torch.nn.Module"
 # Classes of torch.nn whose subclasses are modules too (nn.Sequential, nn.Conv2d, ...): every

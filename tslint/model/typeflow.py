@@ -16,10 +16,10 @@ from typing import Iterator, Optional
 
 import libcst as cst
 
-from tslint.nodes import findall, is_name, visit as visit_tree
+from tslint.model.nodes import findall, is_name, visit as visit_tree
 
-from tslint import schemas
-from tslint.symbols import Symbols
+from tslint.model import schemas
+from tslint.model.symbols import Symbols
 
 SCALARS = ("int", "float", "bool", "str")
 

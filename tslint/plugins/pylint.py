@@ -1,4 +1,4 @@
-"""pylint plugin: `pylint --load-plugins=tslint.pylint_plugin models/` (and so every IDE that runs pylint).
+"""pylint plugin: `pylint --load-plugins=tslint.plugins.pylint models/` (and so every IDE that runs pylint).
 
 Each tslint rule is a pylint message: symbol `torchscript-<rule name>`, id `E8` + the rule's number
 (TS101 -> E8101, TS414 -> E8414; `W` for trace-mode rules). pylint ids are a letter, a two-digit
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Optional
 from pylint.checkers import BaseRawFileChecker
 
 from tslint.checks import all_rules
-from tslint.engine import check_source
+from tslint.engine.analyse import check_source
 from tslint.findings import FileResult, Finding
 
 if TYPE_CHECKING:

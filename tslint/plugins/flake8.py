@@ -23,7 +23,7 @@ class TorchScriptPlugin:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         from tslint.checks import all_rules
-        from tslint.engine import check_source
+        from tslint.engine.analyse import check_source
 
         source = "".join(self.lines).encode("utf-8")
         for finding in check_source(source, self.filename, list(all_rules())).findings:

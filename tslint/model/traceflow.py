@@ -23,10 +23,10 @@ from typing import Iterator, Optional
 
 import libcst as cst
 
-from tslint.attributes import init_attributes
-from tslint.nodes import findall, is_name, visit as visit_tree
-from tslint.regions import ClassInfo, FileModel, Region, static_condition
-from tslint.typeflow import bindings
+from tslint.model.init_attributes import init_attributes
+from tslint.model.nodes import findall, is_name, visit as visit_tree
+from tslint.model.regions import ClassInfo, FileModel, Region, static_condition
+from tslint.model.typeflow import bindings
 
 TENSOR, RAGGED, TUPLE, RAGGED_TUPLE, DATA, SHAPE = "tensor", "ragged", "tuple", "ragged-tuple", "data", "shape"
 _UNSET = "unset"  # no binding seen yet (fixed-point iteration)

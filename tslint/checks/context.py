@@ -7,8 +7,8 @@ from typing import Optional
 import libcst as cst
 
 from tslint.checks.base import RawFinding
-from tslint.regions import FileModel, Region
-from tslint.symbols import Symbols
+from tslint.model.regions import FileModel, Region
+from tslint.model.symbols import Symbols
 
 
 class FileContext:

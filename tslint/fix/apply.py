@@ -5,7 +5,7 @@ A pass applies every non-overlapping edit; nested ones are applied by the next p
 tree, until nothing changes. Output that does not parse is never written.
 
 Each applied fix is identified by its rule, its description and its line in the original text
-(`fix_key`), so a later run can leave chosen fixes out (`skip`): tslint.fix_confirm undoes the fixes
+(`fix_key`), so a later run can leave chosen fixes out (`skip`): tslint.fix.verify undoes the fixes
 torch still rejects that way, and `line_map` places a fix in the fixed text.
 """
 
@@ -25,7 +25,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from tslint.checks.base import RawFinding, Rule
-from tslint.engine import MAX_FILE_BYTES, analyse_module, decode, run_deep, suppressed_lines
+from tslint.engine.analyse import MAX_FILE_BYTES, analyse_module, decode, run_deep, suppressed_lines
 from tslint.findings import Finding
 
 MAX_PASSES = 5

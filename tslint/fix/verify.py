@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from tslint.config import Settings
-from tslint.engine import check_source
+from tslint.engine.analyse import check_source
 from tslint.findings import Finding
-from tslint.fix import FixResult, fix_source, line_map
+from tslint.fix.apply import FixResult, fix_source, line_map
 
 MAX_ROUNDS = 3
 _ARGUMENT = re.compile(r"(?P<function>\w+)\([^\n]*?\)\s*->[^:]*:\s*Expected a value of type '[^']*' for argument '(?P<param>\w+)'")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from tslint.findings import FileResult, Finding, Fix
-from tslint.stamp import cache_dir, code_stamp
+from tslint.cache import cache_dir, code_stamp
 
 # Below this many files to analyse, a process pool costs more than it saves.
 MIN_FILES_FOR_POOL = 8
@@ -78,7 +78,7 @@ def fingerprint(rule_ids: tuple[str, ...]) -> str:
 def _check_one(job: tuple[str, list[str]]) -> tuple[str, FileResult]:
     """Read, hash and check one file (in a worker: the parent never holds every file's bytes)."""
     from tslint.checks import all_rules
-    from tslint.engine import check_source  # imports libcst: only when a file must be analysed
+    from tslint.engine.analyse import check_source  # imports libcst: only when a file must be analysed
 
     path, rule_ids = job
     wanted = set(rule_ids)

@@ -1,0 +1,1 @@
+"""Running the rules: find files, parse, walk the regions, batch files over processes with a cache."""

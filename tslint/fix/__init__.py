@@ -1,0 +1,1 @@
+"""Fixes: apply rewrites to source, and verify the fixed modules with torch."""

@@ -1,0 +1,1 @@
+"""pylint and flake8 plugins: thin adapters over tslint.api."""
