@@ -68,3 +68,6 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     # Internal errors ("rule TS1xx crashed: ...") and unreadable files: they make the exit code 2.
     errors: list[str] = field(default_factory=list)
+    # Lines with a suppression comment (`# noqa`, `# noqa: TS101`, `# tslint: disable=...`): torch's
+    # error on such a line is the finding the user silenced, so the confirm stage reports nothing there.
+    suppressed: list[int] = field(default_factory=list)

@@ -49,7 +49,8 @@ class Rule:
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""
     suggestion: ClassVar[str] = ""
-    # "script" rules predict torch.jit.script failures; "trace" rules predict silent trace errors.
+    # "script" rules predict torch.jit.script failures; "trace" rules predict silent trace errors;
+    # "tool" findings (TS0xx: parse errors, torch's own verdicts) are reported in every mode.
     mode: ClassVar[str] = "script"
     # True for failures that only show when the scripted model runs (the untyped Optional, a
     # `__call__` override): the confirm stage then never calls a clean compile a refutation.

@@ -3,21 +3,27 @@
 from tslint.checks.base import Rule
 
 
-class ParseError(Rule):
+class ToolRule(Rule):
+    """A finding of the tool itself: checked in every mode, never by a visitor."""
+
+    mode = "tool"
+
+
+class ParseError(ToolRule):
     id = "TS001"
     name = "parse-error"
     summary = "the file could not be parsed"
     suggestion = "fix the syntax error; nothing else in this file was checked"
 
 
-class TorchRejected(Rule):
+class TorchRejected(ToolRule):
     id = "TS002"
     name = "torch-rejected"
     summary = "torch.jit.script rejected code that no rule caught"
     suggestion = "read torch's message; please report the construct so a rule can catch it"
 
 
-class FileTooLarge(Rule):
+class FileTooLarge(ToolRule):
     id = "TS003"
     name = "file-too-large"
     summary = "the file is too large to check (over 4 MB)"
@@ -28,28 +34,28 @@ class FileTooLarge(Rule):
 # for modules with example inputs ([tool.tslint.confirm.inputs]); never by the static stage.
 
 
-class ScriptedDiffersFromEager(Rule):
+class ScriptedDiffersFromEager(ToolRule):
     id = "TS004"
     name = "scripted-differs-from-eager"
     summary = "the scripted module, saved and loaded, does not compute what eager computes on the example inputs"
     suggestion = "make the TorchScript-only code compute what eager computes; if the difference is rounding, set rtol/atol"
 
 
-class TracedDiffersFromEager(Rule):
+class TracedDiffersFromEager(ToolRule):
     id = "TS005"
     name = "traced-differs-from-eager"
     summary = "the traced module, saved and loaded, does not compute what eager computes on the input it was traced with"
     suggestion = "compute the value with tensor operations in forward: the trace freezes Python values as constants"
 
 
-class TraceSpecialised(Rule):
+class TraceSpecialised(ToolRule):
     id = "TS006"
     name = "trace-specialised"
     summary = "the traced module is right on the input it was traced with and wrong on a second input"
     suggestion = "keep sizes and values as tensors (x.size(0), torch.where), or export with torch.jit.script"
 
 
-class SaveLoadFails(Rule):
+class SaveLoadFails(ToolRule):
     id = "TS007"
     name = "save-load-fails"
     summary = "torch.jit.save or torch.jit.load fails for the exported module"

@@ -24,10 +24,13 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from tslint.config import ConfigError, Settings
 from tslint.findings import FileResult, Finding
+
+if TYPE_CHECKING:
+    from tslint.engine.ruleset import RuleSet
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MEMORY_MB = 4096
@@ -212,7 +215,7 @@ def confirm(
     jobs: int = 0,
     use_cache: bool = True,
     timeout: Optional[float] = None,
-    ts002_allowed: Callable[..., bool] = lambda path, line, rule="TS002": True,
+    rules: Optional["RuleSet"] = None,
     progress: Optional[Callable[[int, int], None]] = None,
     deselected: Optional[dict[str, list[Finding]]] = None,
     save_to: Optional[str] = None,
@@ -220,9 +223,9 @@ def confirm(
     """Give every finding of `results` a verdict and append TS002 findings, in place.
 
     `deselected` maps a path to findings of rules the user turned off (--ignore, --select): torch's
-    errors there are explained by them, so they do not become TS002. `ts002_allowed(path, line, rule)`
-    says whether a finding of the tool's own rules (TS002, the round trip's TS004-TS007) may be
-    reported there. `save_to` publishes the verified exports of modules with example inputs there
+    errors there are explained by them, so they do not become TS002. A finding of the tool's own rules
+    (TS002, the round trip's TS004-TS007) is reported when `rules` selects it for the file (all are,
+    without `rules`) and not on a line the file silences (`# noqa`: the finding the user silenced). `save_to` publishes the verified exports of modules with example inputs there
     (the cache is then not read: artifacts are made by running). Returns figures: {"files",
     "modules", "built", "scripted", "cached", "seconds", "not_confirmed", "artifacts"}.
     """
@@ -310,11 +313,16 @@ def confirm(
         if outcome is None:
             continue
         disk_path = str(Path(result.path).resolve())
+        silenced = set(result.suppressed)
+
+        def allowed(line: int, rule: str = "TS002", path: str = result.path, silenced: set = silenced) -> bool:
+            return (rules is None or rules.selects(path, rule)) and line not in silenced
+
         result.findings.extend(
-            apply(result.findings, outcome, disk_path, runtime_rules, trace_rules, lambda line, p=result.path: ts002_allowed(p, line), result.path,
+            apply(result.findings, outcome, disk_path, runtime_rules, trace_rules, allowed, result.path,
                   (deselected or {}).get(result.path, ()))
         )
-        result.findings.extend(judge(result.findings, outcome, disk_path, result.path, lambda line, rule, p=result.path: ts002_allowed(p, line, rule)))
+        result.findings.extend(judge(result.findings, outcome, disk_path, result.path, allowed))
         if outcome.get("reason"):
             figures["not_confirmed"].append((result.path, outcome["reason"]))
         for record in outcome.get("modules", []):

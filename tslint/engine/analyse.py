@@ -238,19 +238,22 @@ def check_source(
     path: str,
     rule_classes: Optional[list[type[Rule]]] = None,
 ) -> FileResult:
-    """All findings for one file's bytes."""
+    """All findings for one file's bytes, and the lines the file silences."""
     if rule_classes is None:
         rule_classes = list(all_rules())
     report_parse_errors = any(rule.id == PARSE_ERROR for rule in rule_classes)
     if len(source) > MAX_FILE_BYTES:
-        return _check_large(source, path, rule_classes, report_parse_errors)
-    try:
-        return run_deep(lambda: _check(source, path, rule_classes, report_parse_errors))
-    except RecursionError:
-        result = FileResult(path)
-        if report_parse_errors:
-            result.findings.append(_parse_error(path, 1, 0, "RecursionError: the code is nested too deeply to check"))
-        return result
+        result = _check_large(source, path, rule_classes, report_parse_errors)
+    else:
+        try:
+            result = run_deep(lambda: _check(source, path, rule_classes, report_parse_errors))
+        except RecursionError:
+            result = FileResult(path)
+            if report_parse_errors:
+                result.findings.append(_parse_error(path, 1, 0, "RecursionError: the code is nested too deeply to check"))
+    if b"noqa" in source or b"tslint:" in source:
+        result.suppressed = sorted(suppressed_lines(source.decode("utf-8", errors="replace")))
+    return result
 
 
 def run_deep(function: Callable[[], T]) -> T:

@@ -9,15 +9,13 @@ them to pay for the pool.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Optional
 
 from tslint.findings import FileResult, Finding, Fix
-from tslint.cache import cache_dir, code_stamp
+from tslint.cache import JsonCache, code_stamp
 
 # Below this many files to analyse, a process pool costs more than it saves.
 MIN_FILES_FOR_POOL = 8
@@ -25,50 +23,24 @@ MAX_CACHE_ENTRIES = 200_000
 
 
 class Cache:
-    """content hash + rule selection -> findings (paths are filled in on the way out)."""
+    """content hash + rule selection -> findings and suppressed lines (paths are filled in on the way out)."""
 
     def __init__(self, fingerprint: str, enabled: bool = True) -> None:
-        self.enabled = enabled
-        self.path = cache_dir() / f"static-{fingerprint}.json"
-        self.entries: dict[str, list[dict]] = {}
-        self.dirty = False
-        if enabled:
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                if isinstance(data, dict):
-                    self.entries = data
-            except (OSError, ValueError):
-                pass
+        self.store = JsonCache(f"static-{fingerprint}", enabled, MAX_CACHE_ENTRIES)
 
-    def get(self, key: str, path: str) -> Optional[list[Finding]]:
-        stored = self.entries.get(key) if self.enabled else None
-        if stored is None:
-            return None
-        findings = []
-        for item in stored:
-            fix = item.pop("fix", None)
-            findings.append(Finding(**{**item, "path": path, "fix": Fix(**fix) if fix else None}))
-            item["fix"] = fix
-        return findings
+    def get(self, key: str, path: str) -> Optional[FileResult]:
+        stored = self.store.get(key)
+        try:
+            findings = [Finding(**{**item, "path": path, "fix": Fix(**item["fix"]) if item.get("fix") else None}) for item in stored["findings"]]
+            return FileResult(path, findings, suppressed=[int(line) for line in stored["suppressed"]])
+        except (TypeError, KeyError, ValueError, AttributeError):
+            return None  # absent, or written by another version: a miss
 
-    def put(self, key: str, findings: list[Finding]) -> None:
-        if self.enabled:
-            self.entries[key] = [asdict(finding) for finding in findings]
-            self.dirty = True
+    def put(self, key: str, result: FileResult) -> None:
+        self.store.put(key, {"findings": [asdict(finding) for finding in result.findings], "suppressed": list(result.suppressed)})
 
     def save(self) -> None:
-        if not (self.enabled and self.dirty):
-            return
-        if len(self.entries) > MAX_CACHE_ENTRIES:
-            self.entries = dict(list(self.entries.items())[-MAX_CACHE_ENTRIES:])
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".static-", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(self.entries, stream, separators=(",", ":"))
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only costs speed
+        self.store.save()
 
 
 def fingerprint(rule_ids: tuple[str, ...]) -> str:
@@ -119,7 +91,7 @@ def check_files(
                 errors.append(f"{path}: cannot read: {error.strerror or error}")
                 continue
         if cached is not None:
-            results[path] = FileResult(path, cached)
+            results[path] = cached
         else:
             pending.append((path, list(rule_ids), cache))
 
@@ -138,7 +110,7 @@ def check_files(
             continue
         results[path] = result
         if not result.errors:  # a file that crashed a rule is checked again next time
-            cache.put(digest, result.findings)
+            cache.put(digest, result)
     for cache in caches.values():
         cache.save()
     return [results[path] for path in files if path in results], errors

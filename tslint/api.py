@@ -1,0 +1,178 @@
+"""The one pipeline every entry point shares (the CLI, the pylint and flake8 plugins, editors).
+
+    files -> discover -> static stage (tslint.engine.batch, cached) -> confirm stage (torch, in
+    child processes) -> Report
+
+`check(paths, settings, options)` runs it and returns the report data; formatting, printing and exit
+codes are the caller's. `fix(paths, settings, options)` applies (or only diffs) the automatic fixes,
+verified by torch when it is installed. `check_file(path, source, settings)` is the static stage for
+one file's bytes, for the plugins. Which rules run for a path is a RuleSet
+(tslint.engine.ruleset), built from the settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from tslint.config import ConfigError, Settings
+from tslint.engine.batch import check_files
+from tslint.engine.discover import discover
+from tslint.engine.ruleset import RuleSet
+from tslint.findings import FileResult, Finding
+
+
+@dataclass
+class Options:
+    """How to run, beyond what the settings select."""
+
+    jobs: int = 0  # worker processes (0: all cores)
+    cache: bool = True
+    confirm: Optional[bool] = None  # None: when torch is installed
+    timeout: Optional[float] = None  # confirm: seconds per file (default [tool.tslint.confirm] timeout)
+    show_refuted: bool = False
+    save_to: Optional[str] = None
+    fix: bool = False  # apply safe fixes before checking
+    unsafe_fixes: bool = False
+    progress: Optional[Callable[[int, int], None]] = None  # confirm: (files done, total)
+
+
+@dataclass
+class FixReport:
+    count: int = 0  # fixes applied (or, for a diff, that would be)
+    diff: str = ""
+    errors: list[str] = field(default_factory=list)
+    reverted: list[Finding] = field(default_factory=list)  # fixes undone because torch still rejected the code
+
+
+@dataclass
+class Report:
+    findings: list[Finding]  # sorted
+    files_checked: int
+    errors: list[str]  # unreadable files, internal errors: the exit code is 2
+    notes: list[str] = field(default_factory=list)  # what the user should know (torch missing, files torch could not judge)
+    fixed: Optional[int] = None  # with Options.fix: how many fixes were applied
+
+
+def check(paths: list[str], settings: Settings, options: Optional[Options] = None) -> Report:
+    """Findings for the files under `paths`, with torch's verdicts unless the confirm stage is off."""
+    options = options or Options()
+    if options.save_to and options.confirm is False:
+        raise ConfigError("--save-to publishes what torch verified: it needs the confirm stage (drop --no-confirm)")
+    rules = RuleSet(settings)
+    found = discover(paths, tuple(settings.exclude))
+    errors = list(found.errors)
+    fixed = None
+    reverted: list[Finding] = []
+    if options.fix:
+        fixes = _fix_files(found.files, rules, settings, options, write=True)
+        errors += fixes.errors
+        fixed, reverted = fixes.count, fixes.reverted
+    results, read_errors = check_files(found.files, rules.ids_for, jobs=options.jobs, use_cache=options.cache)
+    notes = _confirm_stage(results, rules, settings, options)
+    if reverted:
+        from tslint.fix.verify import mark_reverted
+
+        mark_reverted(results, reverted)
+    errors += read_errors
+    for result in results:
+        errors.extend(result.errors)
+    findings = sorted((f for result in results for f in result.findings), key=lambda f: f.sort_key())
+    return Report(findings, len(results), errors, notes, fixed)
+
+
+def fix(paths: list[str], settings: Settings, options: Optional[Options] = None, write: bool = True) -> FixReport:
+    """Apply the automatic fixes to the files under `paths` (`write=False`: only the diff)."""
+    options = options or Options()
+    rules = RuleSet(settings)
+    found = discover(paths, tuple(settings.exclude))
+    report = _fix_files(found.files, rules, settings, options, write)
+    report.errors[:0] = found.errors
+    return report
+
+
+def check_file(path: str, source: bytes, settings: Settings) -> FileResult:
+    """The static stage for one file's bytes (no cache, no torch): what the plugins report."""
+    from tslint.checks import all_rules
+    from tslint.engine.analyse import check_source
+
+    wanted = set(RuleSet(settings).ids_for(path))
+    return check_source(source, path, [rule for rule in all_rules() if rule.id in wanted])
+
+
+def _fix_files(files: list[str], rules: RuleSet, settings: Settings, options: Options, write: bool) -> FixReport:
+    """Fix each file (or only diff it); with torch, the fixed modules are scripted first and the fixes
+    torch still rejects are undone (tslint.fix.verify)."""
+    from tslint.checks import all_rules
+    from tslint.confirm import torch_available
+    from tslint.fix.apply import WriteError, fix_source, unified_diff, write_atomically
+
+    by_id = {rule.id: rule for rule in all_rules()}
+    report = FixReport()
+    results = []
+    for path in files:
+        try:
+            source = Path(path).read_bytes()
+        except OSError:
+            continue  # reported by the check that follows
+        results.append(fix_source(source, path, [by_id[i] for i in rules.ids_for(path)], unsafe=options.unsafe_fixes))
+    if options.confirm is not False and any(result.changed for result in results) and torch_available():
+        from tslint.fix.verify import verify
+
+        verify(results, rules.ids_for, options.unsafe_fixes, settings, jobs=options.jobs, timeout=options.timeout)
+    diffs = []
+    for result in results:
+        report.errors += result.errors
+        if not result.changed:
+            continue
+        if not write:
+            diffs.append(unified_diff(result))
+            report.count += len(result.applied)
+            continue
+        try:
+            write_atomically(result.path, result.original, result.fixed)
+            report.count += len(result.applied)
+        except WriteError as error:
+            report.errors.append(str(error))
+    report.diff = "".join(diffs)
+    report.reverted = [finding for result in results for finding in result.reverted]
+    return report
+
+
+def _confirm_stage(results: list[FileResult], rules: RuleSet, settings: Settings, options: Options) -> list[str]:
+    """Verdicts from torch on every finding (tslint.confirm), unless the stage is off or torch is
+    missing; returns the notes for the user."""
+    from tslint.confirm import confirm, torch_available, visible
+
+    if options.confirm is False or not results:
+        return []
+    if not torch_available():
+        return ["torch is not installed, so findings are unconfirmed; install it with: pip install 'tslint[confirm]'"]
+    # findings of the rules the user turned off still explain torch's errors (no TS002 for them)
+    deselected: dict[str, list[Finding]] = {}
+    narrowed = [result.path for result in results if rules.narrowed(result.path)]
+    if narrowed:
+        every = [rule.id for rule in rules.every]
+        full, _ = check_files(narrowed, lambda path: every, jobs=options.jobs, use_cache=options.cache)
+        for result in full:
+            shown = set(rules.ids_for(result.path))
+            deselected[result.path] = [f for f in result.findings if f.rule not in shown]
+    if options.save_to:
+        try:
+            Path(options.save_to).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ConfigError(f"--save-to {options.save_to}: {error}") from None
+    figures = confirm(results, settings, jobs=options.jobs, use_cache=options.cache, timeout=options.timeout, rules=rules,
+                      progress=options.progress, deselected=deselected, save_to=options.save_to)
+    # a file torch could not judge is not "clean": say so (the exit code stays the static one)
+    failed = figures["not_confirmed"]
+    notes = [f"{path}: {reason}" for path, reason in failed[:3]]
+    if len(failed) > 3:
+        notes.append(f"... and {len(failed) - 3} more files torch could not judge")
+    if options.save_to:
+        count = len(figures["artifacts"])
+        notes.append(f"saved {count} verified export{'' if count == 1 else 's'} to {options.save_to}")
+    for result in results:
+        result.findings[:] = visible(result.findings, options.show_refuted)
+    return notes
