@@ -57,9 +57,10 @@ def git(*args: str, cwd: Path) -> None:
 def hook_repository(target: Path) -> Path:
     """This working tree's package, committed to a fresh git repository."""
     target.mkdir()
-    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy2(ROOT / name, target / name)
-    shutil.copytree(ROOT / "tslint", target / "tslint", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in ("tslint", "rules"):  # rules/: the rule book the wheel carries
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     git("init", "-q", cwd=target)
     git("add", ".", cwd=target)
     git("commit", "-q", "-m", "tslint", cwd=target)

@@ -10,12 +10,17 @@ if TYPE_CHECKING:
 
 
 def rulebook_dir() -> Optional[Path]:
-    """rules/ of a source checkout (editable install), or the copy shipped inside the package."""
+    """rules/ of a source checkout (editable install), or the copy a wheel carries (setup.py makes it).
+
+    rules/ beside the package counts only in tslint's own checkout: installed into site-packages, a
+    sibling directory named rules/ would belong to some other distribution.
+    """
     package = Path(__file__).resolve().parent
-    for candidate in (package.parent / "rules", package / "rulebook"):
-        if candidate.is_dir():
-            return candidate
-    return None
+    checkout = package.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "rules" / "README.md").is_file():
+        return checkout / "rules"
+    shipped = package / "rulebook"
+    return shipped if shipped.is_dir() else None
 
 
 def rule_dir(rule: type["Rule"]) -> Optional[Path]:
