@@ -3,6 +3,7 @@
 Usage: python tests/trace_judge.py FILE... -> one JSON line per file:
 {"path", "matches": [first, second], "errors": [...], "warning_lines": [...]}.
 
+A trace that torch.jit.trace refuses counts as wrong on both inputs.
 Each file defines `Model` and `inputs()`, which returns two argument tuples: the example the
 module is traced with, and a second input that takes another path. The module (in eval mode) is
 traced on the first, then traced and eager outputs are compared on both; every random generator
@@ -34,11 +35,16 @@ def seed(value: int) -> None:
 
 
 def same(a, b) -> bool:
+    """Equal values of the same kind: a traced module returning tensor(4) where eager returns 4 differs."""
     if isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor):
         return a.shape == b.shape and bool(torch.allclose(a, b))
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    return a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        return False
+    return bool(a == b)
 
 
 def verdict(path: str, index: int) -> dict:
@@ -50,8 +56,13 @@ def verdict(path: str, index: int) -> dict:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", torch.jit.TracerWarning)
         seed(0)
-        traced = torch.jit.trace(model, example, check_trace=False)
+        try:
+            traced = torch.jit.trace(model, example, check_trace=False)
+        except Exception as error:  # torch.jit.trace itself refuses: wrong on every input
+            traced, failure = None, f"torch.jit.trace: {type(error).__name__}: {str(error).strip().splitlines()[0]}"
     lines = sorted({w.lineno for w in caught if issubclass(w.category, torch.jit.TracerWarning) and os.path.realpath(w.filename) == os.path.realpath(path)})
+    if traced is None:
+        return {"path": path, "matches": [False, False], "errors": [failure, failure], "warning_lines": lines}
     matches, errors = [], []
     for inputs in (example, second):
         seed(1)

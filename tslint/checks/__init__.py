@@ -25,6 +25,7 @@ class RuleInfo(NamedTuple):
     name: str
     mode: str
     summary: str
+    opt_in: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +57,7 @@ def rule_index() -> tuple[RuleInfo, ...]:
         return tuple(RuleInfo(*item) for item in json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         pass
-    index = tuple(RuleInfo(rule.id, rule.name, rule.mode, rule.summary) for rule in all_rules())
+    index = tuple(RuleInfo(rule.id, rule.name, rule.mode, rule.summary, rule.opt_in) for rule in all_rules())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".rules-", suffix=".tmp")
@@ -78,8 +79,9 @@ def rule_by_id(rule_id: str) -> Optional[type["Rule"]]:
 R = TypeVar("R")
 
 
-def selected_rules(rules: Iterable[R], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[R]:
-    """Rules whose id starts with a selected prefix and with no longer ignored prefix (ruff's semantics)."""
+def selected_rules(rules: Iterable[R], select: Iterable[str] = (), ignore: Iterable[str] = (), opt_in: bool = False) -> list[R]:
+    """Rules whose id starts with a selected prefix and with no longer ignored prefix (ruff's semantics).
+    An opt-in rule needs a selected prefix longer than "TS" (`TS5`, `TS506`), or `opt_in` (mode trace)."""
     select = [s.upper() for s in select] or ["TS"]
     ignore = [s.upper() for s in ignore]
 
@@ -89,6 +91,6 @@ def selected_rules(rules: Iterable[R], select: Iterable[str] = (), ignore: Itera
     chosen = []
     for rule in rules:
         selected, dropped = longest(select, rule.id), longest(ignore, rule.id)
-        if selected >= 0 and selected > dropped:
+        if selected >= 0 and selected > dropped and (selected > 2 or opt_in or not getattr(rule, "opt_in", False)):
             chosen.append(rule)
     return chosen

@@ -55,6 +55,9 @@ class Rule:
     # True for failures that only show when the scripted model runs (the untyped Optional, a
     # `__call__` override): the confirm stage then never calls a clean compile a refutation.
     confirm_at_runtime: ClassVar[bool] = False
+    # Opt-in rules run only when a selection names them (`--select TS506`, a prefix longer than
+    # "TS") or, for trace rules, in mode "trace": findings most users cannot act on.
+    opt_in: ClassVar[bool] = False
 
     @classmethod
     def checks_dead_branches(cls) -> bool:

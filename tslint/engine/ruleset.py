@@ -35,7 +35,9 @@ class RuleSet:
         self.settings = settings
         self.select = (settings.select or ["TS"]) + settings.extend_select
         modes = MODE_CHECKS[settings.mode]
-        self.rules = tuple(rule for rule in selected_rules(self.every, self.select, settings.ignore) if rule.mode in modes)
+        # the opt-in trace rule (TS506) runs when tracing is all that matters
+        self.opt_in = settings.mode == "trace"
+        self.rules = tuple(rule for rule in selected_rules(self.every, self.select, settings.ignore, self.opt_in) if rule.mode in modes)
         self._ids: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def ids_for(self, path: str) -> list[str]:
@@ -43,7 +45,7 @@ class RuleSet:
         per_file = tuple(self.settings.ignored_for(path))
         ids = self._ids.get(per_file)
         if ids is None:
-            chosen = selected_rules(self.rules, self.select, self.settings.ignore + list(per_file)) if per_file else self.rules
+            chosen = selected_rules(self.rules, self.select, self.settings.ignore + list(per_file), self.opt_in) if per_file else self.rules
             ids = self._ids[per_file] = tuple(rule.id for rule in chosen)
         return list(ids)
 
@@ -52,4 +54,5 @@ class RuleSet:
 
     def narrowed(self, path: str) -> bool:
         """Whether some rule is not checked in `path` (its findings still explain torch's errors)."""
-        return len(self.ids_for(path)) != len(self.every)
+        ids = set(self.ids_for(path))
+        return any(rule.id not in ids and not rule.opt_in for rule in self.every)

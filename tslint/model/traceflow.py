@@ -26,6 +26,7 @@ import libcst as cst
 from tslint.model.init_attributes import init_attributes
 from tslint.model.nodes import findall, is_name, visit as visit_tree
 from tslint.model.regions import ClassInfo, FileModel, Region, static_condition
+from tslint.model.symbols import Symbols
 from tslint.model.typeflow import bindings
 
 TENSOR, RAGGED, TUPLE, RAGGED_TUPLE, DATA, SHAPE = "tensor", "ragged", "tuple", "ragged-tuple", "data", "shape"
@@ -101,14 +102,6 @@ _NOT_TENSOR_LAYERS = {
 }
 
 
-@dataclass
-class Hazard:
-    rule: str
-    node: cst.CSTNode
-    message: str
-    context: str
-
-
 def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
     if a == _UNSET:
         return b
@@ -119,7 +112,7 @@ def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
     return None
 
 
-def _code(node: cst.CSTNode) -> str:
+def code_of(node: cst.CSTNode) -> str:
     text = cst.Module([]).code_for_node(node).strip()
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -496,42 +489,76 @@ def trace_regions(model: FileModel) -> list[Region]:
     return roots
 
 
-# Suggestions, by rule.
-SUGGESTIONS = {
-    "TS501": "compute both results and select with torch.where(cond, a, b), or move the branch into a "
-             "@torch.jit.script function called from the traced module, or export with torch.jit.script",
-    "TS502": "keep the value a tensor (x * s instead of x * s.item()), or move this code into a "
-             "@torch.jit.script function called from the traced module",
-    "TS503": "write the loop as tensor operations (masks, cumsum, gather), or move it into a "
-             "@torch.jit.script function called from the traced module",
-    "TS504": "use torch's random functions (torch.rand, torch.randint), which the trace records as operations, "
-             "or compute the value once in __init__",
-    "TS505": "keep the values in a tensor (masks, index_select, torch.where) instead of a Python list, or move "
-             "this code into a @torch.jit.script function called from the traced module",
-    "TS506": "if input shapes vary, use operations that work for every shape or script this code; if your "
-             "shapes are fixed, ignore this rule (--ignore TS506)",
-}
+def traced_condition(symbols: Symbols, test: cst.BaseExpression) -> Optional[bool]:
+    """The value of a test while torch.jit.trace runs, when the source decides it. The module is
+    traced in eval mode (what torch's trace check assumes: "Did you forget call .eval()?", and what
+    tslint's confirm stage does), so `self.training` is False."""
+    if isinstance(test, cst.Attribute) and is_name(test.value, "self") and test.attr.value == "training":
+        return False
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        inner = traced_condition(symbols, test.expression)
+        return None if inner is None else not inner
+    if isinstance(test, cst.BooleanOperation):
+        left = traced_condition(symbols, test.left)
+        if isinstance(test.operator, cst.And) and left is False:
+            return False
+        if isinstance(test.operator, cst.Or) and left is True:
+            return True
+        right = traced_condition(symbols, test.right)
+        if left is not None and right is not None:
+            return (left and right) if isinstance(test.operator, cst.And) else (left or right)
+        return None
+    return static_condition(symbols, test, tracing=True)
 
 
-class _HazardFinder(cst.CSTVisitor):
-    """Walks one traced function, keeping to the code the trace runs."""
+@dataclass
+class TracedFunction:
+    """One function torch.jit.trace runs when it traces a module of the file."""
 
-    def __init__(self, model: FileModel, region: Region, kinds: FunctionKinds, hazards: list[Hazard], discovered: list[Region]) -> None:
+    region: Region
+    kinds: FunctionKinds
+    is_root: bool  # forward of the traced module: its return value is the trace's output
+
+
+@dataclass
+class Hazard:
+    """What a condition or loop header makes of the trace: the rule that owns it and why."""
+
+    rule: str
+    message: str
+
+
+class TracedCode(cst.CSTVisitor):
+    """Walks the code the trace runs in one traced function: only the branch taken under
+    `torch.jit.is_tracing()` and `self.training` (eval mode), nothing after a branch that returns
+    while tracing, no nested definitions. A condition or loop header that a rule reports is
+    covered: the calls inside it are not reported again by another rule (each hazard once, by the
+    most specific rule). Rules subclass it and override the `on_*` hooks or add visit_* methods."""
+
+    def __init__(self, model: FileModel, function: TracedFunction) -> None:
         super().__init__()
         self.model = model
-        self.region = region
-        self.kinds = kinds
-        self.hazards = hazards
-        self.discovered = discovered
-        self.covered: set[int] = set()  # nodes inside a loop header already reported
+        self.function = function
+        self.kinds = function.kinds
+        self.covered: set[int] = set()
 
-    def report(self, rule: str, node: cst.CSTNode, message: str) -> None:
-        self.hazards.append(Hazard(rule, node, message, self.region.context))
+    def is_covered(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.covered
 
     def cover(self, node: cst.CSTNode) -> None:
         self.covered.update(id(n) for n in findall(node, cst.CSTNode))
 
-    # Nested definitions are not run by forward; only the branch the trace takes is walked.
+    # hooks -------------------------------------------------------------------------------
+    def on_condition(self, test: cst.BaseExpression, hazard: Hazard) -> None:
+        """A branch, `assert` or `while` whose test is a hazard."""
+
+    def on_loop(self, node: cst.For, hazard: Hazard) -> None:
+        """A `for` loop whose trip count is a hazard."""
+
+    def on_comprehension(self, comp: cst.CompFor, hazard: Hazard) -> None:
+        """A comprehension whose length is a hazard."""
+
+    # walking -----------------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
 
@@ -549,13 +576,13 @@ class _HazardFinder(cst.CSTVisitor):
         return False
 
     def _exits_when_tracing(self, node: cst.If) -> bool:
-        if static_condition(self.model.symbols, node.test, tracing=True) is not True:
+        if traced_condition(self.model.symbols, node.test) is not True:
             return False
         last = node.body.body[-1] if node.body.body else None
         return isinstance(last, cst.SimpleStatementLine) and any(isinstance(s, (cst.Return, cst.Raise)) for s in last.body)
 
     def visit_If(self, node: cst.If) -> bool:
-        static = static_condition(self.model.symbols, node.test, tracing=True)
+        static = traced_condition(self.model.symbols, node.test)
         if static is True:
             visit_tree(node.body, self)
             return False
@@ -563,144 +590,164 @@ class _HazardFinder(cst.CSTVisitor):
             if node.orelse is not None:
                 visit_tree(node.orelse, self)
             return False
-        self._condition(node.test, "TS501", "`if`")
+        self._condition(node.test, condition_hazard(self.kinds, node.test, "`if`", raises_only=_only_raises(node)))
         return True
 
     def visit_IfExp(self, node: cst.IfExp) -> bool:
-        static = static_condition(self.model.symbols, node.test, tracing=True)
+        static = traced_condition(self.model.symbols, node.test)
         if static is not None:
             visit_tree(node.body if static else node.orelse, self)
             return False
-        self._condition(node.test, "TS501", "conditional expression")
+        self._condition(node.test, condition_hazard(self.kinds, node.test, "conditional expression"))
         return True
 
     def visit_Assert(self, node: cst.Assert) -> None:
-        self._condition(node.test, "TS501", "`assert`")
+        # an assert only raises: on a shape it is input validation (the trace keeps the passing path)
+        self._condition(node.test, condition_hazard(self.kinds, node.test, "`assert`", raises_only=True))
 
     def visit_While(self, node: cst.While) -> None:
-        self._condition(node.test, "TS503", "`while` loop")
+        self._condition(node.test, condition_hazard(self.kinds, node.test, "`while` loop"))
 
-    def _condition(self, test: cst.BaseExpression, rule: str, what: str) -> None:
-        kinds = [self.kinds.kind(leaf) for leaf in _leaves(test)]
-        if any(is_tensor(k) for k in kinds):
-            if rule == "TS503":
-                message = f"`while` tests a tensor's value (`{_code(test)}`): the trace records the number of iterations the example input took"
-            elif what == "`assert`":
-                message = f"`assert` tests a tensor's value (`{_code(test)}`): the trace checks it only for the example input and drops the check"
-            else:
-                message = f"{what} tests a tensor's value (`{_code(test)}`): the trace records only the branch the example input took"
-            self.report(rule, test, message)
+    def _condition(self, test: cst.BaseExpression, hazard: Optional[Hazard]) -> None:
+        if hazard is not None:
             self.cover(test)
-        elif rule == "TS503" and DATA in kinds:
-            self.report(rule, test, f"`while` tests a value read from tensor data (`{_code(test)}`): the trace records the number of iterations the example input took")
-            self.cover(test)
-        elif SHAPE in kinds and DATA not in kinds:
-            what = "`while` loop" if rule == "TS503" else what
-            self.report("TS506", test, f"{what} depends on a shape (`{_code(test)}`): the trace keeps only the path taken for the example input's shape")
-            self.cover(test)
+            self.on_condition(test, hazard)
 
     def visit_For(self, node: cst.For) -> None:
-        verdict = self._iteration(node.iter)
-        if verdict is None:
-            return
-        rule, reason = verdict
-        rule = "TS503" if rule in ("TS503", "TS505") else rule
-        message = f"the loop runs once per {reason}: the trace unrolls it for the example input"
-        self.report(rule, node.iter, message)
-        self.cover(node.iter)
-
-    def _comprehension(self, node: cst.CSTNode, fors: list[cst.CompFor]) -> None:
-        for comp in fors:
-            verdict = self._iteration(comp.iter)
-            if verdict is None:
-                continue
+        verdict = iteration_hazard(self.kinds, node.iter)
+        if verdict is not None:
             rule, reason = verdict
-            rule = "TS505" if rule in ("TS503", "TS505") else rule
-            self.report(rule, comp.iter, f"the comprehension builds one item per {reason}: the trace fixes its length to the example input's")
-            self.cover(comp.iter)
+            self.cover(node.iter)
+            self.on_loop(node, Hazard("TS503" if rule in ("TS503", "TS505") else rule,
+                                      f"the loop runs once per {reason}: the trace unrolls it for the example input"))
+
+    def _comprehension(self, comp: cst.CompFor) -> None:
+        for item in _comp_fors(comp):
+            verdict = iteration_hazard(self.kinds, item.iter)
+            if verdict is not None:
+                rule, reason = verdict
+                self.cover(item.iter)
+                self.on_comprehension(item, Hazard("TS505" if rule in ("TS503", "TS505") else rule,
+                                                   f"the comprehension builds one item per {reason}: the trace fixes its length to the example input's"))
 
     def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._comprehension(node, _comp_fors(node.for_in))
+        self._comprehension(node.for_in)
 
     def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._comprehension(node, _comp_fors(node.for_in))
+        self._comprehension(node.for_in)
 
     def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._comprehension(node, _comp_fors(node.for_in))
+        self._comprehension(node.for_in)
 
     def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._comprehension(node, _comp_fors(node.for_in))
+        self._comprehension(node.for_in)
 
-    def _iteration(self, iterable: cst.BaseExpression) -> Optional[tuple[str, str]]:
-        """(rule, reason) when iterating `iterable` depends on data (TS503/TS505) or a shape (TS506)."""
-        if isinstance(iterable, cst.Call) and is_name(iterable.func, "range"):
-            kinds = [self.kinds.kind(arg.value) for arg in iterable.args]
-            if any(is_tensor(k) or k == DATA for k in kinds):
-                return "TS503", "value of a tensor (a bound read from tensor data)"
-            if SHAPE in kinds:
-                return "TS506", "element of a shape-dependent range"
-            return None
-        if isinstance(iterable, cst.Call) and is_name(iterable.func, "enumerate", "zip", "reversed", "list", "tuple"):
-            verdicts = [self._iteration(arg.value) for arg in iterable.args if arg.keyword is None]
-            for rule in ("TS503", "TS506"):
-                for verdict in verdicts:
-                    if verdict is not None and verdict[0] == rule:
-                        return verdict
-            return None
-        kind = self.kinds.kind(iterable)
-        if kind == RAGGED:
-            return "TS503", "element of a tensor whose length depends on its data"
-        if kind == DATA:
-            return "TS503", "item of a list read from tensor data"
-        if kind == TENSOR:
-            return "TS506", "row of a tensor (its first dimension)"
+
+def _only_raises(node: cst.If) -> bool:
+    """`if ...: raise ...` with no else: input validation."""
+    body = node.body.body
+    return (
+        node.orelse is None
+        and bool(body)
+        and all(isinstance(s, cst.SimpleStatementLine) and all(isinstance(small, cst.Raise) for small in s.body) for s in body)
+    )
+
+
+def uses_rank(kinds: FunctionKinds, expr: cst.BaseExpression) -> bool:
+    """`x.dim()`, `x.ndim`, `x.ndimension()` of a tensor inside `expr`: a Python int the trace fixes."""
+    for node in findall(expr, cst.Attribute):
+        if node.attr.value in ("dim", "ndim", "ndimension") and is_tensor(kinds.kind(node.value)):
+            return True
+    return False
+
+
+def condition_hazard(kinds: FunctionKinds, test: cst.BaseExpression, what: str, raises_only: bool = False) -> Optional[Hazard]:
+    """The rule a test of `if`/`assert`/`while`/a conditional expression belongs to, if any."""
+    leaf_kinds = [kinds.kind(leaf) for leaf in _leaves(test)]
+    code = code_of(test)
+    if any(is_tensor(k) for k in leaf_kinds):
+        if what == "`while` loop":
+            return Hazard("TS503", f"`while` tests a tensor's value (`{code}`): the trace records the number of iterations the example input took")
+        if what == "`assert`":
+            return Hazard("TS501", f"`assert` tests a tensor's value (`{code}`): the trace checks it only for the example input and drops the check")
+        return Hazard("TS501", f"{what} tests a tensor's value (`{code}`): the trace records only the branch the example input took")
+    if what == "`while` loop" and DATA in leaf_kinds:
+        return Hazard("TS503", f"`while` tests a value read from tensor data (`{code}`): the trace records the number of iterations the example input took")
+    if raises_only:
+        return None  # shape validation: the trace keeps the path valid input takes
+    if SHAPE in leaf_kinds and DATA not in leaf_kinds:
+        return Hazard("TS506", f"{what} depends on a shape (`{code}`): the trace keeps only the path taken for the example input's shape")
+    if DATA not in leaf_kinds and uses_rank(kinds, test):
+        return Hazard("TS506", f"{what} depends on a tensor's rank (`{code}`): the trace keeps only the path taken for the example input's number of dimensions")
+    return None
+
+
+def iteration_hazard(kinds: FunctionKinds, iterable: cst.BaseExpression) -> Optional[tuple[str, str]]:
+    """(rule, reason) when iterating `iterable` depends on data (TS503/TS505) or a shape (TS506)."""
+    if isinstance(iterable, cst.Call) and is_name(iterable.func, "range"):
+        arg_kinds = [kinds.kind(arg.value) for arg in iterable.args]
+        if any(is_tensor(k) or k == DATA for k in arg_kinds):
+            return "TS503", "value of a tensor (a bound read from tensor data)"
+        if SHAPE in arg_kinds:
+            return "TS506", "element of a shape-dependent range"
         return None
+    if isinstance(iterable, cst.Call) and is_name(iterable.func, "enumerate", "zip", "reversed", "list", "tuple"):
+        verdicts = [iteration_hazard(kinds, arg.value) for arg in iterable.args if arg.keyword is None]
+        for rule in ("TS503", "TS506"):
+            for verdict in verdicts:
+                if verdict is not None and verdict[0] == rule:
+                    return verdict
+        return None
+    kind = kinds.kind(iterable)
+    if kind == RAGGED:
+        return "TS503", "element of a tensor whose length depends on its data"
+    if kind == DATA:
+        return "TS503", "item of a list read from tensor data"
+    if kind == TENSOR:
+        return "TS506", "row of a tensor (its first dimension)"
+    return None
+
+
+class _Callees(TracedCode):
+    """The functions a traced function calls in the code the trace runs."""
+
+    def __init__(self, model: FileModel, function: TracedFunction) -> None:
+        super().__init__(model, function)
+        self.found: list[Region] = []
 
     def visit_Call(self, node: cst.Call) -> None:
-        callee = self.model.callee(self.region, node, tracing=True)
+        callee = self.model.callee(self.function.region, node, tracing=True)
         if callee is not None:
-            self.discovered.append(callee)
-        if id(node) in self.covered:
-            return
-        func = node.func
-        args = [arg for arg in node.args if arg.keyword is None and not arg.star]
-        first = self.kinds.kind(args[0].value) if args else None
-        qualified = self.model.symbols.qualify(func) or ""
-        if isinstance(func, cst.Name) and func.value not in self.model.functions:
-            if func.value in CONVERSION_BUILTINS and is_tensor(first):
-                self.report("TS502", node, f"`{func.value}()` turns a tensor into {CONVERSION_BUILTINS[func.value]}: the trace records its value for the example input as a constant")
-            elif func.value in ("int", "float") and first == SHAPE:
-                # while tracing, x.size(0) is a traced value that follows the input; int() of it is
-                # a constant (torch warns: "Converting a tensor to a Python integer")
-                self.report("TS506", node, f"`{func.value}()` of a size freezes it: the trace records the example input's size as a constant")
-            elif func.value == "bool" and is_tensor(first):
-                self.report("TS501", node, "`bool()` of a tensor is a Python bool: the trace records its value for the example input as a constant")
-            elif func.value in ("list", "tuple") and args:
-                verdict = self._iteration(args[0].value)
-                if verdict is not None and verdict[0] in ("TS503", "TS505"):
-                    self.report("TS505", node, f"`{func.value}()` builds one item per {verdict[1]}: the trace fixes its length to the example input's")
-            return
-        if qualified.startswith("random.") and qualified.rpartition(".")[2] not in ("seed", "getstate", "setstate"):
-            self.report("TS504", node, f"`{_code(func)}()` draws a Python random number: the trace records the one drawn while tracing as a constant")
-            return
-        if qualified.startswith("numpy."):
-            if qualified.startswith("numpy.random.") and qualified.rpartition(".")[2] not in ("seed", "default_rng"):
-                self.report("TS504", node, f"`{_code(func)}()` draws a NumPy random number: the trace records the one drawn while tracing as a constant")
-            elif any(is_tensor(self.kinds.kind(arg.value)) for arg in node.args):
-                self.report("TS504", node, f"`{_code(func)}()` computes with NumPy on tensor data: the trace records its result for the example input as a constant")
-            return
-        if qualified.startswith("math.") and any(is_tensor(self.kinds.kind(arg.value)) for arg in node.args):
-            self.report("TS502", node, f"`{_code(func)}()` turns a tensor into a Python float: the trace records its value for the example input as a constant")
-            return
-        if qualified.startswith("torch.") and qualified.rpartition(".")[2] in _DATA_BOOL and qualified.count(".") == 1:
-            self.report("TS501", node, f"`{qualified}()` returns a Python bool read from tensor data: the trace records its value for the example input as a constant")
-            return
-        if isinstance(func, cst.Attribute) and is_tensor(self.kinds.kind(func.value)):
-            method = func.attr.value
-            if method in CONVERSION_METHODS:
-                self.report("TS502", node, f"`.{method}()` turns a tensor into {CONVERSION_METHODS[method]}: the trace records its value for the example input as a constant")
-            elif method in _DATA_BOOL:
-                self.report("TS501", node, f"`.{method}()` returns a Python bool read from tensor data: the trace records its value for the example input as a constant")
+            self.found.append(callee)
+
+
+def traced_functions(model: FileModel) -> list[TracedFunction]:
+    """Every function torch.jit.trace runs when it traces a module of the file (computed once per file)."""
+    cached = model.__dict__.get("_traced_functions")
+    if cached is not None:
+        return cached
+    functions: list[TracedFunction] = []
+    roots = trace_regions(model)
+    root_ids = {id(region.node) for region in roots}
+    queue = deque(roots)
+    walked: set[int] = set()
+    attributes: dict[str, _ClassTensors] = {}
+    while queue:
+        region = queue.popleft()
+        if id(region.node) in walked:
+            continue
+        walked.add(id(region.node))
+        key = region.cls.name if region.cls is not None else ""
+        if key not in attributes:
+            attributes[key] = _ClassTensors(model, region.cls)
+        kinds = FunctionKinds(model, region.node, attributes[key], is_method=region.cls is not None)
+        function = TracedFunction(region, kinds, is_root=id(region.node) in root_ids)
+        functions.append(function)
+        callees = _Callees(model, function)
+        visit_tree(region.node.body, callees)
+        queue.extend(callees.found)
+    model.__dict__["_traced_functions"] = functions
+    return functions
 
 
 def _leaves(test: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
@@ -721,24 +768,3 @@ def _comp_fors(comp: cst.CompFor) -> list[cst.CompFor]:
         fors.append(current)
         current = current.inner_for_in
     return fors
-
-
-def trace_hazards(model: FileModel) -> list[Hazard]:
-    """Every trace hazard in code that torch.jit.trace runs when it traces a module of the file."""
-    hazards: list[Hazard] = []
-    queue = deque(trace_regions(model))
-    walked: set[int] = set()
-    attributes: dict[str, _ClassTensors] = {}
-    while queue:
-        region = queue.popleft()
-        if id(region.node) in walked:
-            continue
-        walked.add(id(region.node))
-        key = region.cls.name if region.cls is not None else ""
-        if key not in attributes:
-            attributes[key] = _ClassTensors(model, region.cls)
-        kinds = FunctionKinds(model, region.node, attributes[key], is_method=region.cls is not None)
-        discovered: list[Region] = []
-        visit_tree(region.node.body, _HazardFinder(model, region, kinds, hazards, discovered))
-        queue.extend(discovered)
-    return hazards
