@@ -53,6 +53,7 @@ class Report:
     errors: list[str]  # unreadable files, internal errors: the exit code is 2
     notes: list[str] = field(default_factory=list)  # what the user should know (torch missing, files torch could not judge)
     fixed: Optional[int] = None  # with Options.fix: how many fixes were applied
+    confirmed: Optional[dict] = None  # the confirm stage's figures ("verdicts": what torch judged, "torch"); None when it did not run
 
 
 def check(paths: list[str], settings: Settings, options: Optional[Options] = None) -> Report:
@@ -70,7 +71,7 @@ def check(paths: list[str], settings: Settings, options: Optional[Options] = Non
         errors += fixes.errors
         fixed, reverted = fixes.count, fixes.reverted
     results, read_errors = check_files(found.files, rules.ids_for, jobs=options.jobs, use_cache=options.cache)
-    notes = _confirm_stage(results, rules, settings, options)
+    notes, confirmed = _confirm_stage(results, rules, settings, options)
     if reverted:
         from tslint.fix.verify import mark_reverted
 
@@ -79,7 +80,7 @@ def check(paths: list[str], settings: Settings, options: Optional[Options] = Non
     for result in results:
         errors.extend(result.errors)
     findings = sorted((f for result in results for f in result.findings), key=lambda f: f.sort_key())
-    return Report(findings, len(results), errors, notes, fixed)
+    return Report(findings, len(results), errors, notes, fixed, confirmed)
 
 
 def fix(paths: list[str], settings: Settings, options: Optional[Options] = None, write: bool = True) -> FixReport:
@@ -140,15 +141,15 @@ def _fix_files(files: list[str], rules: RuleSet, settings: Settings, options: Op
     return report
 
 
-def _confirm_stage(results: list[FileResult], rules: RuleSet, settings: Settings, options: Options) -> list[str]:
+def _confirm_stage(results: list[FileResult], rules: RuleSet, settings: Settings, options: Options) -> tuple[list[str], Optional[dict]]:
     """Verdicts from torch on every finding (tslint.confirm), unless the stage is off or torch is
-    missing; returns the notes for the user."""
+    missing; returns the notes for the user and the stage's figures (None when it did not run)."""
     from tslint.confirm import confirm, torch_available, visible
 
     if options.confirm is False or not results:
-        return []
+        return [], None
     if not torch_available():
-        return ["torch is not installed, so findings are unconfirmed; install it with: pip install 'tslint[confirm]'"]
+        return ["torch is not installed, so findings are unconfirmed; install it with: pip install 'tslint[confirm]'"], None
     # findings of the rules the user turned off still explain torch's errors (no TS002 for them)
     deselected: dict[str, list[Finding]] = {}
     narrowed = [result.path for result in results if rules.narrowed(result.path)]
@@ -165,7 +166,7 @@ def _confirm_stage(results: list[FileResult], rules: RuleSet, settings: Settings
             raise ConfigError(f"--save-to {options.save_to}: {error}") from None
     figures = confirm(results, settings, jobs=options.jobs, use_cache=options.cache, timeout=options.timeout, rules=rules,
                       progress=options.progress, deselected=deselected, save_to=options.save_to)
-    # a file torch could not judge is not "clean": say so (the exit code stays the static one)
+    # a file torch could not judge is not "clean": say so (TS008 / TS009 findings, and here)
     failed = figures["not_confirmed"]
     notes = [f"{path}: {reason}" for path, reason in failed[:3]]
     if len(failed) > 3:
@@ -175,4 +176,4 @@ def _confirm_stage(results: list[FileResult], rules: RuleSet, settings: Settings
         notes.append(f"saved {count} verified export{'' if count == 1 else 's'} to {options.save_to}")
     for result in results:
         result.findings[:] = visible(result.findings, options.show_refuted)
-    return notes
+    return notes, figures

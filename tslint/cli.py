@@ -136,19 +136,19 @@ def _format(output_format: str, report: api.Report, args: argparse.Namespace) ->
     if output_format == "json":
         from tslint.report.json import format_json
 
-        return format_json(findings, report.files_checked, __version__, report.errors, with_statistics=args.statistics, fixed=fixed)
+        return format_json(findings, report.files_checked, __version__, report.errors, with_statistics=args.statistics, fixed=fixed, confirmed=report.confirmed)
     if output_format == "sarif":
         from tslint.checks import all_rules
         from tslint.report.json import statistics
         from tslint.report.sarif import format_sarif
 
-        return format_sarif(findings, all_rules(), __version__, report.errors, statistics(findings) if args.statistics else ())
+        return format_sarif(findings, all_rules(), __version__, report.errors, statistics(findings) if args.statistics else (), confirmed=report.confirmed)
     if output_format == "github":
         from tslint.report.github import format_github
 
         output = format_github(findings, frozenset(rule.id for rule in rule_index() if rule.mode == "trace"))
         return output + (format_statistics(findings) if args.statistics else "")
-    output = format_text(findings, report.files_checked, show_help=args.show_help, summary=not args.quiet)
+    output = format_text(findings, report.files_checked, show_help=args.show_help, summary=not args.quiet, confirmed=report.confirmed)
     if fixed is not None and not args.quiet:
         output += f"Fixed {fixed} {'problem' if fixed == 1 else 'problems'}, {len(findings)} remaining.\n"
         undone = sum(1 for finding in findings if finding.fix is not None and finding.fix.reverted)

@@ -71,3 +71,31 @@ class FileResult:
     # Lines with a suppression comment (`# noqa`, `# noqa: TS101`, `# tslint: disable=...`): torch's
     # error on such a line is the finding the user silenced, so the confirm stage reports nothing there.
     suppressed: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ModuleVerdict:
+    """What the confirm stage asked torch about one module (or scripted function / class) of a file:
+    how it was built and whether torch scripted it. The report lists these, so a clean run says what
+    torch actually judged."""
+
+    path: str
+    name: str
+    kind: str  # "module", "function", "class", or "file" (the file itself could not be imported)
+    how: str  # "Net()", "factory models.net:build", "Net(3, 64)", "frontend only (...)", ...
+    built: bool
+    scripted: bool  # torch scripted it as written
+    rejected: bool  # torch rejected it (its errors are findings)
+    reason: str = ""  # why it was not built or not judged
+
+    @property
+    def status(self) -> str:
+        if self.scripted:
+            return "scripted"
+        if self.rejected:
+            return "rejected"
+        return "not built" if not self.built else "not judged"
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "name": self.name, "kind": self.kind, "how": self.how, "status": self.status, "built": self.built,
+                "scripted": self.scripted, "rejected": self.rejected, "reason": self.reason}

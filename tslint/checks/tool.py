@@ -60,3 +60,20 @@ class SaveLoadFails(ToolRule):
     name = "save-load-fails"
     summary = "torch.jit.save or torch.jit.load fails for the exported module"
     suggestion = "remove what TorchScript cannot serialise: calls to @torch.jit.ignore methods, Python objects on the module"
+
+
+# The confirm stage's own failures: torch was never asked about the file, so it is not a pass.
+
+
+class ConfirmImportFailed(Rule):
+    id = "TS008"
+    name = "confirm-import-failed"
+    summary = "confirm could not import the file, so torch never judged its modules"
+    suggestion = "install what the file imports where tslint runs (or --ignore TS008 / --no-confirm to check statically only)"
+
+
+class ConfirmWorkerFailed(Rule):
+    id = "TS009"
+    name = "confirm-worker-failed"
+    summary = "the confirm worker (a Python process that imports torch) could not start, so torch judged nothing"
+    suggestion = "make `python -c 'import torch'` work in this environment, or use --no-confirm"

@@ -19,12 +19,13 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import IO, TYPE_CHECKING, Callable, Optional
 
 from tslint.config import ConfigError, Settings
 from tslint.findings import FileResult, Finding
@@ -69,8 +70,8 @@ def options(settings: Settings) -> dict:
     if isinstance(src, str):
         src = [src]
     factories = table.get("factories", {})
-    if not isinstance(factories, dict) or not all(isinstance(v, str) and ":" in v for v in factories.values()):
-        raise ConfigError('[tool.tslint.confirm] factories must map "pkg.mod.Class" to "pkg.mod:function"')
+    if not isinstance(factories, dict) or not all(isinstance(v, str) and _factory_text(v) for v in factories.values()):
+        raise ConfigError('[tool.tslint.confirm] factories must map "pkg.mod.Class" to "pkg.mod:function" or to the constructor call, "Net(3, 64)"')
     from tslint.confirm.inputs import check_table
 
     example_inputs = check_table(table.get("inputs", {}))
@@ -82,6 +83,17 @@ def options(settings: Settings) -> dict:
     base = Path(settings.config_path).parent if settings.config_path else Path.cwd()
     return {"timeout": float(timeout), "memory_mb": memory, "src": [str((base / s).resolve()) for s in src], "factories": factories,
             "inputs": example_inputs, "rtol": _number(table.get("rtol")), "atol": _number(table.get("atol"))}
+
+
+def _factory_text(value: str) -> bool:
+    """"pkg.mod:function", or a Python expression (the constructor call written inline)."""
+    if re.fullmatch(r"[\w.]+:[\w.]+", value):
+        return True
+    try:
+        compile(value, "<factory>", "eval")
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _number(value: Optional[float]) -> Optional[float]:
@@ -154,25 +166,44 @@ class _Cache:
             pass
 
 
+class WorkerDidNotStart(Exception):
+    """The worker process ended before it said it was ready (torch not importable, a broken environment)."""
+
+
 class _Worker:
     """One `python -m tslint.confirm.worker` process; restarted when it dies."""
 
     def __init__(self, round_trip: bool = False) -> None:
         self.process: Optional[subprocess.Popen] = None
         self.round_trip = round_trip  # warm what the round trip needs once per worker, not per module
+        self.broken = ""
+        self.errors: Optional[IO[bytes]] = None
 
     def start(self) -> None:
+        # the worker's own stderr (user code's output goes to /dev/null in the file child): kept to
+        # say why it did not start
+        self.errors = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tslint.confirm.worker", *(["--round-trip"] if self.round_trip else [])],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, text=True, bufsize=1,
         )
         ready = self.process.stdout.readline()
         if not ready:
-            raise RuntimeError("the confirm worker did not start (is torch importable?)")
+            self.process.wait()
+            self.errors.seek(0)
+            told = [line.strip() for line in self.errors.read().decode("utf-8", "replace").splitlines() if line.strip()]
+            self.close()
+            raise WorkerDidNotStart(f"the confirm worker did not start: {told[-1] if told else f'exit status {self.process_status}'}")
 
     def run(self, job: dict) -> dict:
+        if self.broken:  # once a worker could not start, the next start fails the same way
+            return {"path": job["path"], "reason": f"could not confirm: {self.broken}", "worker_error": self.broken, "modules": [], "uncacheable": True}
         if self.process is None or self.process.poll() is not None:
-            self.start()
+            try:
+                self.start()
+            except WorkerDidNotStart as error:
+                self.broken = str(error)
+                return {"path": job["path"], "reason": f"could not confirm: {error}", "worker_error": str(error), "modules": [], "uncacheable": True}
         try:
             self.process.stdin.write(json.dumps(job) + "\n")
             self.process.stdin.flush()
@@ -184,8 +215,11 @@ class _Worker:
             return {"path": job["path"], "reason": "could not confirm: the confirm worker died", "modules": [], "uncacheable": True}
         return json.loads(line)
 
+    process_status: Optional[int] = None
+
     def close(self) -> None:
         if self.process is not None:
+            self.process_status = self.process.poll()
             try:
                 self.process.stdin.close()
                 self.process.wait(timeout=10)
@@ -194,6 +228,9 @@ class _Worker:
                 self.process.wait()
             self.process.stdout.close()
             self.process = None
+        if self.errors is not None:
+            self.errors.close()
+            self.errors = None
 
 
 def _candidate(result: FileResult) -> Optional[bytes]:
@@ -227,12 +264,13 @@ def confirm(
     (TS002, the round trip's TS004-TS007) is reported when `rules` selects it for the file (all are,
     without `rules`) and not on a line the file silences (`# noqa`: the finding the user silenced). `save_to` publishes the verified exports of modules with example inputs there
     (the cache is then not read: artifacts are made by running). Returns figures: {"files",
-    "modules", "built", "scripted", "cached", "seconds", "not_confirmed", "artifacts"}.
+    "modules", "built", "scripted", "cached", "seconds", "not_confirmed", "artifacts", "verdicts" (a
+    ModuleVerdict per module torch was asked about), "torch" (its version)}.
     """
     import time
 
     from tslint.checks import all_rules
-    from tslint.confirm.match import apply
+    from tslint.confirm.match import apply, module_verdicts, not_judged
     from tslint.confirm.parity import judge
     from tslint.cache import code_stamp
 
@@ -307,7 +345,8 @@ def confirm(
                 worker.close()
         cache.save()
 
-    figures = {"files": total, "cached": cached_count, "modules": 0, "built": 0, "scripted": 0, "not_confirmed": [], "artifacts": []}
+    figures = {"files": total, "cached": cached_count, "modules": 0, "built": 0, "scripted": 0, "not_confirmed": [], "artifacts": [],
+               "verdicts": [], "torch": _torch_version()}
     for result in results:
         outcome = done.get(result.path)
         if outcome is None:
@@ -323,6 +362,8 @@ def confirm(
                   (deselected or {}).get(result.path, ()))
         )
         result.findings.extend(judge(result.findings, outcome, disk_path, result.path, allowed))
+        result.findings.extend(not_judged(outcome, result.path, allowed))
+        figures["verdicts"] += module_verdicts(outcome, result.path)
         if outcome.get("reason"):
             figures["not_confirmed"].append((result.path, outcome["reason"]))
         for record in outcome.get("modules", []):

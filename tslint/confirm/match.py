@@ -17,9 +17,9 @@ import os
 import re
 from typing import Callable, Iterable, Optional
 
-from tslint.findings import Finding
+from tslint.findings import Finding, ModuleVerdict
 
-TOOL_RULES = {"TS001", "TS002", "TS003"}
+TOOL_RULES = {"TS001", "TS002", "TS003", "TS008", "TS009"}
 TS002_NAME = "torch-rejected"
 TS002_SUGGESTION = "read torch's message; please report the construct so a rule can catch it"
 
@@ -46,6 +46,28 @@ def _contains(finding: Finding, line: int, col: int) -> bool:
 # "apply_act(__torch__.M self, Tensor x, Tensor act) -> Tensor: Expected a value of type 'Tensor (inferred)' for argument 'act'"
 _INFERRED_PARAMETER = re.compile(r"(?P<function>\w+)\([^()]*\) -> [^:]*:\s*Expected a value of type 'Tensor \(inferred\)' for argument '(?P<param>\w+)'")
 _PARAMETER_RULES = {"TS201", "TS203", "TS204"}
+
+
+def _innermost(findings: list[Finding]) -> list[Finding]:
+    """Of the findings whose range holds torch's marker, the innermost: torch points at the construct
+    it rejects (the lambda inside `map(lambda ...)`), not at every construct around it."""
+    if len(findings) < 2:
+        return findings
+
+    def span(finding: Finding) -> tuple[int, int, int, int]:
+        return (finding.line, finding.col, max(finding.end_line or finding.line, finding.line), finding.end_col or 10**6)
+
+    def inside(a: Finding, b: Finding) -> bool:  # a within b, and smaller
+        (al, ac, ael, aec), (bl, bc, bel, bec) = span(a), span(b)
+        return (bl, bc) <= (al, ac) and (ael, aec) <= (bel, bec) and span(a) != span(b)
+
+    return [f for f in findings if not any(inside(other, f) for other in findings)]
+
+
+def _named_by(finding: Finding, message: str) -> bool:
+    """torch's message names the finding's construct (a name in backquotes in the finding's message)."""
+    names = re.findall(r"`([A-Za-z_][\w.]*)", finding.message)
+    return any(re.search(rf"\b{re.escape(name)}\b", message) for name in names)
 
 
 def _on_line(finding: Finding, line: int) -> bool:
@@ -89,7 +111,15 @@ def apply(
         if not location or not _same_file(location["file"], path):
             continue
         on_line = [f for f in judged if f.rule not in trace_rules and _on_line(f, location["line"])]
-        precise = [f for f in on_line if _contains(f, location["line"], location["col"])]
+        turned_off = [f for f in deselected if _on_line(f, location["line"])]
+        precise = _innermost([f for f in on_line + turned_off if _contains(f, location["line"], location["col"])])
+        if precise and all(f in turned_off for f in precise):
+            explained.add(index)  # the construct torch points at is one the user turned off
+            continue
+        precise = [f for f in precise if f not in turned_off]
+        if not precise:
+            # torch's marker is on the line but inside no finding: a finding torch's message names
+            precise = [f for f in on_line if f.line == location["line"] and _named_by(f, error["message"])]
         for finding in precise or on_line:
             explained.add(index)
             if finding.verdict != "confirmed":
@@ -169,12 +199,14 @@ def apply(
             continue
         cuts = [rng for record in records for rng in record.get("cut", [])
                 if _same_file(rng["file"], path) and rng["first"] <= finding.line <= rng["last"]]
-        spans = [(c["cut_first"], c.get("cut_last", c["cut_first"])) for c in cuts]
-        spans += [tuple(e["statement"]) for _, e in errors if e.get("statement") and e.get("location") and _same_file(e["location"]["file"], path)]
+        spans = [(c["cut_first"], c.get("cut_last", c["cut_first"]), "") for c in cuts]
+        spans += [(*e["statement"], e["message"]) for _, e in errors
+                  if e.get("statement") and e.get("location") and _same_file(e["location"]["file"], path)]
         inside = next((span for span in spans if span[0] <= finding.line <= span[1]), None)
         if inside is not None:
             finding.verdict = "unconfirmed"
-            finding.verdict_detail = f"inside the statement torch rejected at line {inside[0]}, which it does not look into"
+            said = f": {_short(inside[2], 80)}" if inside[2] else ""
+            finding.verdict_detail = f"torch stopped at an earlier error in this statement (line {inside[0]}{said}) and did not look further into it"
             continue
         cut = cuts[0] if cuts else None
         if cut is not None:
@@ -227,6 +259,41 @@ def apply(
     return extra
 
 
+def not_judged(result: dict, display_path: str, allowed: Callable[[int, str], bool] = lambda line, rule: True) -> list[Finding]:
+    """A file torch was never asked about is a finding, not a pass: TS008 when the file could not be
+    imported (at the file's line that was running), TS009 when the confirm worker did not start."""
+    from tslint.checks.tool import ConfirmImportFailed, ConfirmWorkerFailed
+
+    if result.get("import_error"):
+        rule, line, reason = ConfirmImportFailed, result["import_error"]["line"], result["import_error"]["message"]
+        message = f"confirm could not import the file: {_short(reason, 300)}"
+    elif result.get("worker_error"):
+        rule, line, reason = ConfirmWorkerFailed, 1, result["worker_error"]
+        message = f"torch judged nothing in this file: {_short(reason, 300)}"
+    else:
+        return []
+    if not allowed(line, rule.id):
+        return []
+    return [Finding(path=display_path, line=line, col=1, rule=rule.id, name=rule.name, message=message, end_line=line,
+                    suggestion=rule.suggestion, verdict="unconfirmed", verdict_detail="torch was not asked")]
+
+
+def module_verdicts(result: dict, display_path: str) -> list[ModuleVerdict]:
+    """What torch was asked about in this file and how each module was built, for the report."""
+    if result.get("reason") and not result.get("modules"):
+        return [ModuleVerdict(display_path, "", "file", "", False, False, False, result["reason"])]
+    verdicts = []
+    for record in result.get("modules", []):
+        if record.get("kind") == "function" and record.get("how", "").endswith("alone"):
+            continue  # a flagged helper scripted alone, not something the user scripts
+        rejected = bool(record.get("errors"))
+        scripted = bool(record.get("scripted")) and not rejected and not record.get("cut")
+        reason = "" if scripted or rejected else record.get("reason") or (record.get("how", "") if record.get("built") is False else "")
+        verdicts.append(ModuleVerdict(display_path, record["name"], record.get("kind", "module"), record.get("how", ""),
+                                      bool(record.get("built")), scripted, rejected, reason))
+    return verdicts
+
+
 def _on_parameter(finding: Finding, note: dict) -> bool:
     """The finding covers the parameter `name=default` of the note, or starts inside it."""
     if _contains(finding, note["line"], note["col"]):
@@ -241,7 +308,9 @@ def _reason(finding: Finding, result: dict, records: list[dict], rejected: list[
     for record, error in rejected:
         function = error["function"]
         if function["first"] <= finding.line <= function["last"]:
-            return f"torch stopped at an earlier error in {function['qualname']} (line {error['location']['line']})"
+            # torch's error may name no place (a value it could not convert): say which error it was
+            where = f"line {error['location']['line']}" if error.get("location") else _short(error["message"], 80)
+            return f"torch stopped at an earlier error in {function['qualname']} ({where})"
     owner = finding.context.split(",")[0].split(".")[0] if finding.context else ""
     for record in records:
         if record["name"] == owner or record["name"].split(".")[0] == owner:

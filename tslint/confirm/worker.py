@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 MAX_ATTEMPTS = 30
+# a factory given as "pkg.mod:function" (else it is an expression: the constructor call written inline)
+_FACTORY_FUNCTION = re.compile(r"[\w.]+:[\w.]+")
 _MANGLE = re.compile(r"\.___torch_mangle_\d+")
 
 
@@ -153,7 +155,9 @@ class FileJob:
         self.starts: list[int] = sorted(set(job.get("starts") or []))  # first line of each finding
         self.module: Any = None
         self.module_name = ""
-        self.deferred: list[Any] = []  # @torch.jit.script targets of the file, scripted later
+        self.deferred: list[Any] = []  # @torch.jit.script targets of the file torch rejected at import
+        self.scripted_at_import: dict[str, Any] = {}  # qualname -> the plain object torch scripted at import
+        self.import_errors: list[tuple[Any, dict]] = []  # (function, torch's error) of script_methods rejected at import
         self.functions: dict[str, list[dict]] = {}  # file -> function ranges (ast)
 
     # ranges of every function, by file, from the source: where an error lies, what to stub
@@ -221,26 +225,53 @@ class FileJob:
 
     @contextlib.contextmanager
     def deferring_script(self, record: bool = True) -> Iterator[None]:
-        """@torch.jit.script at import time would stop the import at the first error: record the
-        file's own targets (returned unscripted) and script them one by one later."""
+        """@torch.jit.script of the file's own functions and classes runs at import, as the user's
+        own import runs it (what they refer to is scripted first: deferring all of them would make
+        torch compile a class while its dependencies are still plain Python). A target torch rejects
+        is recorded and returned unscripted so the import goes on; it is judged later, one error at
+        a time. On a re-exec (record=False) the targets scripted at import keep their scripted
+        object: scripting them again would be "class ... already defined"."""
         import torch
 
         original = torch.jit.script
         active = True
+        previous = dict(vars(self.module)) if self.module is not None else {}
 
         def deferring_script(obj: Any = None, *args: Any, **kwargs: Any) -> Any:
             if active and (inspect.isfunction(obj) or inspect.isclass(obj)) and getattr(obj, "__module__", None) == self.module_name:
-                if record:
+                if not record:
+                    done = self.scripted_at_import.get(obj.__qualname__)
+                    return previous.get(obj.__name__, obj) if done is not None and "." not in obj.__qualname__ else obj
+                try:
+                    scripted = original(obj, *args, **kwargs)
+                except Exception:  # noqa: BLE001 - torch's verdict, judged by _confirm_deferred
                     self.deferred.append(obj)
-                return obj
+                    return obj
+                self.scripted_at_import[obj.__qualname__] = obj
+                return scripted
             return original(obj, *args, **kwargs)
 
+        original_method = torch.jit.script_method
+
+        def deferring_script_method(fn: Any) -> Any:
+            # torch parses a ScriptModule's @torch.jit.script_method at class definition: an error
+            # there is torch's verdict on that class, and the import goes on with the method plain
+            if not (active and record and getattr(fn, "__module__", None) == self.module_name):
+                return original_method(fn)
+            try:
+                return original_method(fn)
+            except Exception as error:  # noqa: BLE001 - torch's verdict
+                self.import_errors.append((fn, _error_record(self, error)))
+                return fn
+
         torch.jit.script = deferring_script
+        torch.jit.script_method = deferring_script_method
         try:
             yield
         finally:
             active = False
             torch.jit.script = original
+            torch.jit.script_method = original_method
 
     def reexec_with_cuts(self, cuts: list[dict]) -> None:
         """Run the file again with the given statements replaced by `pass` (line numbers kept), in
@@ -329,8 +360,9 @@ class FileJob:
             if (
                 inspect.isclass(value)
                 and issubclass(value, torch.nn.Module)
-                and not issubclass(value, torch.jit.ScriptModule)
                 and value.__module__ == self.module.__name__
+                # an interface is a type, not a module: torch never scripts it as one
+                and not hasattr(value, "__torch_script_interface__")
             ):
                 found.append(value)
         return sorted(found, key=_first_line)
@@ -512,6 +544,17 @@ def _schema_notes(file_job: FileJob, scripted: Any, cls: type) -> list[dict]:
     return notes
 
 
+def _compile_error(error: BaseException) -> bool:
+    """Raised by torch's compiler (a ScriptModule compiling itself), not by the user's __init__:
+    the innermost frame of the traceback is torch.jit's."""
+    import torch
+
+    frames = traceback.extract_tb(error.__traceback__)
+    jit = os.path.dirname(torch.jit.__file__) + os.sep
+    return bool(frames) and frames[-1].filename.startswith(jit) and "_recursive" in frames[-1].filename or isinstance(
+        error, torch.jit.frontend.FrontendError)
+
+
 def _script_attempt(file_job: FileJob, target: dict, stubs: list[dict], build: Callable[[], Any]) -> Callable[[], dict]:
     def attempt() -> dict:
         import torch
@@ -526,6 +569,9 @@ def _script_attempt(file_job: FileJob, target: dict, stubs: list[dict], build: C
         try:
             instance = build()
         except BaseException as error:  # noqa: BLE001 - the user's constructor failed, not torch
+            if _compile_error(error):
+                # a ScriptModule compiles its script_methods when it is constructed: torch's verdict
+                return {"ok": False, "built": True, "error": _error_record(file_job, error), "build_error": ""}
             return {"ok": False, "built": False, "error": None, "build_error": f"{type(error).__name__}: {error}"[:500]}
         try:
             scripted = torch.jit.script(instance)
@@ -680,6 +726,14 @@ def _builder(file_job: FileJob, cls: type) -> tuple[Optional[Callable[[], Any]],
     configured = _configured(file_job.factories, cls, file_job.path)
     if configured is not None:
         factory = configured[1]
+        if not _FACTORY_FUNCTION.fullmatch(factory):
+            # constructor arguments written inline: `Net(3, 64, depth=2)`, in the module's namespace
+            code = compile(factory, f"<factory {configured[0]}>", "eval")
+
+            def build_inline(code: Any = code) -> Any:
+                return eval(code, vars(file_job.module))  # noqa: S307 - the user's own configuration
+
+            return build_inline, factory
         module_name, _, attribute = factory.partition(":")
 
         def build(module_name: str = module_name, attribute: str = attribute) -> Any:
@@ -836,6 +890,22 @@ def _frontend_only(file_job: FileJob, cls: Optional[type], ranges: list[dict], r
     record["cut"].extend(outcome["cut"])
 
 
+def _scripted_at_import(file_job: FileJob, obj: Any) -> dict:
+    """A @torch.jit.script target torch accepted while the file was imported: compiled as written."""
+    record = _new_record("function" if inspect.isfunction(obj) else "class", obj.__qualname__, _first_line(obj), "torch.jit.script at import")
+    record["built"] = record["scripted"] = True
+    name = obj.__qualname__
+    record["compiled"] = [r for r in file_job.ranges(file_job.path) if r["qualname"] == name or r["qualname"].startswith(name + ".")]
+    return record
+
+
+def _rejected_at_import(fn: Any, error: dict) -> dict:
+    owner = fn.__qualname__.rpartition(".")[0] or fn.__qualname__
+    record = _new_record("module", owner, _first_line(fn), "torch.jit.script_method at import")
+    record["built"], record["errors"] = True, [error]
+    return record
+
+
 def _confirm_deferred(file_job: FileJob, obj: Any) -> dict:
     record = _new_record("function" if inspect.isfunction(obj) else "class", obj.__qualname__, _first_line(obj), "torch.jit.script")
     _iterate(file_job, {}, lambda: file_job.lookup(obj.__qualname__), [], record, set())
@@ -863,11 +933,26 @@ def _confirm_file(job: dict) -> dict:
         file_job.import_file()
     except BaseException as error:  # noqa: BLE001 - the user's import failed
         text = "".join(traceback.format_exception_only(type(error), error)).strip()
-        return {"path": job["path"], "reason": f"could not import the file: {text[:500]}", "modules": []}
+        # the innermost line of the file itself that was running (an import, a call at module level)
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__) if os.path.realpath(frame.filename) == file_job.path]
+        line = frames[-1].lineno if frames else getattr(error, "lineno", None) if isinstance(error, SyntaxError) else None
+        return {"path": job["path"], "reason": f"could not import the file: {text[:500]}", "import_error": {"message": text[:500], "line": line or 1},
+                "modules": [], "uncacheable": True}  # installing the missing package must change the verdict
     classes = file_job.module_classes()
     targets = len(classes) + len(file_job.deferred)
-    file_job.attempt_limit = max(file_job.timeout / max(targets, 1), min(10.0, file_job.timeout / 2))
+    # a large model can take 20 s to build and script on a loaded machine
+    file_job.attempt_limit = max(file_job.timeout / max(targets, 1), min(30.0, file_job.timeout / 2))
     modules = [_confirm_module(file_job, cls) for cls in classes]
+    modules += [_scripted_at_import(file_job, obj) for obj in file_job.scripted_at_import.values()]
+    # a ScriptModule whose script_method torch rejected at class definition: that error is the
+    # module's verdict; what its constructor compiled of the rest is judged with it
+    for fn, error in file_job.import_errors:
+        owner = next((m for m in modules if m["kind"] == "module" and m["name"] == fn.__qualname__.rpartition(".")[0]), None)
+        if owner is None:
+            modules.append(_rejected_at_import(fn, error))
+        else:
+            owner["errors"].insert(0, error)
+            owner["scripted"] = False
     modules += [_confirm_deferred(file_job, obj) for obj in file_job.deferred]
     covered = {(r["file"], r["qualname"]) for m in modules for r in m["compiled"]}
     covered |= {(e["function"]["file"], e["function"]["qualname"]) for m in modules for e in m["errors"] if e.get("function")}

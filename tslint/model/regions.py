@@ -24,6 +24,8 @@ _NOT_MODULES = {"torch.nn.Parameter", "torch.nn.ParameterList", "torch.nn.Parame
 
 SKIP_DECORATORS = {"torch.jit.ignore", "torch.jit.unused", "torch.jit._overload_method", "torch.jit._overload"}
 EXPORT_DECORATORS = {"torch.jit.export"}
+SCRIPT_MODULE_BASE = "torch.jit.ScriptModule"
+SCRIPT_METHOD_DECORATORS = {"torch.jit.script_method"}
 SCRIPT_DECORATORS = {"torch.jit.script"}
 # Scripts the function when it is called while tracing (torchvision's ONNX paths); proven on torch 2.13.
 SCRIPT_IF_TRACING = {"torch.jit._script_if_tracing"}
@@ -48,6 +50,9 @@ class ClassInfo:
     methods: dict[str, cst.FunctionDef]
     is_module: bool = False
     is_script_class: bool = False
+    # a torch.jit.ScriptModule subclass: torch compiles its @torch.jit.script_method methods when
+    # it is constructed, and nothing else (a plain forward stays Python)
+    is_script_module: bool = False
     bases: list["ClassInfo"] = field(default_factory=list)
 
     def class_annotations(self) -> dict[str, cst.BaseExpression]:
@@ -165,6 +170,9 @@ class FileModel:
                 if any(_is_nn_class(b) for b in info.base_names) or any(b.is_module for b in info.bases):
                     info.is_module = True
                     changed = True
+                if SCRIPT_MODULE_BASE in info.base_names or any(b.is_script_module for b in info.bases):
+                    info.is_module = info.is_script_module = True
+                    changed = True
 
     def is_skipped(self, node: cst.FunctionDef) -> bool:
         return bool(decorator_names(self.symbols, node) & SKIP_DECORATORS)
@@ -184,6 +192,11 @@ class FileModel:
                         roots.append(Region(f"{info.name}.{name}", method, info, f"method of TorchScript class {info.name}"))
                 continue
             if not info.is_module:
+                continue
+            if info.is_script_module:
+                for name, method in info.methods.items():
+                    if decorator_names(self.symbols, method) & SCRIPT_METHOD_DECORATORS:
+                        roots.append(Region(f"{info.name}.{name}", method, info, f"@torch.jit.script_method of ScriptModule subclass {info.name}"))
                 continue
             forward = info.methods.get("forward")
             if forward is not None and not self.is_skipped(forward):

@@ -47,6 +47,11 @@ def statistics(findings: list[Finding]) -> list[dict]:
     return [{"code": code, "name": name, "count": count} for (code, name), count in rows]
 
 
+def confirm_record(confirmed: dict) -> dict:
+    """What torch was asked about: its version and one entry per module (see docs/json-schema.md)."""
+    return {"torch": confirmed.get("torch", ""), "modules": [verdict.to_dict() for verdict in confirmed.get("verdicts", [])]}
+
+
 def format_json(
     findings: list[Finding],
     files_checked: int,
@@ -54,6 +59,7 @@ def format_json(
     errors: Iterable[str] = (),
     with_statistics: bool = False,
     fixed: Optional[int] = None,
+    confirmed: Optional[dict] = None,
 ) -> str:
     report: dict = {
         "version": SCHEMA_VERSION,
@@ -66,4 +72,6 @@ def format_json(
         report["statistics"] = statistics(findings)
     if fixed is not None:
         report["fixed"] = fixed
+    if confirmed is not None:
+        report["confirm"] = confirm_record(confirmed)
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

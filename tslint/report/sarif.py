@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Sequence
+from typing import Iterable, Optional, Sequence
 from urllib.parse import quote
 
 from tslint.findings import Finding
@@ -61,6 +61,7 @@ def format_sarif(
     tool_version: str,
     errors: Iterable[str] = (),
     statistics: Sequence[dict] = (),
+    confirmed: Optional[dict] = None,
 ) -> str:
     """`rules`: objects with id, name, summary, suggestion (and mode): the rule classes."""
     by_id = {rule.id: rule for rule in rules}
@@ -124,5 +125,10 @@ def format_sarif(
     }
     if statistics:
         run["properties"] = {"statistics": list(statistics)}
+    if confirmed is not None:
+        from tslint.report.json import confirm_record
+
+        # what torch was asked about (modules scripted, rejected, not built), as in the json report
+        run.setdefault("properties", {})["confirm"] = confirm_record(confirmed)
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
