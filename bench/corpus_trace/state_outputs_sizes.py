@@ -42,6 +42,30 @@ class CarriedHidden(nn.Module):
         return out
 
 
+class Anchors(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cell_anchors = [torch.zeros(4)]
+
+    def forward(self, x):
+        self.cell_anchors = [a.to(x.dtype) for a in self.cell_anchors]  # ok: a conversion, the same every call
+        return x + self.cell_anchors[0]
+
+
+class Head(nn.Module):
+    def forward(self, x):
+        return x * 2, None  # ok: a submodule, its return value is not a trace output
+
+
+class WithHead(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.head = Head()
+
+    def forward(self, x):
+        return self.head(x)[0]
+
+
 class ScratchAttribute(nn.Module):
     def forward(self, x):
         self.features = x * 2  # ok: set before it is read, every call
@@ -76,7 +100,7 @@ class ReturnsNoneAux(nn.Module):
 
 class ReturnsDict(nn.Module):
     def forward(self, x):
-        return {"logits": x * 2, "probs": x.softmax(-1)}  # error: TS508
+        return {"logits": x * 2, "probs": x.softmax(-1)}  # ok: fails loudly; strict=False traces it
 
 
 class ReturnsShape(nn.Module):

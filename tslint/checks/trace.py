@@ -36,6 +36,9 @@ UNCOVERED_TRACER_WARNINGS = {
     "trace itself (TS005, TS006)",
     "of the traced function does not match the corresponding output": "emitted by check_trace when a re-run "
     "differs, at torch's own line; the confirm stage measures the same difference (TS005, TS006)",
+    "Encountering a dict at the output of the tracer": "torch.jit.trace fails loudly on a dict output (strict=True) with "
+    "this message, and strict=False traces it correctly when the keys never change; inner modules return dicts "
+    "routinely (detection heads), so no rule",
     "Encountering a list at the output of the tracer": "emitted at torch's own line (trace_module) for every list "
     "output; a list of fixed length traces correctly, a list whose length comes from data is TS505",
     "live references to the data region being modified when tracing in-place operator": "depends on which views "
@@ -262,12 +265,18 @@ def _self_attributes(target: cst.BaseExpression) -> list[cst.Attribute]:
 
 
 class _StateChanges(_Finder):
-    """`self.n += 1`, or `self.flag = ...` after forward read `self.flag`: state carried between calls."""
+    """`self.n += 1`, `self.n = self.n + 1`, `out, self.h = rnn(x, self.h)`, or `self.flag = ...` after
+    a branch tested `self.flag`: state carried between calls. A value rebuilt from itself by a
+    comprehension (`self.anchors = [a.to(device) for a in self.anchors]`) is a conversion, not a count."""
 
     def __init__(self, rule: "TraceRule", function: TracedFunction) -> None:
         super().__init__(rule, function)
-        self.read: set[str] = set()
+        self.tested: set[str] = set()  # self attributes a branch tested before this point
         self.stores: set[int] = set()
+
+    def visit_If(self, node: cst.If) -> bool:
+        self.tested.update(a.attr.value for a in findall(node.test, cst.Attribute) if is_name(a.value, "self"))
+        return super().visit_If(node)
 
     def _reads(self, value: cst.BaseExpression, name: str) -> bool:
         return any(is_name(a.value, "self") and a.attr.value == name for a in findall(value, cst.Attribute))
@@ -279,7 +288,8 @@ class _StateChanges(_Finder):
             for attribute in _self_attributes(target):
                 self.stores.add(id(attribute))
                 name = attribute.attr.value
-                if name in self.read or (value is not None and self._reads(value, name)):
+                derived = value is not None and not isinstance(value, (cst.ListComp, cst.GeneratorExp, cst.DictComp, cst.SetComp)) and self._reads(value, name)
+                if name in self.tested or derived:
                     self.report(statement, f"forward changes `self.{name}`, which it also reads: the trace records the value it had "
                                            "while tracing and never updates it")
 
@@ -299,9 +309,6 @@ class _StateChanges(_Finder):
             self.report(node, f"`self.{name} {code_of(node.operator).strip()}` changes Python state in forward: the trace records "
                               f"the value `self.{name}` had while tracing and never updates it")
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if is_name(node.value, "self") and id(node) not in self.stores:
-            self.read.add(node.attr.value)
 
 
 class PythonStateInForward(TraceRule):
@@ -316,7 +323,7 @@ class PythonStateInForward(TraceRule):
 # -- TS508 ------------------------------------------------------------------------------------
 class _Outputs(_Finder):
     def visit_Return(self, node: cst.Return) -> None:
-        if not self.function.is_root:
+        if not self.function.is_root or self.function.region.cls is None or self._is_submodule(self.function.region.cls.name):
             return
         if node.value is None:
             self.report(node, "forward returns None: torch.jit.trace accepts only tensors and (nested) tuples, lists and dicts of them")
@@ -328,8 +335,6 @@ class _Outputs(_Finder):
     def _untraceable(self, value: cst.BaseExpression) -> Optional[str]:
         if is_name(value, "None"):
             return "forward returns None among its outputs: torch.jit.trace fails ('Only tensors, lists, tuples of tensors, or dictionary of tensors can be output')"
-        if isinstance(value, (cst.Dict, cst.DictComp)) or (isinstance(value, cst.Call) and is_name(value.func, "dict")):
-            return "forward returns a dict: torch.jit.trace rejects it unless strict=False ('Encountering a dict at the output of the tracer')"
         if isinstance(value, (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)) or is_name(value, "True", "False"):
             return "forward returns a Python constant among its outputs: torch.jit.trace fails ('Only tensors ... can be output')"
         if self.kinds.kind(value) == SHAPE and not self._whole_shape(value):
@@ -340,6 +345,17 @@ class _Outputs(_Finder):
                 if found is not None:
                     return found
         return None
+
+    def _is_submodule(self, name: str) -> bool:
+        """A class another class of the file builds (`self.head = Head(...)`): traced as part of its
+        parent, so its forward's return value is not an output of the trace."""
+        built = self.model.__dict__.get("_built_classes")
+        if built is None:
+            built = self.model.__dict__["_built_classes"] = {
+                call.func.value for info in self.model.classes.values() for call in findall(info.node, cst.Call)
+                if isinstance(call.func, cst.Name) and call.func.value != info.name
+            }
+        return name in built
 
     @staticmethod
     def _whole_shape(value: cst.BaseExpression) -> bool:
@@ -352,8 +368,7 @@ class _Outputs(_Finder):
 class UntraceableOutput(TraceRule):
     id = "TS508"
     name = "untraceable-output"
-    summary = "forward returns None, a Python constant, a dict or a size as an int: torch.jit.trace fails or returns something else"
+    summary = "forward returns None, a Python constant or a size as an int: torch.jit.trace fails or returns a tensor instead"
     suggestion = ("return tensors only (tuples of tensors for several outputs; torch.tensor on a size inside forward is "
                   "itself frozen, so return x.shape[0] only if callers accept a 0-dim tensor); drop None outputs")
     finder = _Outputs
-    tracer_warnings = ("Encountering a dict at the output of the tracer",)
