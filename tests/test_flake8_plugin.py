@@ -54,3 +54,46 @@ def test_noqa_extend_ignore_and_stdin(tmp_path):
     assert flake8("--select=TS", "--extend-ignore=TS2", "net.py", cwd=tmp_path).returncode == 0
     piped = flake8("--select=TS", "--stdin-display-name=model.py", "-", cwd=tmp_path, input=BAD)
     assert [line.split(":")[0] for line in piped.stdout.splitlines()] == ["model.py", "model.py"]
+
+
+HAZARDS = textwrap.dedent(
+    """\
+    import torch
+    import torch.nn as nn
+
+
+    class Net(nn.Module):
+        def forward(self, x, eps=1e-6):
+            if x.sum() > 0:
+                x = x * 2
+            scale = x.mean().item()
+            try:
+                x = x + eps * scale
+            except Exception:
+                pass
+            return x
+    """
+)
+
+
+def _codes(result: subprocess.CompletedProcess) -> list[tuple[str, str]]:
+    return [(line.split(":")[0], line.split()[1]) for line in result.stdout.splitlines()]
+
+
+def test_tool_tslint_settings_are_honoured(tmp_path):
+    (tmp_path / "net.py").write_text(HAZARDS, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_net.py").write_text(HAZARDS, encoding="utf-8")
+    every = [("net.py", "TS201"), ("net.py", "TS501"), ("net.py", "TS502"), ("net.py", "TS101")]
+    assert _codes(flake8("--select=TS", "net.py", cwd=tmp_path)) == every
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.tslint]\nmode = "script"\n', encoding="utf-8")
+    assert _codes(flake8("--select=TS", "net.py", cwd=tmp_path)) == [("net.py", "TS201"), ("net.py", "TS101")]
+    pyproject.write_text('[tool.tslint]\nignore = ["TS5"]\n', encoding="utf-8")
+    assert _codes(flake8("--select=TS", "net.py", cwd=tmp_path)) == [("net.py", "TS201"), ("net.py", "TS101")]
+    pyproject.write_text('[tool.tslint]\nselect = ["TS5"]\n[tool.tslint.per-file-ignores]\n"tests/*" = ["TS502"]\n', encoding="utf-8")
+    result = flake8("--select=TS", "net.py", "tests/test_net.py", cwd=tmp_path)
+    assert sorted(_codes(result)) == [("net.py", "TS501"), ("net.py", "TS502"), ("tests/test_net.py", "TS501")]
+    # the file's project decides, not the directory flake8 runs in
+    result = flake8("--select=TS", f"{tmp_path.name}/net.py", cwd=tmp_path.parent)
+    assert [code for _, code in _codes(result)] == ["TS501", "TS502"]

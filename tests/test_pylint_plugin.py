@@ -119,3 +119,22 @@ def test_ids_cannot_clash_with_pylint(pylint_registry):
     pylint_plugin.register(pylint_registry)
     for msgid in ours:
         assert pylint_registry.msgs_store.get_message_definitions(msgid)[0].symbol.startswith("torchscript-")
+
+
+def test_tool_tslint_settings_are_honoured(tmp_path):
+    hazards = BAD.replace("        try:\n", "        if x.sum() > 0:\n            x = x * 2\n        scale = x.mean().item()\n        try:\n")
+    assert hazards != BAD
+    (tmp_path / "net.py").write_text(hazards, encoding="utf-8")
+
+    def symbols() -> list[str]:
+        result = pylint("--output-format=json2", "net.py", cwd=tmp_path)
+        return [m["symbol"] for m in json.loads(result.stdout)["messages"]]
+
+    every = symbols()
+    assert "torchscript-tensor-condition" in every and "torchscript-tensor-to-python" in every
+    pyproject = tmp_path / "pyproject.toml"
+    for table in ('mode = "script"', 'ignore = ["TS5"]'):
+        pyproject.write_text(f"[tool.tslint]\n{table}\n", encoding="utf-8")
+        assert sorted(symbols()) == ["torchscript-try-statement", "torchscript-unannotated-default"], table
+    pyproject.write_text('[tool.tslint]\nselect = ["TS1", "TS5"]\n[tool.tslint.per-file-ignores]\n"net.py" = ["TS101"]\n', encoding="utf-8")
+    assert sorted(symbols()) == ["torchscript-tensor-condition", "torchscript-tensor-to-python"]

@@ -13,10 +13,11 @@ one file's bytes, for the plugins. Which rules run for a path is a RuleSet
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Optional
 
-from tslint.config import ConfigError, Settings
+from tslint.config import ConfigError, Settings, load_settings
 from tslint.engine.batch import check_files
 from tslint.engine.discover import discover
 from tslint.engine.ruleset import RuleSet
@@ -93,13 +94,22 @@ def fix(paths: list[str], settings: Settings, options: Optional[Options] = None,
     return report
 
 
-def check_file(path: str, source: bytes, settings: Settings) -> FileResult:
-    """The static stage for one file's bytes (no cache, no torch): what the plugins report."""
+def check_file(path: str, source: bytes, settings: Optional[Settings] = None) -> FileResult:
+    """The static stage for one file's bytes (no cache, no torch): what the plugins report. Without
+    `settings`, those of the nearest pyproject.toml with [tool.tslint] above the file."""
     from tslint.checks import all_rules
     from tslint.engine.analyse import check_source
 
-    wanted = set(RuleSet(settings).ids_for(path))
+    rules = RuleSet(settings) if settings is not None else _rules_near(str(Path(path).resolve().parent))
+    wanted = set(rules.ids_for(path))
     return check_source(source, path, [rule for rule in all_rules() if rule.id in wanted])
+
+
+@lru_cache(maxsize=64)
+def _rules_near(directory: str) -> RuleSet:
+    """The RuleSet of the configuration that applies in `directory` (a plugin sees one file at a
+    time: every file of a directory reads the same pyproject.toml once)."""
+    return RuleSet(load_settings(None, start=Path(directory)))
 
 
 def _fix_files(files: list[str], rules: RuleSet, settings: Settings, options: Options, write: bool) -> FixReport:

@@ -1,6 +1,7 @@
 """flake8 plugin (entry point `TS`): `flake8 --select=TS models/` reports tslint's static findings.
 
-Thin: flake8 hands over the file's lines, tslint's engine does the rest. Columns are 0-based as
+Thin: flake8 hands over the file's lines, tslint.api does the rest, with the `[tool.tslint]`
+settings of the nearest pyproject.toml above the file (select, ignore, per-file-ignores, mode). Columns are 0-based as
 flake8 wants them; `# noqa: TS101` is honoured by both. The tree argument only tells flake8 this is
 a whole-file plugin: tslint parses with libcst itself.
 """
@@ -22,10 +23,9 @@ class TorchScriptPlugin:
         self.lines = lines
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        from tslint.checks import all_rules
-        from tslint.engine.analyse import check_source
+        from tslint.api import check_file
 
         source = "".join(self.lines).encode("utf-8")
-        for finding in check_source(source, self.filename, list(all_rules())).findings:
+        for finding in check_file(self.filename, source).findings:
             where = f" [{finding.context}]" if finding.context else ""
             yield finding.line, finding.col - 1, f"{finding.rule} {finding.message}{where}", type(self)

@@ -10,7 +10,9 @@ they share one run of the engine per module and the name `torchscript`, so `--en
 at import, so new rules appear without touching this file.
 
 `# pylint: disable=torchscript-try-statement` and `--disable=torchscript-try-statement` work as for
-any pylint message; tslint's own `# noqa: TS101` too. The engine is tslint's static stage (no torch).
+any pylint message; tslint's own `# noqa: TS101` too. The engine is tslint's static stage (no torch),
+through tslint.api, with the `[tool.tslint]` settings of the nearest pyproject.toml above the module
+(select, ignore, per-file-ignores, mode).
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from typing import TYPE_CHECKING, Optional
 
 from pylint.checkers import BaseRawFileChecker
 
+from tslint.api import check_file
 from tslint.checks import all_rules
-from tslint.engine.analyse import check_source
 from tslint.findings import FileResult, Finding
 
 if TYPE_CHECKING:
@@ -66,7 +68,7 @@ def _check(path: str, source: bytes) -> FileResult:
     global _last
     key = (path, hashlib.sha256(source).digest())
     if _last[0] != key:
-        _last = (key, check_source(source, path, list(all_rules())))
+        _last = (key, check_file(path, source))
     return _last[1]
 
 
