@@ -11,7 +11,7 @@ from tslint.checks import all_rules
 from tslint.engine.analyse import check_source
 from tests.conftest import ROOT
 
-TS3 = [rule for rule in all_rules() if rule.id.startswith("TS3")]
+TS3 = [rule for rule in all_rules() if rule.family == "attributes"]
 
 QUIET = {
     # set on both branches

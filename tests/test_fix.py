@@ -215,7 +215,7 @@ def test_every_finding_of_every_rule_has_a_suggestion_in_text_json_and_sarif(tmp
     args = ("check", "--no-confirm", "--no-cache", "--exit-zero", ".")
     report = json.loads(run_tslint(*args, "--output-format", "json", cwd=root).stdout)
     codes = {f["code"] for f in report["findings"]}
-    assert codes >= {rule.id for rule in all_rules() if rule.id >= "TS100"}, "a rule book bad.py gave no finding"
+    assert codes >= {rule.id for rule in all_rules() if rule.mode != "tool"}, "a rule book bad.py gave no finding"
     assert all(f["suggestion"].strip() for f in report["findings"]), [f for f in report["findings"] if not f["suggestion"].strip()]
 
     sarif = json.loads(run_tslint(*args, "--output-format", "sarif", cwd=root).stdout)

@@ -7,7 +7,7 @@ import libcst as cst
 from tslint.model.init_attributes import _self_attribute, constructs_module, container_kind, init_attributes
 from tslint.checks import rewrites
 from tslint.model import typeflow
-from tslint.checks.base import Rule
+from tslint.checks.base import AttributeRule
 from tslint.findings import Fix
 from tslint.model.nodes import visit as visit_tree, walk
 
@@ -32,7 +32,7 @@ def _tests_attribute_for_none(function: cst.FunctionDef) -> bool:
     return bool(found)
 
 
-class _SelfReads(Rule):
+class _SelfReads(AttributeRule):
     """Base for rules about `self.<name>` read in compiled methods of a module class."""
 
     def enter_region(self, region) -> None:

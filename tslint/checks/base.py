@@ -59,12 +59,16 @@ class Rule:
     # "TS") or, for trace rules, in mode "trace": findings most users cannot act on.
     opt_in: ClassVar[bool] = False
 
-    @classmethod
-    def checks_dead_branches(cls) -> bool:
-        """Frontend syntax (TS1xx) is rejected even in branches torch drops while compiling
-        (`if not torch.jit.is_scripting(): ...`): torch parses the whole function first. Other
-        rules see only the branch torch compiles."""
-        return cls.id.startswith("TS1")
+    # The rule's family (FAMILIES): set by the family's base class below, with the family's facts.
+    family: ClassVar[str] = ""
+    # Frontend syntax (TS1xx) is rejected even in branches torch drops while compiling (`if not
+    # torch.jit.is_scripting(): ...`, a False Final flag): torch parses the whole function first.
+    # Other rules see only the branch torch compiles.
+    checks_dead_branches: ClassVar[bool] = False
+    # For rules about a parameter TorchScript types Tensor by default: a call torch rejects because
+    # the argument is not a Tensor ("Expected a value of type 'Tensor (inferred)' for argument 'x'")
+    # confirms the finding on that parameter (tslint.confirm.match).
+    confirmed_by_call_error: ClassVar[bool] = False
 
     def __init__(self, ctx: "FileContext") -> None:
         self.ctx = ctx
@@ -106,3 +110,53 @@ class Rule:
                 evidence=(evidence,) if isinstance(evidence, cst.CSTNode) else tuple(evidence or ()),
             )
         )
+
+
+# family -> (the code prefix of its rules, what they are about); docs and benchmarks print these.
+FAMILIES = {
+    "tool": ("TS0", "the tool's own findings"),
+    "syntax": ("TS1", "frontend syntax"),
+    "types": ("TS2", "signatures and types"),
+    "attributes": ("TS3", "module attributes"),
+    "calls": ("TS4", "calls and API use"),
+    "trace": ("TS5", "trace hazards"),
+}
+
+
+class SyntaxRule(Rule):
+    """Python syntax torch's frontend rejects (tslint.checks.syntax)."""
+
+    family = "syntax"
+    checks_dead_branches = True
+
+
+class TypeRule(Rule):
+    """Signatures and types TorchScript cannot give the code it compiles."""
+
+    family = "types"
+
+
+class AttributeRule(Rule):
+    """What a module's `__init__` gives the attributes compiled code reads."""
+
+    family = "attributes"
+
+
+class CallRule(Rule):
+    """Calls of functions, methods and APIs TorchScript does not support."""
+
+    family = "calls"
+
+
+class TraceHazardRule(Rule):
+    """What torch.jit.trace silently gets wrong (tslint.checks.trace)."""
+
+    family = "trace"
+    mode = "trace"
+
+
+class ToolRule(Rule):
+    """A finding of the tool itself: checked in every mode, never by a visitor."""
+
+    family = "tool"
+    mode = "tool"

@@ -15,7 +15,7 @@ import libcst as cst
 from tslint.model.nodes import findall, is_name
 
 from tslint.model import schemas
-from tslint.checks.base import Rule
+from tslint.checks.base import CallRule, Rule
 from tslint.findings import Fix
 from tslint.model.regions import ClassInfo, Region, decorator_names
 from tslint.model.symbols import decorator_target, dotted
@@ -84,7 +84,7 @@ def _short(qualified: str) -> str:
     return qualified.replace("torch.nn.functional.", "F.")
 
 
-class OpArgumentType(Rule):
+class OpArgumentType(CallRule):
     id = "TS401"
     name = "op-argument-type"
     summary = "an argument's type does not match torch's signature for this function"
@@ -133,7 +133,7 @@ class OpArgumentType(Rule):
                 )
 
 
-class UnknownKeyword(Rule):
+class UnknownKeyword(CallRule):
     id = "TS402"
     name = "unknown-keyword-argument"
     summary = "torch's signature for this function has no parameter of this name"
@@ -172,7 +172,7 @@ class UnknownKeyword(Rule):
 # Calls into code TorchScript cannot compile
 
 
-class NumpyCall(Rule):
+class NumpyCall(CallRule):
     id = "TS403"
     name = "numpy-call"
     summary = "numpy functions cannot be called in TorchScript"
@@ -185,7 +185,7 @@ class NumpyCall(Rule):
             self.report(node, f"`{dotted(node.func)}(...)` calls numpy, which TorchScript cannot compile")
 
 
-class RandomCall(Rule):
+class RandomCall(CallRule):
     id = "TS404"
     name = "random-call"
     summary = "Python's `random` module cannot be called in TorchScript"
@@ -197,7 +197,7 @@ class RandomCall(Rule):
             self.report(node, f"`{dotted(node.func)}(...)` calls Python's random module, which TorchScript does not support")
 
 
-class UnsupportedMath(Rule):
+class UnsupportedMath(CallRule):
     id = "TS405"
     name = "unsupported-math-function"
     summary = "this function of Python's math module is not supported by TorchScript"
@@ -258,7 +258,7 @@ def _module_level_names(rule: Rule) -> set[str]:
     return names
 
 
-class UnsupportedBuiltin(Rule):
+class UnsupportedBuiltin(CallRule):
     id = "TS406"
     name = "unsupported-builtin"
     summary = "this Python builtin is not supported by TorchScript"
@@ -286,7 +286,7 @@ class UnsupportedBuiltin(Rule):
         )
 
 
-class DynamicAttributeName(Rule):
+class DynamicAttributeName(CallRule):
     id = "TS407"
     name = "dynamic-attribute-name"
     summary = "getattr/hasattr need a string literal as the attribute name in TorchScript"
@@ -301,7 +301,7 @@ class DynamicAttributeName(Rule):
         self.report(node, f"`{node.func.value}()` with a computed attribute name: TorchScript resolves attributes at compile time")
 
 
-class SuperCall(Rule):
+class SuperCall(CallRule):
     id = "TS408"
     name = "super-call"
     summary = "`super()` is not supported by TorchScript"
@@ -332,7 +332,7 @@ _TENSOR_METHODS = {
 }
 
 
-class UnsupportedTensorMethod(Rule):
+class UnsupportedTensorMethod(CallRule):
     id = "TS409"
     name = "unsupported-tensor-method"
     summary = "this Tensor method does not exist in TorchScript"
@@ -369,7 +369,7 @@ def _is_torch_module_class(qualified: str) -> bool:
     return last[:1].isupper() and (prefix == "torch.nn" or prefix.startswith("torch.nn.modules"))
 
 
-class ObjectConstruction(Rule):
+class ObjectConstruction(CallRule):
     id = "TS410"
     name = "construct-in-forward"
     summary = "TorchScript cannot construct nn.Modules or Variables in compiled code"
@@ -408,7 +408,7 @@ _GRAD_MODE_DECORATORS = {
 _CONTEXTLIB_GLOBALS = {"functools", "inspect", "sys", "warnings"}
 
 
-class GradModeDecorator(Rule):
+class GradModeDecorator(CallRule):
     id = "TS411"
     name = "grad-mode-decorator"
     summary = "a compiled method decorated with a grad-mode decorator (@torch.no_grad()) cannot see the file's names"
@@ -440,7 +440,7 @@ class GradModeDecorator(Rule):
             )
 
 
-class DecoratorWithoutWraps(Rule):
+class DecoratorWithoutWraps(CallRule):
     id = "TS415"
     name = "decorator-without-wraps"
     summary = "a compiled method is wrapped by a decorator whose wrapper lacks @functools.wraps: torch compiles the wrapper"
@@ -492,7 +492,7 @@ def _base_chain_known(info: ClassInfo, allowed: set[str]) -> bool:
 _SCRIPT_MODULE = {"torch.jit.ScriptModule", "torch.jit._script.ScriptModule"}
 
 
-class ScriptMethodInModule(Rule):
+class ScriptMethodInModule(CallRule):
     id = "TS412"
     name = "script-method-outside-script-module"
     summary = "@torch.jit.script_method in a plain nn.Module breaks the eager module"
@@ -514,7 +514,7 @@ class ScriptMethodInModule(Rule):
                     )
 
 
-class ScriptModuleClass(Rule):
+class ScriptModuleClass(CallRule):
     id = "TS413"
     name = "script-module-class"
     summary = "torch.jit.script is given an nn.Module class; it needs an instance"
@@ -549,7 +549,7 @@ class ScriptModuleClass(Rule):
                     yield from findall(statement, cst.Call)
 
 
-class CallOverride(Rule):
+class CallOverride(CallRule):
     id = "TS414"
     name = "call-override"
     summary = "an nn.Module that overrides __call__ instead of defining forward"

@@ -13,7 +13,7 @@ from typing import Optional
 
 import libcst as cst
 
-from tslint.checks.base import Rule
+from tslint.checks.base import AttributeRule, TypeRule
 from tslint.model.nodes import annotation_head, findall, is_name, walk
 from tslint.model.regions import Region, static_condition
 from tslint.model import typeflow
@@ -30,7 +30,7 @@ def _is_self_attribute(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.Attribute) and is_name(node.value, "self")
 
 
-class PossiblyUndefinedVariable(Rule):
+class PossiblyUndefinedVariable(TypeRule):
     id = "TS209"
     name = "possibly-undefined-variable"
     summary = "a variable assigned on only some paths is used where it may be undefined"
@@ -240,7 +240,7 @@ def _needs_value(ancestors: list[cst.CSTNode], node: cst.CSTNode) -> bool:
     return False
 
 
-class UnrefinedOptional(Rule):
+class UnrefinedOptional(TypeRule):
     id = "TS210"
     name = "unrefined-optional"
     summary = "an Optional value is used as its inner type without an `is not None` check"
@@ -324,7 +324,7 @@ class UnrefinedOptional(Rule):
             )
 
 
-class OptionalAttributeRefinement(Rule):
+class OptionalAttributeRefinement(AttributeRule):
     id = "TS305"
     name = "optional-attribute-refinement"
     summary = "an Optional attribute is used as its inner type: torch refines local variables, never attributes"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import libcst as cst
 
 from tslint.checks import rewrites
-from tslint.checks.base import Rule
+from tslint.checks.base import Rule, SyntaxRule
 from tslint.findings import Fix
 from tslint.model.nodes import annotation_head, findall
 
 
-class TryStatement(Rule):
+class TryStatement(SyntaxRule):
     id = "TS101"
     name = "try-statement"
     summary = "`try` blocks are not supported by TorchScript"
@@ -20,7 +20,7 @@ class TryStatement(Rule):
         self.report(node)
 
 
-class LambdaExpression(Rule):
+class LambdaExpression(SyntaxRule):
     id = "TS102"
     name = "lambda"
     summary = "`lambda` is not supported by TorchScript"
@@ -30,7 +30,7 @@ class LambdaExpression(Rule):
         self.report(node)
 
 
-class NestedFunction(Rule):
+class NestedFunction(SyntaxRule):
     id = "TS103"
     name = "nested-function"
     summary = "functions defined inside compiled code are not supported by TorchScript"
@@ -40,7 +40,7 @@ class NestedFunction(Rule):
         self.report(node.name)
 
 
-class NestedClass(Rule):
+class NestedClass(SyntaxRule):
     id = "TS104"
     name = "nested-class"
     summary = "classes defined inside compiled code are not supported by TorchScript"
@@ -50,7 +50,7 @@ class NestedClass(Rule):
         self.report(node.name)
 
 
-class GlobalStatement(Rule):
+class GlobalStatement(SyntaxRule):
     id = "TS105"
     name = "global-statement"
     summary = "`global` and `nonlocal` are not supported by TorchScript"
@@ -63,7 +63,7 @@ class GlobalStatement(Rule):
         self.report(node)
 
 
-class ImportInCompiledCode(Rule):
+class ImportInCompiledCode(SyntaxRule):
     id = "TS106"
     name = "import-in-compiled-code"
     summary = "`import` inside compiled code is not supported by TorchScript"
@@ -98,7 +98,7 @@ def _loops_fix(rule: Rule, node: cst.BaseComp) -> Fix | None:
     return Fix("write the comprehension as loops", safe=True, replacement=replacement, imports=imports, target=line)
 
 
-class ComprehensionIf(Rule):
+class ComprehensionIf(SyntaxRule):
     id = "TS107"
     name = "comprehension-if"
     summary = "comprehensions with an `if` clause are not supported by TorchScript"
@@ -117,7 +117,7 @@ class ComprehensionIf(Rule):
         self._check(node)
 
 
-class ComprehensionMultipleFor(Rule):
+class ComprehensionMultipleFor(SyntaxRule):
     id = "TS108"
     name = "comprehension-multiple-for"
     summary = "comprehensions with several `for` clauses are not supported by TorchScript"
@@ -135,7 +135,7 @@ class ComprehensionMultipleFor(Rule):
         self._check(node)
 
 
-class SetLiteral(Rule):
+class SetLiteral(SyntaxRule):
     id = "TS109"
     name = "set-literal"
     summary = "sets are not supported by TorchScript"
@@ -152,7 +152,7 @@ class SetLiteral(Rule):
             rbracket=cst.RightSquareBracket(node.rbrace.whitespace_before), lpar=node.lpar, rpar=node.rpar)))
 
 
-class StarredAssignment(Rule):
+class StarredAssignment(SyntaxRule):
     id = "TS110"
     name = "starred-assignment"
     summary = "starred assignment targets (`a, *rest = ...`) are not supported by TorchScript"
@@ -183,7 +183,7 @@ class StarredAssignment(Rule):
         return any(annotation_head(annotation.annotation) in ("Tuple", "tuple") for annotation in annotations)
 
 
-class VariableArguments(Rule):
+class VariableArguments(SyntaxRule):
     id = "TS111"
     name = "variable-arguments"
     summary = "compiled functions cannot take `*args`, `**kwargs` or keyword-only arguments with defaults"
@@ -199,7 +199,7 @@ class VariableArguments(Rule):
             self.report(offending[0], f"{self.summary}: {names}")
 
 
-class YieldExpression(Rule):
+class YieldExpression(SyntaxRule):
     id = "TS112"
     name = "generator-function"
     summary = "`yield` (generator functions) is not supported by TorchScript"
@@ -209,7 +209,7 @@ class YieldExpression(Rule):
         self.report(node)
 
 
-class AsyncFunction(Rule):
+class AsyncFunction(SyntaxRule):
     id = "TS113"
     name = "async-function"
     summary = "`async def` / `await` is not supported by TorchScript"
@@ -231,7 +231,7 @@ _TENSOR_METHODS = {
 }
 
 
-class SumOverTensors(Rule):
+class SumOverTensors(SyntaxRule):
     id = "TS114"
     name = "sum-over-tensors"
     summary = "`sum()` over tensors is not supported by TorchScript"

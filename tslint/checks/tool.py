@@ -1,12 +1,6 @@
 """TS0xx: findings about the tool's own view of a file, not about a construct."""
 
-from tslint.checks.base import Rule
-
-
-class ToolRule(Rule):
-    """A finding of the tool itself: checked in every mode, never by a visitor."""
-
-    mode = "tool"
+from tslint.checks.base import ToolRule
 
 
 class ParseError(ToolRule):
@@ -38,41 +32,54 @@ class ScriptedDiffersFromEager(ToolRule):
     id = "TS004"
     name = "scripted-differs-from-eager"
     summary = "the scripted module, saved and loaded, does not compute what eager computes on the example inputs"
-    suggestion = "make the TorchScript-only code compute what eager computes; if the difference is rounding, set rtol/atol"
+    suggestion = (
+        "make the TorchScript-only code compute what eager computes (torch.jit.is_scripting() branches); if the "
+        "difference is rounding, set rtol/atol in [tool.tslint.confirm]"
+    )
 
 
 class TracedDiffersFromEager(ToolRule):
     id = "TS005"
     name = "traced-differs-from-eager"
     summary = "the traced module, saved and loaded, does not compute what eager computes on the input it was traced with"
-    suggestion = "compute the value with tensor operations in forward: the trace freezes Python values as constants"
+    suggestion = (
+        "compute the value with tensor operations inside forward: the trace records torch operations, and freezes "
+        "Python values (random, numpy, .item()) as constants"
+    )
 
 
 class TraceSpecialised(ToolRule):
     id = "TS006"
     name = "trace-specialised"
     summary = "the traced module is right on the input it was traced with and wrong on a second input"
-    suggestion = "keep sizes and values as tensors (x.size(0), torch.where), or export with torch.jit.script"
+    suggestion = (
+        "keep sizes and values as tensors (x.size(0), torch.where) instead of Python numbers and branches, or export "
+        "with torch.jit.script"
+    )
 
 
 class SaveLoadFails(ToolRule):
     id = "TS007"
     name = "save-load-fails"
     summary = "torch.jit.save or torch.jit.load fails for the exported module"
-    suggestion = "remove what TorchScript cannot serialise: calls to @torch.jit.ignore methods, Python objects on the module"
+    suggestion = (
+        "remove what TorchScript cannot serialise: calls from forward to @torch.jit.ignore methods, Python objects on "
+        "the module"
+    )
+
 
 
 # The confirm stage's own failures: torch was never asked about the file, so it is not a pass.
 
 
-class ConfirmImportFailed(Rule):
+class ConfirmImportFailed(ToolRule):
     id = "TS008"
     name = "confirm-import-failed"
     summary = "confirm could not import the file, so torch never judged its modules"
     suggestion = "install what the file imports where tslint runs (or --ignore TS008 / --no-confirm to check statically only)"
 
 
-class ConfirmWorkerFailed(Rule):
+class ConfirmWorkerFailed(ToolRule):
     id = "TS009"
     name = "confirm-worker-failed"
     summary = "the confirm worker (a Python process that imports torch) could not start, so torch judged nothing"

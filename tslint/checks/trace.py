@@ -11,7 +11,7 @@ from typing import ClassVar, Optional
 
 import libcst as cst
 
-from tslint.checks.base import Rule
+from tslint.checks.base import TraceHazardRule
 from tslint.model.nodes import findall, is_name, visit as visit_tree
 from tslint.model.traceflow import (
     CONVERSION_BUILTINS,
@@ -87,8 +87,7 @@ class _ReportRule(_Finder):
             self.report(comp.iter, hazard.message)
 
 
-class TraceRule(Rule):
-    mode = "trace"
+class TraceRule(TraceHazardRule):
     finder: ClassVar[type[_Finder]] = _ReportRule
     # the fixed text of the TracerWarnings torch emits at a line this rule flags
     tracer_warnings: ClassVar[tuple[str, ...]] = ()

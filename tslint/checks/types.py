@@ -14,7 +14,7 @@ import libcst as cst
 from tslint.model.nodes import findall, is_name, visit as visit_tree
 
 from tslint.model import typeflow
-from tslint.checks.base import Rule
+from tslint.checks.base import Rule, TypeRule
 from tslint.findings import Fix
 from tslint.model.regions import Region
 
@@ -66,11 +66,12 @@ def _evidence(rule: Rule, region: Region, name: str) -> list:
     return list(typeflow.uses(region.node, name, rule.ctx.symbols, _local_signatures(rule, region)))
 
 
-class UnannotatedDefault(Rule):
+class UnannotatedDefault(TypeRule):
     id = "TS201"
     name = "unannotated-default"
     summary = "an unannotated parameter has a non-Tensor default: TorchScript types it as Tensor and rejects the default"
     suggestion = "annotate the parameter with the type of its default"
+    confirmed_by_call_error = True
 
     def enter_region(self, region: Region) -> None:
         for param in typeflow.unannotated(region.node, _is_method(region)):
@@ -116,7 +117,7 @@ def _call_site_types(rule: Rule, region: Region, param: cst.Param) -> set[str]:
     return kinds
 
 
-class MutableDefault(Rule):
+class MutableDefault(TypeRule):
     id = "TS202"
     name = "mutable-default"
     summary = "a list or dict default: TorchScript rejects mutable default values, annotated or not"
@@ -131,7 +132,7 @@ class MutableDefault(Rule):
                 )
 
 
-class UntypedOptional(Rule):
+class UntypedOptional(TypeRule):
     """A parameter defaulting to None without an annotation is typed Tensor with an undefined
     default. The forward scripts, and then calling it without the argument crashes (the undefined
     Tensor is "not None") and passing an int, list or bool fails. A helper called without it, or
@@ -142,6 +143,7 @@ class UntypedOptional(Rule):
     summary = "an unannotated parameter defaults to None: TorchScript types it as a Tensor that is never None"
     suggestion = "annotate it: `mask: Optional[Tensor] = None`"
     confirm_at_runtime = True
+    confirmed_by_call_error = True
 
     def enter_region(self, region: Region) -> None:
         if region.parent is not None:
@@ -206,11 +208,12 @@ def _callee(rule: Rule, call: cst.Call) -> Optional[Region]:
     return rule.ctx.model.callee(region, call)
 
 
-class NonTensorParameter(Rule):
+class NonTensorParameter(TypeRule):
     id = "TS204"
     name = "unannotated-non-tensor-parameter"
     summary = "an unannotated parameter is used as a non-Tensor: TorchScript types it as Tensor"
     suggestion = "annotate the parameter with the type the code uses"
+    confirmed_by_call_error = True
 
     def enter_region(self, region: Region) -> None:
         assigned = typeflow.assigned_names(region.node)
@@ -273,7 +276,7 @@ def _use_context(name: cst.CSTNode, function: cst.FunctionDef) -> Optional[cst.C
     return result
 
 
-class NonTensorArgument(Rule):
+class NonTensorArgument(TypeRule):
     id = "TS205"
     name = "non-tensor-argument"
     summary = "a non-Tensor value is passed to an unannotated parameter, which TorchScript types as Tensor"
@@ -299,7 +302,7 @@ class NonTensorArgument(Rule):
             )
 
 
-class StarredArgument(Rule):
+class StarredArgument(TypeRule):
     id = "TS206"
     name = "starred-list-argument"
     summary = "a list unpacked into call arguments: TorchScript cannot know its length"
@@ -329,7 +332,7 @@ class StarredArgument(Rule):
         return bool(values) and all(v is not None and typeflow.is_list_value(v) for v in values)
 
 
-class EmptyContainerType(Rule):
+class EmptyContainerType(TypeRule):
     id = "TS207"
     name = "empty-container-type"
     summary = "an empty list or dict is given non-Tensor items: TorchScript types `[]` as List[Tensor] and `{}` as Dict[str, Tensor]"
@@ -414,7 +417,7 @@ class EmptyContainerType(Rule):
         return found[0] if found else None
 
 
-class ReturnTypeMismatch(Rule):
+class ReturnTypeMismatch(TypeRule):
     id = "TS208"
     name = "return-type-mismatch"
     summary = "the function returns values of different types on different paths"
@@ -495,7 +498,7 @@ _ISINSTANCE_UNKNOWN = {"dict": "Dict[str, Tensor]", "set": None, "frozenset": No
 _ISINSTANCE_BARE_GENERICS = {"Dict": "Dict[str, Tensor]", "List": "List[Tensor]", "Tuple": None, "Set": None}
 
 
-class IsinstanceUnsupportedType(Rule):
+class IsinstanceUnsupportedType(TypeRule):
     id = "TS211"
     name = "isinstance-unsupported-type"
     summary = "isinstance() with a type TorchScript cannot name (`dict`, `set`, a bare `Dict`)"

@@ -17,11 +17,12 @@ import os
 import re
 from typing import Callable, Iterable, Optional
 
+from tslint.checks import all_rules
+from tslint.checks.tool import ConfirmImportFailed, ConfirmWorkerFailed, FileTooLarge, ParseError, TorchRejected
 from tslint.findings import Finding, ModuleVerdict
 
-TOOL_RULES = {"TS001", "TS002", "TS003", "TS008", "TS009"}
-TS002_NAME = "torch-rejected"
-TS002_SUGGESTION = "read torch's message; please report the construct so a rule can catch it"
+TOOL_RULES = {rule.id for rule in (ParseError, TorchRejected, FileTooLarge, ConfirmImportFailed, ConfirmWorkerFailed)}
+TS002_NAME, TS002_SUGGESTION = TorchRejected.name, TorchRejected.suggestion
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -45,7 +46,6 @@ def _contains(finding: Finding, line: int, col: int) -> bool:
 # torch's message for a call whose argument does not fit a parameter it typed Tensor by default:
 # "apply_act(__torch__.M self, Tensor x, Tensor act) -> Tensor: Expected a value of type 'Tensor (inferred)' for argument 'act'"
 _INFERRED_PARAMETER = re.compile(r"(?P<function>\w+)\([^()]*\) -> [^:]*:\s*Expected a value of type 'Tensor \(inferred\)' for argument '(?P<param>\w+)'")
-_PARAMETER_RULES = {"TS201", "TS203", "TS204"}
 
 
 def _innermost(findings: list[Finding]) -> list[Finding]:
@@ -141,6 +141,7 @@ def apply(
 
     # a call rejected because a parameter was typed Tensor (no annotation): the finding on that
     # parameter (TS201/TS203/TS204) explains it, wherever the call is
+    parameter_rules = {rule.id for rule in all_rules() if rule.confirmed_by_call_error}
     for index, (record, error) in enumerate(errors):
         if index in explained:
             continue
@@ -150,7 +151,7 @@ def apply(
         function, param = inferred.group("function"), inferred.group("param")
         for finding in judged:
             where = finding.context.split(",")[0]
-            if finding.rule in _PARAMETER_RULES and (where == function or where.endswith("." + function)) and f"`{param}" in finding.message:
+            if finding.rule in parameter_rules and (where == function or where.endswith("." + function)) and f"`{param}" in finding.message:
                 explained.add(index)
                 if finding.verdict != "confirmed":
                     finding.verdict = "confirmed"

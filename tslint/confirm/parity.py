@@ -6,7 +6,7 @@ In the linter's process, after tslint.confirm.match: no torch here.
   with, or torch.jit.trace fails), TS006 trace-specialised (right on input set 1, wrong on set 2),
   TS007 save-load-fails: one finding per module and rule, at the module's class, with the largest
   difference and which output.
-- Trace hazards (TS5xx, matched by rule-id prefix and line) are confirmed by a trace of their module
+- Trace hazards (the trace-mode rules' findings, matched by line) are confirmed by a trace of their module
   that is wrong on input set 2 (or on set 1), or by a TracerWarning torch emitted at their line while
   tracing; otherwise they stay unconfirmed with the reason ("no example inputs" ...).
 """
@@ -17,24 +17,12 @@ import os
 import re
 from typing import Callable, Optional
 
+from tslint.checks import rule_index
+from tslint.checks.tool import SaveLoadFails, ScriptedDiffersFromEager, TracedDiffersFromEager, TraceSpecialised
 from tslint.findings import Finding
 
-TRACE_HAZARD_PREFIX = "TS5"
-
-RULES = {
-    "TS004": ("scripted-differs-from-eager",
-              "make the TorchScript-only code compute what eager computes (torch.jit.is_scripting() branches); if the difference is "
-              "rounding, set rtol/atol in [tool.tslint.confirm]"),
-    "TS005": ("traced-differs-from-eager",
-              "compute the value with tensor operations inside forward: the trace records torch operations, and freezes Python "
-              "values (random, numpy, .item()) as constants"),
-    "TS006": ("trace-specialised",
-              "keep sizes and values as tensors (x.size(0), torch.where) instead of Python numbers and branches, or export with "
-              "torch.jit.script"),
-    "TS007": ("save-load-fails",
-              "remove what TorchScript cannot serialise: calls from forward to @torch.jit.ignore methods, Python objects on the "
-              "module"),
-}
+# name and suggestion of each round-trip finding, from the rule registry (tslint.checks.tool)
+RULES = {rule.id: (rule.name, rule.suggestion) for rule in (ScriptedDiffersFromEager, TracedDiffersFromEager, TraceSpecialised, SaveLoadFails)}
 
 
 def _owners(finding: Finding) -> set[str]:
@@ -109,7 +97,8 @@ def judge(
     """Set the verdict of the trace hazards among `findings` (one file) and return the round trip's
     findings. `path` is the file on disk; `allowed(line, rule)` filters the new findings."""
     records = [r for r in result.get("modules", []) if r.get("kind") == "module"]
-    hazards = [f for f in findings if f.rule.startswith(TRACE_HAZARD_PREFIX)]
+    trace_rules = {rule.id for rule in rule_index() if rule.mode == "trace"}
+    hazards = [f for f in findings if f.rule in trace_rules]
     _judge_hazards(hazards, records, result, path)
 
     extra: list[Finding] = []

@@ -17,13 +17,14 @@ import libcst as cst
 from tslint.checks import all_rules
 from tslint.checks.base import RawFinding, Rule
 from tslint.checks.context import FileContext
+from tslint.checks.tool import FileTooLarge, ParseError
 from tslint.findings import FileResult, Finding
 from tslint.model.nodes import children, visit as visit_tree
 from tslint.model.positions import positions as node_positions
 from tslint.model.regions import FileModel, Region, static_condition
 
-PARSE_ERROR = "TS001"
-TOO_LARGE = "TS003"
+PARSE_ERROR = ParseError.id
+TOO_LARGE = FileTooLarge.id
 # libcst needs ~60 s and ~5 GB for a 7 MB file: larger files are cut down to their top-level code
 # (tslint.engine.largefile) first, and reported as TS003 when even that is too large. Model code is far
 # below this; files this big are generated data.
@@ -104,7 +105,7 @@ class _RegionWalker(cst.CSTVisitor):
             self.dead_depth += 1
         handlers = self.visitors.get(type(node).__name__)
         if handlers:
-            self._dispatch(handlers if not self.dead_depth else [h for h in handlers if h[0].checks_dead_branches()], node)
+            self._dispatch(handlers if not self.dead_depth else [h for h in handlers if h[0].checks_dead_branches], node)
         self.ctx.ancestors.append(node)
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             return False  # nested definitions: flagged by their rules, their bodies are not compiled
@@ -155,7 +156,7 @@ class _RegionWalker(cst.CSTVisitor):
         self.ctx.ancestors.pop()
         handlers = self.leavers.get(type(original_node).__name__)
         if handlers:
-            self._dispatch(handlers if not self.dead_depth else [h for h in handlers if h[0].checks_dead_branches()], original_node)
+            self._dispatch(handlers if not self.dead_depth else [h for h in handlers if h[0].checks_dead_branches], original_node)
         if id(original_node) in self.dead_blocks:
             self.dead_depth -= 1
 
@@ -360,9 +361,9 @@ def _check_large(source: bytes, path: str, rule_classes: list[type[Rule]], repor
     # the cut did not give parsable code (a column-0 line inside a string), or still too much code
     if any(rule.id == TOO_LARGE for rule in rule_classes):
         result.findings.append(Finding(
-            path=path, line=1, col=1, rule=TOO_LARGE, name="file-too-large",
+            path=path, line=1, col=1, rule=TOO_LARGE, name=FileTooLarge.name,
             message=f"the file was not checked: {len(source) / 1e6:.1f} MB is over the {MAX_FILE_BYTES // 1_000_000} MB limit",
-            suggestion="split the file, or exclude it if it is generated data",
+            suggestion=FileTooLarge.suggestion,
         ))
     return result
 
@@ -373,9 +374,9 @@ def _first_line(message: str) -> str:
 
 def _parse_error(path: str, line: int, column: int, detail: str) -> Finding:
     return Finding(
-        path=path, line=max(line, 1), col=column + 1, rule=PARSE_ERROR, name="parse-error",
-        message=f"the file could not be parsed: {detail}",
-        suggestion="fix the syntax error; nothing else in this file was checked",
+        path=path, line=max(line, 1), col=column + 1, rule=PARSE_ERROR, name=ParseError.name,
+        message=f"{ParseError.summary}: {detail}",
+        suggestion=ParseError.suggestion,
     )
 
 
