@@ -7,14 +7,11 @@ the rules' ids, so `rule_index()` keeps them in a small index file stamped with 
 from __future__ import annotations
 
 import importlib
-import json
-import os
 import pkgutil
-import tempfile
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, NamedTuple, Optional, TypeVar
 
-from tslint.cache import cache_dir, code_stamp
+from tslint.cache import JsonCache, code_stamp
 
 if TYPE_CHECKING:
     from tslint.checks.base import Rule
@@ -24,6 +21,7 @@ class RuleInfo(NamedTuple):
     id: str
     name: str
     mode: str
+    family: str
     summary: str
     opt_in: bool = False
 
@@ -51,21 +49,17 @@ def all_rules() -> tuple[type["Rule"], ...]:
 
 @lru_cache(maxsize=1)
 def rule_index() -> tuple[RuleInfo, ...]:
-    """Id, name, mode and summary of every rule, without importing the rules when the index is fresh."""
-    path = cache_dir() / f"rules-{code_stamp()}.json"
-    try:
-        return tuple(RuleInfo(*item) for item in json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        pass
-    index = tuple(RuleInfo(rule.id, rule.name, rule.mode, rule.summary, rule.opt_in) for rule in all_rules())
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".rules-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump([list(info) for info in index], stream)
-        os.replace(temporary, path)
-    except OSError:
-        pass  # an unwritable cache only costs speed
+    """Id, name, mode, family, summary and opt-in of every rule, without importing the rules when
+    the index is fresh."""
+    cache = JsonCache(f"rules-{code_stamp()}")
+    stored = cache.get("rules")
+    types = (str, str, str, str, str, bool)
+    if isinstance(stored, list) and stored and all(
+            isinstance(item, list) and len(item) == len(types) and all(isinstance(v, t) for v, t in zip(item, types)) for item in stored):
+        return tuple(RuleInfo(*item) for item in stored)
+    index = tuple(RuleInfo(rule.id, rule.name, rule.mode, rule.family, rule.summary, rule.opt_in) for rule in all_rules())
+    cache.put("rules", [list(info) for info in index])
+    cache.save()
     return index
 
 

@@ -21,12 +21,13 @@ import json
 import os
 import re
 import subprocess
-import sys
 import tempfile
+import sys
 import threading
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Callable, Optional
 
+from tslint.cache import JsonCache
 from tslint.config import ConfigError, Settings
 from tslint.findings import FileResult, Finding
 
@@ -135,35 +136,6 @@ def package_root(path: Path) -> str:
     while (directory / "__init__.py").exists() and directory.parent != directory:
         directory = directory.parent
     return str(directory)
-
-
-class _Cache:
-    """file content + flagged lines -> the worker's raw result, per torch/tslint/settings stamp."""
-
-    def __init__(self, stamp: str, enabled: bool) -> None:
-        from tslint.cache import cache_dir
-
-        self.enabled = enabled
-        self.path = cache_dir() / f"confirm-{stamp}.json"
-        self.entries: dict[str, dict] = {}
-        self.dirty = False
-        if enabled:
-            try:
-                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                self.entries = {}
-
-    def save(self) -> None:
-        if not (self.enabled and self.dirty):
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".confirm-", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(self.entries, stream, separators=(",", ":"))
-            os.replace(temporary, self.path)
-        except OSError:
-            pass
 
 
 class WorkerDidNotStart(Exception):
@@ -282,7 +254,7 @@ def confirm(
     trace_rules = {rule.id for rule in all_rules() if rule.mode == "trace"}
     stamp_text = json.dumps([code_stamp(), _torch_version(), opts, settings.mode, sys.version_info[:2]], sort_keys=True)
     use_cache = use_cache and not save_to
-    cache = _Cache(hashlib.sha256(stamp_text.encode()).hexdigest()[:16], use_cache)
+    cache = JsonCache(f"confirm-{hashlib.sha256(stamp_text.encode()).hexdigest()[:16]}", use_cache)
     referenced: dict[str, str] = {}  # project root -> digest of the factories' and inputs' files
 
     work: list[tuple[FileResult, str, dict]] = []
@@ -297,8 +269,8 @@ def confirm(
         if (opts["inputs"] or opts["factories"]) and root not in referenced:
             referenced[root] = _referenced_sources(opts, [root, *opts["src"]])
         key = hashlib.sha256(source).hexdigest() + ":" + ",".join(map(str, lines)) + ":" + referenced.get(root, "")
-        cached = cache.entries.get(key) if use_cache else None
-        if cached is not None:
+        cached = cache.get(key)
+        if isinstance(cached, dict) and isinstance(cached.get("modules"), list):  # else a miss
             done[result.path] = cached
             continue
         top = package_root(path)
@@ -329,8 +301,7 @@ def confirm(
                 with lock:
                     done[result.path] = outcome
                     if not outcome.pop("uncacheable", False) and "internal error" not in outcome.get("reason", ""):
-                        cache.entries[key] = outcome
-                        cache.dirty = True
+                        cache.put(key, outcome)
                     if progress:
                         progress(len(done), total)
 
