@@ -72,7 +72,8 @@ def test_ruleset_selects_per_path_and_mode():
     trace = {rule.id for rule in rule_index() if rule.mode == "trace"}
     tool = {rule.id for rule in rule_index() if rule.mode == "tool"}
     assert trace and tool and {"TS001", "TS002", "TS004"} <= tool
-    assert set(RuleSet(Settings()).ids_for("a.py")) == every
+    opt_in = {rule.id for rule in rule_index() if rule.opt_in}
+    assert set(RuleSet(Settings()).ids_for("a.py")) == every - opt_in
     assert set(RuleSet(Settings(mode="trace")).ids_for("a.py")) == trace | tool
     assert set(RuleSet(Settings(mode="script")).ids_for("a.py")) == every - trace
     rules = RuleSet(Settings(select=["TS1", "TS5"], ignore=["TS50"], extend_select=["TS506"], per_file_ignores={"tests/*": ["TS101"]}))
@@ -130,4 +131,4 @@ def test_rule_facts_are_attributes():
         assert rule.checks_dead_branches == (rule.family == "syntax"), rule.id
     assert [rule.id for rule in all_rules() if rule.confirmed_by_call_error] == ["TS201", "TS203", "TS204"]
     index = {info.id: info for info in rule_index()}
-    assert all(index[rule.id] == (rule.id, rule.name, rule.mode, rule.family, rule.summary) for rule in all_rules())
+    assert all(index[rule.id] == (rule.id, rule.name, rule.mode, rule.family, rule.summary, rule.opt_in) for rule in all_rules())
