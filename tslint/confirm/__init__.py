@@ -21,8 +21,8 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Callable, Optional
