@@ -64,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--show-refuted", action="store_true", help="confirm: also show findings torch accepted (hidden by default)")
     check.add_argument("--save-to", metavar="DIR", help="confirm: write each verified export (<module>.pt, <module>.json) of modules with example inputs to DIR")
 
+    server = commands.add_parser("server", help="run the language server (LSP over standard input and output)",
+                                 description="A language server for editors: diagnostics as you type, hover docs, fixes as code actions.")
+    server.add_argument("--stdio", action="store_true", help="talk LSP over standard input and output (the default and only transport)")
+
     rule = commands.add_parser("rule", help="list the rules, or explain one", description="Without an argument, list every rule; with a code, print its documentation.")
     rule.add_argument("code", nargs="?", help="a rule code (TS101) or name (try-statement)")
     return parser
@@ -190,6 +194,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         if args.command == "rule":
             return run_rule(args)
+        if args.command == "server":
+            try:
+                from tslint.server.app import main as serve  # pygls is imported only for this command
+            except ImportError as error:
+                raise ConfigError(f"the language server needs pygls ({error}); install it with: pip install 'tslint[server]'") from None
+            return serve()
         return run_check(args)
     except ConfigError as error:
         print(f"tslint: error: {error}", file=sys.stderr)

@@ -308,6 +308,26 @@ def _check(source: bytes, path: str, rule_classes: list[type[Rule]], report_pars
         if report_parse_errors:
             result.findings.append(_parse_error(path, 1, 0, f"{type(error).__name__}: {error}"))
         return result
+    return _check_module(source, module, path, rule_classes, report_parse_errors, result)
+
+
+def check_parsed(source: bytes, module: cst.Module, path: str, rule_classes: Optional[list[type[Rule]]] = None) -> FileResult:
+    """check_source for a file already parsed: `module` must be libcst's tree of `source` (the
+    language server builds it from the top-level statements it parsed for earlier edits)."""
+    if rule_classes is None:
+        rule_classes = list(all_rules())
+    report_parse_errors = any(rule.id == PARSE_ERROR for rule in rule_classes)
+    try:
+        return run_deep(lambda: _check_module(source, module, path, rule_classes, report_parse_errors, FileResult(path)))
+    except RecursionError:
+        result = FileResult(path)
+        if report_parse_errors:
+            result.findings.append(_parse_error(path, 1, 0, "RecursionError: the code is nested too deeply to check"))
+        return result
+
+
+def _check_module(source: bytes, module: cst.Module, path: str, rule_classes: list[type[Rule]], report_parse_errors: bool,
+                  result: FileResult) -> FileResult:
     if bracket_depth(source) >= MAX_BRACKET_DEPTH:
         errors = _python_syntax_errors(source, path)
         if errors:
