@@ -1,8 +1,10 @@
 """The server's one door into tslint: settings of a file, the rules they select, check and fix of
 in-memory text. Everything else in tslint.server goes through these functions.
 
-The selection follows `tslint check` exactly (select / extend-select / ignore / per-file-ignores /
-mode / exclude, paths matched relative to the project's pyproject.toml).
+Checks go through tslint.api.check_file, as the plugins' do; an edit whose tree the incremental
+parser could build is checked from that tree (engine.analyse.check_parsed) with the same rules.
+The selection is tslint.engine.ruleset's, as for `tslint check` (paths relative to the project's
+pyproject.toml).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from tslint.checks import all_rules, selected_rules
+from tslint import api
+from tslint.checks import all_rules
 from tslint.checks.base import Rule
 from tslint.config import ConfigError, Settings, find_config, load_settings
-from tslint.engine.analyse import check_parsed, check_source
+from tslint.engine.analyse import check_parsed
+from tslint.engine.ruleset import RuleSet
 from tslint.findings import FileResult, Finding
 from tslint.server.incremental import IncrementalParser
 
@@ -32,6 +36,14 @@ class Project:
     root: Optional[Path]  # the directory of the pyproject.toml that holds [tool.tslint]
     error: str = ""  # a broken configuration: reported once, defaults used meanwhile
     stamp: tuple = field(default=())  # (mtime_ns, size) of the configuration when read
+    rules: RuleSet = field(init=False)
+
+    def __post_init__(self) -> None:
+        try:
+            self.rules = RuleSet(self.settings)
+        except ConfigError as problem:
+            self.settings, self.error = Settings(), self.error or str(problem)
+            self.rules = RuleSet(self.settings)
 
 
 def find_project(path: Path) -> Optional[Path]:
@@ -78,14 +90,8 @@ def excluded(project: Project, path: Path) -> bool:
 
 def rules_for(project: Project, path: Path) -> list[type[Rule]]:
     """The rules `tslint check` runs on `path` with the project's settings."""
-    settings = project.settings
-    select = (settings.select or ["TS"]) + settings.extend_select
-    rules = selected_rules(all_rules(), select, settings.ignore + settings.ignored_for(relative(project, path)))
-    if settings.mode == "script":
-        rules = [rule for rule in rules if rule.mode != "trace"]
-    elif settings.mode == "trace":
-        rules = [rule for rule in rules if rule.mode != "script" or rule.id < "TS100"]
-    return rules
+    wanted = set(project.rules.ids_for(relative(project, path)))
+    return [rule for rule in all_rules() if rule.id in wanted]
 
 
 def encode(text: str) -> bytes:
@@ -112,13 +118,15 @@ def decode(data: bytes, like: str) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def check(source: bytes, path: str, rules: list[type[Rule]], parser: Optional[IncrementalParser] = None) -> FileResult:
+def check(source: bytes, project: Project, path: Path, parser: Optional[IncrementalParser] = None) -> FileResult:
     """Findings for in-memory source; with `parser`, only the top-level statements that changed
     since its last text are parsed again."""
     module = parser.parse(source) if parser is not None and b"torch" in source else None
     if module is None:
-        return check_source(source, path, rules)
-    return check_parsed(source, module, path, rules)
+        result = api.check_file(relative(project, path), source, project.settings)
+        result.path = str(path)
+        return result
+    return check_parsed(source, module, str(path), rules_for(project, path))
 
 
 def fix(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool, only: Optional[Finding] = None) -> Optional[bytes]:

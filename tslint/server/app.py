@@ -129,7 +129,7 @@ class TslintServer(LanguageServer):
         project = self.project(document.path)
         findings: list[Finding] = []
         if not adapter.excluded(project, document.path):
-            result = adapter.check(adapter.encode(text), str(document.path), adapter.rules_for(project, document.path), document.parser)
+            result = adapter.check(adapter.encode(text), project, document.path, document.parser)
             findings = result.findings
             for error in result.errors:
                 logger.error(error)
