@@ -117,6 +117,7 @@ def _fix_files(files: list[str], rules: RuleSet, settings: Settings, options: Op
     torch still rejects are undone (tslint.fix.verify)."""
     from tslint.checks import all_rules
     from tslint.confirm import torch_available
+    from tslint.engine.discover import read_source
     from tslint.fix.apply import WriteError, fix_source, unified_diff, write_atomically
 
     by_id = {rule.id: rule for rule in all_rules()}
@@ -124,7 +125,7 @@ def _fix_files(files: list[str], rules: RuleSet, settings: Settings, options: Op
     results = []
     for path in files:
         try:
-            source = Path(path).read_bytes()
+            source = read_source(path)
         except OSError:
             continue  # reported by the check that follows
         results.append(fix_source(source, path, [by_id[i] for i in rules.ids_for(path)], unsafe=options.unsafe_fixes))

@@ -18,6 +18,7 @@ from tslint.checks import all_rules
 from tslint.checks.base import RawFinding, Rule
 from tslint.checks.context import FileContext
 from tslint.checks.tool import FileTooLarge, ParseError
+from tslint.engine.discover import MAX_READ_BYTES
 from tslint.findings import FileResult, Finding
 from tslint.model.nodes import children, visit as visit_tree
 from tslint.model.positions import positions as node_positions
@@ -243,6 +244,11 @@ def check_source(
     if rule_classes is None:
         rule_classes = list(all_rules())
     report_parse_errors = any(rule.id == PARSE_ERROR for rule in rule_classes)
+    if len(source) > MAX_READ_BYTES:
+        result = FileResult(path)
+        if any(rule.id == TOO_LARGE for rule in rule_classes):
+            result.findings.append(_too_large(path, f"it is over the {MAX_READ_BYTES // 1_000_000} MB read limit"))
+        return result
     if len(source) > MAX_FILE_BYTES:
         result = _check_large(source, path, rule_classes, report_parse_errors)
     else:
@@ -297,6 +303,14 @@ def _check(source: bytes, path: str, rule_classes: list[type[Rule]], report_pars
         if report_parse_errors:
             result.findings.extend(_python_syntax_errors(source, path))
         return result
+    if _may_nest_deeply(source):
+        # libcst crashes the process (a native stack overflow) or takes minutes and gigabytes on code
+        # nested thousands deep; Python's own parser refuses such code cleanly, so ask it first
+        errors = _python_syntax_errors(source, path)
+        if errors:
+            if report_parse_errors:
+                result.findings.extend(errors)
+            return result
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -341,6 +355,31 @@ def _check_module(source: bytes, module: cst.Module, path: str, rule_classes: li
     return result
 
 
+# Code nested this deep needs at least this many bytes in one statement, so files whose lines and
+# bracketed or continued spans are all shorter cannot hold it (a cheap scan instead of an extra parse).
+_DEEP_STATEMENT_BYTES = 2_000
+_BRACKET = re.compile(rb"[()\[\]{}]")
+_LONG_CONTINUATION = re.compile(rb"(?:\\\r?\n[^\n]*){40}")  # 40 lines joined by backslashes
+
+
+def _may_nest_deeply(source: bytes) -> bool:
+    if len(source) < _DEEP_STATEMENT_BYTES:
+        return False
+    if max(map(len, source.split(b"\n"))) >= _DEEP_STATEMENT_BYTES or _LONG_CONTINUATION.search(source):
+        return True
+    depth, opened = 0, 0
+    for match in _BRACKET.finditer(source):
+        if match.group() in (b"(", b"[", b"{"):
+            if depth == 0:
+                opened = match.start()
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+            if depth == 0 and match.start() - opened >= _DEEP_STATEMENT_BYTES * 5:
+                return True
+    return depth > 0
+
+
 _NOT_BRACKETS = bytes(set(range(256)) - set(b"()[]{}"))
 
 
@@ -380,12 +419,16 @@ def _check_large(source: bytes, path: str, rule_classes: list[type[Rule]], repor
             return result
     # the cut did not give parsable code (a column-0 line inside a string), or still too much code
     if any(rule.id == TOO_LARGE for rule in rule_classes):
-        result.findings.append(Finding(
-            path=path, line=1, col=1, rule=TOO_LARGE, name=FileTooLarge.name,
-            message=f"the file was not checked: {len(source) / 1e6:.1f} MB is over the {MAX_FILE_BYTES // 1_000_000} MB limit",
-            suggestion=FileTooLarge.suggestion,
-        ))
+        result.findings.append(_too_large(path, f"{len(source) / 1e6:.1f} MB is over the {MAX_FILE_BYTES // 1_000_000} MB limit"))
     return result
+
+
+def _too_large(path: str, why: str) -> Finding:
+    return Finding(
+        path=path, line=1, col=1, rule=TOO_LARGE, name=FileTooLarge.name,
+        message=f"the file was not checked: {why}",
+        suggestion=FileTooLarge.suggestion,
+    )
 
 
 def _first_line(message: str) -> str:
@@ -406,7 +449,10 @@ def _python_syntax_errors(source: bytes, path: str, only_ast: bool = True) -> li
         compile(source, path, "exec", flags=0x400 if only_ast else 0, dont_inherit=True)  # 0x400: ast.PyCF_ONLY_AST
     except SyntaxError as error:
         return [_parse_error(path, error.lineno or 1, (error.offset or 1) - 1, error.msg)]
-    except (ValueError, RecursionError, MemoryError) as error:
+    except (RecursionError, MemoryError) as error:
+        # Python itself cannot compile the file: `python file.py` fails the same way
+        return [_parse_error(path, 1, 0, f"the code is nested too deeply for Python's parser ({type(error).__name__})")]
+    except ValueError as error:
         return [_parse_error(path, 1, 0, f"{type(error).__name__}: {error}")]
     return []
 

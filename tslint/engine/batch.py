@@ -16,6 +16,7 @@ from typing import Callable, Optional
 
 from tslint.findings import FileResult, Finding, Fix
 from tslint.cache import JsonCache, code_stamp
+from tslint.engine.discover import read_source
 
 # Below this many files to analyse, a process pool costs more than it saves.
 MIN_FILES_FOR_POOL = 8
@@ -55,7 +56,7 @@ def _check_one(job: tuple[str, list[str]]) -> tuple[str, FileResult]:
     path, rule_ids = job
     wanted = set(rule_ids)
     try:
-        source = Path(path).read_bytes()
+        source = read_source(path)
     except OSError as error:
         return "", FileResult(path, errors=[f"{path}: cannot read: {error.strerror or error}"])
     digest = hashlib.sha256(source).hexdigest()
@@ -86,7 +87,7 @@ def check_files(
         cached = None
         if use_cache:
             try:
-                cached = cache.get(hashlib.sha256(Path(path).read_bytes()).hexdigest(), path)
+                cached = cache.get(hashlib.sha256(read_source(path)).hexdigest(), path)
             except OSError as error:
                 errors.append(f"{path}: cannot read: {error.strerror or error}")
                 continue

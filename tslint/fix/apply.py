@@ -221,8 +221,12 @@ class WriteError(Exception):
 
 
 def write_atomically(path: str, expected_original: bytes, data: bytes) -> None:
-    """Replace `path` with `data` unless it changed since it was read; keep its mode; never leave
-    a half-written file (write a temporary file beside it, then rename over)."""
+    """Replace `path` with `data` unless it changed since it was read; keep its mode, owner and group;
+    never leave a half-written file (write a temporary file beside it, then rename over).
+
+    A writer that appends between our last look and the rename writes into the old file, which the
+    rename unlinks: so the old file is kept under a second name until the rename is done, and if it
+    changed after all, it is put back and the file is reported as not fixed."""
     # through a symlink, write the file it points to: renaming over the link would replace the
     # link with a copy and leave the real file unfixed
     target = Path(os.path.realpath(path))
@@ -231,20 +235,54 @@ def write_atomically(path: str, expected_original: bytes, data: bytes) -> None:
         if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             raise WriteError(f"{path}: the file is read-only; not fixed")
         if target.read_bytes() != expected_original:
-            raise WriteError(f"{path}: the file changed while tslint ran; not fixed (run again)")
+            raise WriteError(_CHANGED.format(path=path))
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tslint-tmp")
     except OSError as error:
         raise WriteError(f"{path}: cannot write: {error.strerror or error}") from None
+    keep = f"{temporary}.orig"
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, stat.S_IMODE(info.st_mode))
-        os.replace(temporary, target)
-    except OSError as error:
+        _keep_owner(temporary, info)
         try:
-            os.unlink(temporary)
+            os.link(target, keep)
+        except OSError:  # a file system without hard links: the check before the rename is all we have
+            keep = str(target)
+        if _changed_since(keep, info, expected_original):
+            raise WriteError(_CHANGED.format(path=path))
+        os.replace(temporary, target)
+        if keep != str(target) and _changed_since(keep, info, expected_original):
+            os.replace(keep, target)  # the old file, with what was appended to it, is the file again
+            raise WriteError(_CHANGED.format(path=path))
+    except OSError as error:
+        raise WriteError(f"{path}: cannot write: {error.strerror or error}") from None
+    finally:
+        for leftover in {temporary, keep} - {str(target)}:
+            try:
+                os.unlink(leftover)
+            except OSError:
+                pass
+
+
+_CHANGED = "{path}: the file changed while tslint ran; not fixed (run again)"
+
+
+def _changed_since(path: str, info: os.stat_result, expected: bytes) -> bool:
+    now = os.stat(path)
+    if (now.st_size, now.st_mtime_ns) == (info.st_size, info.st_mtime_ns):
+        return False
+    with open(path, "rb") as stream:
+        return stream.read() != expected
+
+
+def _keep_owner(path: str, info: os.stat_result) -> None:
+    """The fixed file belongs to whoever owned the original (root fixing a user's file must not take
+    it over); an owner we may not give it is left as the file system decides."""
+    if hasattr(os, "chown"):
+        try:
+            os.chown(path, info.st_uid, info.st_gid)
         except OSError:
             pass
-        raise WriteError(f"{path}: cannot write: {error.strerror or error}") from None
