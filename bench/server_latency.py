@@ -77,7 +77,11 @@ async def run(edits: int, memory_edits: int) -> None:
                     published[params.version] = time.perf_counter()
 
             client = LanguageClient()
-            register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish})
+            def register(client: LanguageClient, params: types.RegistrationParams) -> None:
+                return None  # the server asks to watch pyproject.toml; nothing to do here
+
+            register_lsp_features(client, {**DEFAULT_CLIENT_FEATURES, types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish,
+                                           types.CLIENT_REGISTER_CAPABILITY: register})
             await client.start_io(sys.executable, "-m", "tslint", "server", cwd=str(root))
             options = {} if debounce is None else {"debounce": debounce}
             await client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code"),

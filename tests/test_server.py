@@ -408,3 +408,91 @@ def test_garbage_json_rpc_does_not_kill_the_server(project: Path) -> None:
         process.stdout.close()
         process.stderr.close()
         process.stdin.close()
+
+
+REJECTED = '''import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def forward(self, x):
+        try:
+            y = x + 1
+        except Exception:
+            y = x
+        return y
+'''
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_bytes().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != b"Z"
+
+
+def test_confirm_on_save_replaces_diagnostics_with_torchs_verdicts_and_an_edit_cancels_it(project: Path) -> None:
+    (project / "rejected.py").write_text(REJECTED)
+
+    async def scenario():
+        async with serve(project, {"confirm": "on-save"}) as s:
+            uri = s.open("rejected.py")
+            [static] = await s.diagnostics(uri, 1)
+            assert static.code == "TS101" and "torch" not in static.message.split("TorchScript")[-1]
+            assert _children(s.pid) == []  # nothing runs before a save
+            count = len(s.published)
+            s.save(uri)
+            [verdict] = await s.diagnostics(uri, 1, after=count, timeout=200, where=lambda ds: any("confirmed by torch" in d.message for d in ds))
+            assert verdict.code == "TS101" and verdict.message.endswith("(confirmed by torch)")
+            assert any(r.message.startswith("torch: ") for r in verdict.related_information)
+            # the server itself still has no torch: the verdicts came from its child
+            assert "libtorch" not in Path(f"/proc/{s.pid}/maps").read_text()
+            # a second save, then an edit while torch runs: the child session is killed
+            s.save(uri)
+            deadline = time.monotonic() + 30
+            while not _children(s.pid) and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            children = _children(s.pid)
+            assert children
+            count = len(s.published)
+            version = s.replace(uri, REJECTED.replace("x + 1", "x + 2"))
+            await s.diagnostics(uri, version)
+            deadline = time.monotonic() + 10
+            while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert not any(_alive(pid) for pid in children)
+            await asyncio.sleep(1)
+            assert all(p.version == version for p in s.published[count:])  # no verdict for the old text
+
+    run(scenario())
+
+
+def test_confirm_is_off_by_default(project: Path) -> None:
+    (project / "rejected.py").write_text(REJECTED)
+
+    async def scenario():
+        async with serve(project) as s:
+            uri = s.open("rejected.py")
+            await s.diagnostics(uri, 1)
+            count = len(s.published)
+            s.save(uri)
+            await s.diagnostics(uri, 1, after=count)
+            await asyncio.sleep(1)
+            assert _children(s.pid) == [] and all("torch" not in d.message.split("TorchScript")[-1]
+                                                  for p in s.published for d in p.diagnostics)
+
+    run(scenario())
