@@ -12,6 +12,8 @@ one file's bytes, for the plugins. Which rules run for a path is a RuleSet
 
 from __future__ import annotations
 
+import math
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +39,16 @@ class Options:
     fix: bool = False  # apply safe fixes before checking
     unsafe_fixes: bool = False
     progress: Optional[Callable[[int, int], None]] = None  # confirm: (files done, total)
+
+    def __post_init__(self) -> None:
+        # every entry point comes through here: a nonsense value is an error, not a hung child or 200 processes
+        if isinstance(self.jobs, bool) or not isinstance(self.jobs, int) or self.jobs < 0:
+            raise ConfigError(f"jobs must be a whole number >= 0 (0: all cores), got {self.jobs!r}")
+        if self.timeout is not None and (isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float))
+                                         or not math.isfinite(self.timeout) or self.timeout <= 0):
+            raise ConfigError(f"timeout must be a positive number of seconds, got {self.timeout!r}")
+        cores = os.cpu_count() or 1
+        self.jobs = min(self.jobs or cores, cores)  # more workers than cores only adds processes
 
 
 @dataclass

@@ -206,3 +206,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `tslint check | head`: the reader left, nothing to report
+        return EXIT_ERROR
+    except Exception as error:  # exit 1 means findings: a crash of ours must never look like one
+        print(f"tslint: internal error: {type(error).__name__}: {error} (please report it)", file=sys.stderr)
+        return EXIT_ERROR

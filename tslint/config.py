@@ -61,7 +61,7 @@ def find_config(start: Path) -> Optional[Path]:
                 data = tomllib.loads(text)
             except (OSError, UnicodeDecodeError):
                 continue
-            except tomllib.TOMLDecodeError:
+            except (tomllib.TOMLDecodeError, RecursionError):  # tomllib recurses once per nested array
                 if "tool.tslint" in text:
                     return candidate  # ours, but broken: load_settings says where
                 continue
@@ -83,6 +83,8 @@ def load_settings(config: Optional[str], start: Optional[Path] = None) -> Settin
         raise ConfigError(f"{path}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
     table = data.get("tool", {}).get("tslint", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.tslint] must be a table")

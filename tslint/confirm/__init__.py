@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import re
 import subprocess
@@ -63,13 +64,15 @@ def options(settings: Settings) -> dict:
         raise ConfigError(f"unknown key(s) in [tool.tslint.confirm]: {', '.join(unknown)} (known: {', '.join(sorted(_KNOWN_KEYS))})")
     timeout = table.get("timeout", DEFAULT_TIMEOUT)
     memory = table.get("memory-mb", DEFAULT_MEMORY_MB)
-    if not isinstance(timeout, (int, float)) or timeout <= 0:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0:
         raise ConfigError(f"[tool.tslint.confirm] timeout must be a positive number of seconds, got {timeout!r}")
-    if not isinstance(memory, int) or memory < 0:
+    if isinstance(memory, bool) or not isinstance(memory, int) or memory < 0:
         raise ConfigError(f"[tool.tslint.confirm] memory-mb must be a whole number of megabytes (0: no cap), got {memory!r}")
     src = table.get("src", [])
     if isinstance(src, str):
         src = [src]
+    if not isinstance(src, list) or not all(isinstance(item, str) for item in src):
+        raise ConfigError(f"[tool.tslint.confirm] src must be a folder or a list of folders, got {src!r}")
     factories = table.get("factories", {})
     if not isinstance(factories, dict) or not all(isinstance(v, str) and _factory_text(v) for v in factories.values()):
         raise ConfigError('[tool.tslint.confirm] factories must map "pkg.mod.Class" to "pkg.mod:function" or to the constructor call, "Net(3, 64)"')

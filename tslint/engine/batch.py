@@ -96,8 +96,8 @@ def check_files(
         else:
             pending.append((path, list(rule_ids), cache))
 
-    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
     work = [(path, rule_ids) for path, rule_ids, _ in pending]
+    workers = min(jobs if jobs > 0 else (os.cpu_count() or 1), len(work) or 1)
     if workers > 1 and len(work) >= MIN_FILES_FOR_POOL:
         from concurrent.futures import ProcessPoolExecutor  # not needed on a fully cached run
 
