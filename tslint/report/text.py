@@ -21,13 +21,13 @@ def format_text(findings: list[Finding], files_checked: int, show_help: bool = T
     files_with = len({finding.path for finding in findings})
     if not summary:
         return "".join(line + "\n" for line in lines)
+    if confirmed is not None:  # what torch judged, then the one-line summary last, as ruff ends
+        lines += confirm_summary(confirmed.get("verdicts", []), confirmed.get("torch", ""))
     if findings:
         noun = "problem" if len(findings) == 1 else "problems"
         lines.append(f"Found {len(findings)} {noun} in {files_with} of {files_checked} files checked.")
     else:
         lines.append(f"All checks passed ({files_checked} files checked).")
-    if confirmed is not None:
-        lines += confirm_summary(confirmed.get("verdicts", []), confirmed.get("torch", ""))
     return "\n".join(lines) + "\n"
 
 
