@@ -130,15 +130,13 @@ def _read_table(table: dict, settings: Settings) -> None:
 
 def _check_codes(path: Path, settings: Settings) -> None:
     """Rule codes of the file are upper-cased and must name a rule or a prefix of one."""
-    from tslint.checks import rule_index
-
-    known = [rule.id for rule in rule_index()]
+    from tslint.checks import unknown_codes
 
     def checked(key: str, codes: list[str]) -> list[str]:
         codes = [code.strip().upper() for code in codes]
-        for code in codes:
-            if not any(rule_id.startswith(code) for rule_id in known) or not code:
-                raise ConfigError(f"{path}: [tool.tslint] {key}: unknown rule code or prefix {code!r} (see `tslint rule`)")
+        unknown = unknown_codes(codes)
+        if unknown:
+            raise ConfigError(f"{path}: [tool.tslint] {key}: unknown rule code or prefix {unknown[0]!r} (see `tslint rule`)")
         return codes
 
     settings.select = checked("select", settings.select)

@@ -88,3 +88,9 @@ def selected_rules(rules: Iterable[R], select: Iterable[str] = (), ignore: Itera
         if selected >= 0 and selected > dropped and (selected > 2 or opt_in or not getattr(rule, "opt_in", False)):
             chosen.append(rule)
     return chosen
+
+
+def unknown_codes(codes: Iterable[str], rules: Optional[Iterable[RuleInfo]] = None) -> list[str]:
+    """The codes that are neither a rule id nor a prefix of one (an empty code is unknown)."""
+    known = [rule.id for rule in (rule_index() if rules is None else rules)]
+    return [code for code in codes if not code or not any(rule_id.startswith(code) for rule_id in known)]

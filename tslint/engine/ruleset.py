@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional, Sequence
 
-from tslint.checks import RuleInfo, rule_index, selected_rules
+from tslint.checks import RuleInfo, rule_index, selected_rules, unknown_codes
 from tslint.config import ConfigError, Settings
 
 # Which rule modes each export mode checks: the tool's own findings (TS0xx) in every mode.
@@ -18,10 +18,9 @@ MODE_CHECKS = {"both": ("script", "trace", "tool"), "script": ("script", "tool")
 
 
 def validate_codes(codes: Iterable[str], rules: Sequence[RuleInfo]) -> None:
-    known = [rule.id for rule in rules]
-    for code in codes:
-        if not any(rule_id.startswith(code) for rule_id in known):
-            raise ConfigError(f"unknown rule code or prefix {code!r} (see `tslint rule`)")
+    unknown = unknown_codes(codes, rules)
+    if unknown:
+        raise ConfigError(f"unknown rule code or prefix {unknown[0]!r} (see `tslint rule`)")
 
 
 class RuleSet:
