@@ -6,7 +6,9 @@ the rules' ids, so `rule_index()` keeps them in a small index file stamped with 
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 import pkgutil
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, NamedTuple, Optional, TypeVar
@@ -54,13 +56,19 @@ def rule_index() -> tuple[RuleInfo, ...]:
     cache = JsonCache(f"rules-{code_stamp()}")
     stored = cache.get("rules")
     types = (str, str, str, str, str, bool)
-    if isinstance(stored, list) and stored and all(
-            isinstance(item, list) and len(item) == len(types) and all(isinstance(v, t) for v, t in zip(item, types)) for item in stored):
+    # the digest makes a truncated or edited index a miss: a shorter list would silently turn rules off
+    if isinstance(stored, list) and stored and cache.get("digest") == _index_digest(stored) and all(
+            isinstance(item, list) and len(item) == len(types) and all(type(v) is t for v, t in zip(item, types)) for item in stored):
         return tuple(RuleInfo(*item) for item in stored)
     index = tuple(RuleInfo(rule.id, rule.name, rule.mode, rule.family, rule.summary, rule.opt_in) for rule in all_rules())
     cache.put("rules", [list(info) for info in index])
+    cache.put("digest", _index_digest([list(info) for info in index]))
     cache.save()
     return index
+
+
+def _index_digest(items: list) -> str:
+    return hashlib.sha256(json.dumps(items, separators=(",", ":")).encode()).hexdigest()
 
 
 def rule_by_id(rule_id: str) -> Optional[type["Rule"]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -32,16 +32,40 @@ class Cache:
     def get(self, key: str, path: str) -> Optional[FileResult]:
         stored = self.store.get(key)
         try:
-            findings = [Finding(**{**item, "path": path, "fix": Fix(**item["fix"]) if item.get("fix") else None}) for item in stored["findings"]]
-            return FileResult(path, findings, suppressed=[int(line) for line in stored["suppressed"]])
+            findings = [_stored(Finding, {**item, "path": path, "fix": _stored(Fix, item["fix"]) if item.get("fix") is not None else None})
+                        for item in stored["findings"]]
+            suppressed = stored["suppressed"]
+            if not isinstance(suppressed, list) or not all(type(line) is int for line in suppressed):
+                raise TypeError("suppressed lines")
+            return FileResult(path, findings, suppressed=suppressed)
         except (TypeError, KeyError, ValueError, AttributeError):
-            return None  # absent, or written by another version: a miss
+            return None  # absent, written by another version, or edited by hand: a miss, never a result
 
     def put(self, key: str, result: FileResult) -> None:
         self.store.put(key, {"findings": [asdict(finding) for finding in result.findings], "suppressed": list(result.suppressed)})
 
     def save(self) -> None:
         self.store.save()
+
+
+_STORED_TYPES = {"int": int, "str": str, "bool": bool, "dict": dict}
+_EDIT_FIELDS = ("replacement", "imports", "target")  # a reported fix has no edit: stored as None / []
+
+
+def _stored(cls: type, item: dict):
+    """A Finding or Fix from a cache entry whose every value has the field's plain type (a line
+    that is a string would crash the sort, long after the cache was read)."""
+    if not isinstance(item, dict):
+        raise TypeError(f"{cls.__name__} entry")
+    hints = {f.name: f.type for f in fields(cls)}
+    values = {}
+    for name, value in item.items():
+        if name in _EDIT_FIELDS and cls is Fix and value in (None, []):
+            continue
+        if not (name == "fix" and (value is None or isinstance(value, Fix))) and type(value) is not _STORED_TYPES.get(hints.get(name, "")):
+            raise TypeError(f"{cls.__name__}.{name}")
+        values[name] = value
+    return cls(**values)
 
 
 def fingerprint(rule_ids: tuple[str, ...]) -> str:
