@@ -9,7 +9,7 @@ from tslint.checks import rewrites
 from tslint.model import typeflow
 from tslint.checks.base import AttributeRule
 from tslint.findings import Fix
-from tslint.model.nodes import visit as visit_tree, walk
+from tslint.model.nodes import findall, is_name, visit as visit_tree, walk
 
 
 def _hasattr_guarded(function: cst.FunctionDef, name: str) -> bool:
@@ -268,3 +268,81 @@ def _mutated(cls: cst.ClassDef, name: str) -> bool:
             return True
     return False
 
+
+
+def _is_none_test(test: cst.BaseExpression, name: str) -> bool:
+    """`self.<name> is None` / `is not None` as a whole test: torch drops the dead branch."""
+    return (
+        isinstance(test, cst.Comparison) and _self_attribute(test.left) == name and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, (cst.Is, cst.IsNot)) and is_name(test.comparisons[0].comparator, "None")
+    )
+
+
+class NoneAttributeUse(_SelfReads):
+    """An attribute `__init__` sets to None and nothing else has type NoneType in the scripted
+    module: torch drops the branches of `if self.x is not None:`, and rejects every other use
+    (proven on torch 2.13: `self.x == 0`, `self.x != None`, `if self.x:`, `x + self.x`, `self.x(x)`)."""
+
+    id = "TS306"
+    name = "none-attribute-use"
+    summary = "an attribute that `__init__` only ever sets to None is used as a value"
+    suggestion = "test it with `if self.x is not None:` (torch drops the branch), or give it a value of its type in __init__ (Optional attributes need a class-level annotation and a local copy to refine)"
+
+    def enter_region(self, region) -> None:
+        super().enter_region(region)
+        self.guarded: dict[str, bool] = {}
+
+    def _none_only(self, name: str) -> bool:
+        attributes = self.attributes()
+        if attributes is None or name not in attributes.always or name in self.reported:
+            return False
+        values = attributes.values.get(name, [])
+        info = self.ctx.region.cls
+        if not values or not all(is_name(v, "None") for v in values) or name in info.class_annotations():
+            return False
+        if info.find_method(name) is not None:
+            return False
+        if name not in self.guarded:
+            function = self.ctx.region.node
+            self.guarded[name] = any(
+                _is_none_test(node.test, name) for node in walk(function) if isinstance(node, (cst.If, cst.IfExp, cst.While))
+            ) or any(_self_attribute(t.target) == name for t in findall(function, (cst.AssignTarget, cst.AugAssign)))
+        return not self.guarded[name]
+
+    def _use(self, node: cst.Attribute) -> str | None:
+        """How the read at `node` uses the value, when that use needs something other than None."""
+        parent = self.ctx.parent()
+        if isinstance(parent, cst.Comparison):
+            operators = [t.operator for t in parent.comparisons]
+            if all(isinstance(op, (cst.Is, cst.IsNot)) for op in operators):
+                return None
+            return "compared"
+        if isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is node:
+            return "tested for truth"
+        if isinstance(parent, (cst.BooleanOperation,)) or (isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not)):
+            return "tested for truth"
+        if isinstance(parent, cst.BinaryOperation):
+            return "used in arithmetic"
+        if isinstance(parent, cst.Call) and parent.func is node:
+            return "called"
+        if isinstance(parent, cst.Subscript) and parent.value is node:
+            return "indexed"
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            return f"used as an object (`.{parent.attr.value}`)"
+        return None
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        name = _self_attribute(node)
+        if name is None or isinstance(self.ctx.parent(), (cst.AssignTarget, cst.AugAssign)):
+            return
+        if not self._none_only(name):
+            return
+        use = self._use(node)
+        if use is None:
+            return
+        self.reported.add(name)
+        self.report(
+            node,
+            f"`self.{name}` is only ever set to None in `__init__`, so TorchScript types it NoneType, and here it is "
+            f"{use}: torch.jit.script rejects that",
+        )

@@ -567,3 +567,126 @@ class CallOverride(CallRule):
             f"(no attribute 'forward')",
             context=info.name,
         )
+
+
+# --------------------------------------------------------------------------------------------------
+# Modules torch cannot script because of what __init__ does to them
+
+# The old-style reparametrisations: they register a forward pre-hook object (WeightNorm,
+# SpectralNorm) that torch.jit.script cannot compile ("'WeightNorm' object has no attribute
+# '__name__'", proven on torch 2.13). torch.nn.utils.parametrizations.* script fine.
+_NORM_HOOKS = {
+    "torch.nn.utils.weight_norm": "weight_norm",
+    "torch.nn.utils.weight_norm.weight_norm": "weight_norm",
+    "torch.nn.utils.spectral_norm": "spectral_norm",
+    "torch.nn.utils.spectral_norm.spectral_norm": "spectral_norm",
+}
+_NORM_HOOK_REMOVERS = {"remove_weight_norm", "remove_spectral_norm"}
+
+
+def _hook_names(rule: Rule, expr: cst.CSTNode) -> list[str]:
+    """The hook functions an expression names (`weight_norm`, `nn.utils.spectral_norm`, both
+    branches of `weight_norm if a else spectral_norm`)."""
+    return [
+        _NORM_HOOKS[q] for node in findall(expr, (cst.Name, cst.Attribute))
+        for q in [rule.ctx.qualify(node)] if q in _NORM_HOOKS
+    ]
+
+
+def _always_hook(rule: Rule, expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.IfExp):
+        return _always_hook(rule, expr.body) and _always_hook(rule, expr.orelse)
+    return isinstance(expr, (cst.Name, cst.Attribute)) and rule.ctx.qualify(expr) in _NORM_HOOKS
+
+
+def _unconditional_calls(block: cst.CSTNode) -> list[cst.Call]:
+    """Calls of a function body outside `if` statements and conditional expressions."""
+    found: list[cst.Call] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_If(self, node: cst.If) -> bool:
+            return False
+
+        def visit_IfExp(self, node: cst.IfExp) -> bool:
+            return False
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_Call(self, node: cst.Call) -> None:
+            found.append(node)
+
+    block.visit(Finder())
+    return found
+
+
+class NormHookModule(Rule):
+    id = "TS416"
+    name = "norm-hook-module"
+    summary = "a submodule wrapped in nn.utils.weight_norm / spectral_norm: torch.jit.script cannot compile their hooks"
+    suggestion = "use torch.nn.utils.parametrizations.weight_norm / spectral_norm (they script), or call remove_weight_norm before scripting"
+
+    def check_file(self) -> None:
+        # Functions of the file that apply a hook (`def WNConv2d(...): return weight_norm(nn.Conv2d(...))`).
+        self.wrappers = {
+            name: hooks[0] for name, function in self.ctx.model.functions.items()
+            for hooks in [[h for call in _unconditional_calls(function.body) for h in _hook_names(self, call.func)]] if hooks
+        }
+        self.hooked: dict[str, Optional[tuple[cst.CSTNode, str, str]]] = {}
+
+    def _applies(self, info: ClassInfo) -> Optional[tuple[cst.CSTNode, str, str]]:
+        """(call, what, hook) for the first call in `__init__` that leaves a hooked submodule, else None."""
+        if info.name in self.hooked:
+            return self.hooked[info.name]
+        self.hooked[info.name] = None  # recursion guard
+        init = info.methods.get("__init__")
+        found = None
+        if init is not None and info.is_module:
+            calls = findall(init.body, cst.Call)
+            if any(isinstance(c.func, (cst.Name, cst.Attribute)) and (dotted(c.func) or "").rpartition(".")[2] in _NORM_HOOK_REMOVERS
+                   for c in calls):
+                return None
+            local_hooks = {  # norm_f = weight_norm if use_wn else spectral_norm (every branch a hook)
+                target.target.value: " or ".join(sorted(set(hooks)))
+                for assign in findall(init.body, cst.Assign) if _always_hook(self, assign.value)
+                for hooks in [_hook_names(self, assign.value)]
+                for target in assign.targets if isinstance(target.target, cst.Name)
+            }
+            # Only calls on every path: `if use_wn: conv = weight_norm(conv)` depends on the arguments.
+            for call in _unconditional_calls(init.body):
+                func = call.func
+                hooks = _hook_names(self, func)
+                if hooks:
+                    found = (call, f"applies {hooks[0]}", hooks[0])
+                elif isinstance(func, cst.Name) and func.value in local_hooks:
+                    hook = local_hooks[func.value]
+                    found = (call, f"applies {hook} (through `{func.value}`)", hook)
+                elif isinstance(func, cst.Name) and func.value in self.wrappers:
+                    hook = self.wrappers[func.value]
+                    found = (call, f"calls {func.value}(), which applies {hook}", hook)
+                elif isinstance(func, cst.Name) and func.value in self.ctx.model.classes:
+                    inner = self.ctx.model.classes[func.value]
+                    nested = self._applies(inner) if inner is not info else None
+                    if nested is not None:
+                        found = (call, f"builds {func.value}, whose __init__ {nested[1]}", nested[2])
+                if found is not None:
+                    break
+        self.hooked[info.name] = found
+        return found
+
+    def check_class(self, info: ClassInfo) -> None:
+        found = self._applies(info)
+        if found is None:
+            return
+        call, what, hook = found
+        hook_class = "WeightNorm" if hook.startswith("weight_norm") else "SpectralNorm"
+        self.report(
+            call,
+            f"{info.name}.__init__ {what}: torch.jit.script cannot compile the forward pre-hook it registers "
+            f"(\"'{hook_class}' object has no attribute '__name__'\")",
+            context=info.name,
+            evidence=info.node.name,
+        )

@@ -523,3 +523,58 @@ class IsinstanceUnsupportedType(TypeRule):
             hint = f"`isinstance(x, {better})`, or test for the other type the value can have" if better else "test for the other type the value can have"
             self.report(candidate, message, suggestion=hint)
             return
+
+
+class StaticForward(Rule):
+    """`@staticmethod def forward(x)` works in eager PyTorch (nn.Module.__call__ calls
+    self.forward(x)), but TorchScript compiles forward as a method: its first parameter is the
+    module itself, so `x` is the module and every tensor use of it fails (proven on torch 2.13;
+    `return x` alone scripts)."""
+
+    id = "TS212"
+    name = "static-forward"
+    summary = "a @staticmethod forward: TorchScript passes the module as its first parameter"
+    suggestion = "make it a method: `def forward(self, x):`"
+
+    def check_class(self, info) -> None:
+        forward = info.methods.get("forward")
+        if not info.is_module or forward is None or not typeflow._is_staticmethod(forward):
+            return
+        params = typeflow.parameters(forward)
+        if not params:
+            return
+        first = params[0].name.value
+        for node, parent in _name_uses(forward, first):
+            if isinstance(parent, (cst.BinaryOperation, cst.Arg, cst.Comparison, cst.Subscript)) or (
+                isinstance(parent, cst.Attribute) and parent.value is node
+            ):
+                self.report(
+                    forward.name,
+                    f"{info.name}.forward is a @staticmethod: TorchScript compiles it as a method, so `{first}` is "
+                    f"the module itself, and `{_code(parent)}` uses it as a tensor",
+                    context=info.name,
+                    evidence=node,
+                )
+                return
+
+
+def _name_uses(function: cst.FunctionDef, name: str) -> list[tuple[cst.Name, cst.CSTNode]]:
+    """(use, parent) for each read of `name` in the body."""
+    found: list[tuple[cst.Name, cst.CSTNode]] = []
+
+    class Finder(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[cst.CSTNode] = []
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if is_name(node, name) and self.stack:
+                found.append((node, self.stack[-1]))
+            self.stack.append(node)
+            return True
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            self.stack.pop()
+
+    visit_tree(function.body, Finder())
+    return found
