@@ -199,7 +199,7 @@ def test_cli_flags_cache_and_no_confirm(tmp_path):
     model = tmp_path / "net.py"
     model.write_text((CASES / "isolation.py").read_text())
     first = run_tslint("check", "net.py", cwd=tmp_path)
-    assert first.returncode == 1 and "(confirmed: torch: try blocks aren't supported (Inner via Inner()))" in first.stdout
+    assert first.returncode == 1 and "(confirmed by torch: try blocks aren't supported (Inner via Inner()))" in first.stdout
     started = time.monotonic()
     second = run_tslint("check", "net.py", cwd=tmp_path)
     assert second.stdout == first.stdout and time.monotonic() - started < 5
@@ -223,7 +223,7 @@ def test_warnings_as_errors_do_not_turn_into_rejections(tmp_path):
     env = {**os.environ, "PYTHONWARNINGS": "error"}
     result = subprocess.run([sys.executable, "-m", "tslint", "check", "--no-cache", "net.py"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=120)
-    assert result.stdout.count("(confirmed: torch: try blocks") == 6, result.stdout + result.stderr
+    assert result.stdout.count("(confirmed by torch: try blocks") == 6, result.stdout + result.stderr
     assert "Warning" not in result.stderr
 
 

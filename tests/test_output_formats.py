@@ -201,4 +201,4 @@ def test_torch_verdicts_in_json_sarif_and_github(project):
     assert sarif_errors(log) == []
     assert log["runs"][0]["results"][0]["properties"]["verdict"] == "confirmed"
     github = run_tslint(*common, "--output-format", "github", cwd=project).stdout
-    assert github.startswith("::error ") and "(confirmed: torch: try blocks aren't supported" in github
+    assert github.startswith("::error ") and "(confirmed by torch: try blocks aren't supported" in github

@@ -17,13 +17,16 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from tslint.config import ConfigError, Settings, load_settings
 from tslint.engine.batch import check_files
 from tslint.engine.discover import discover
 from tslint.engine.ruleset import RuleSet
 from tslint.findings import FileResult, Finding
+
+if TYPE_CHECKING:
+    from tslint.fix.apply import FixResult
 
 
 @dataclass
@@ -122,6 +125,16 @@ def _rules_near(directory: str) -> RuleSet:
     """The RuleSet of the configuration that applies in `directory` (a plugin sees one file at a
     time: every file of a directory reads the same pyproject.toml once)."""
     return RuleSet(load_settings(None, start=Path(directory)))
+
+
+def fix_file(path: str, source: bytes, settings: Settings, unsafe: bool = False) -> "FixResult":
+    """The automatic fixes for one file's bytes (standard input): nothing is written, and torch does
+    not verify them (it imports files on disk)."""
+    from tslint.checks import all_rules
+    from tslint.fix.apply import fix_source
+
+    by_id = {rule.id: rule for rule in all_rules()}
+    return fix_source(source, path, [by_id[i] for i in RuleSet(settings).ids_for(path)], unsafe=unsafe)
 
 
 def _fix_files(files: list[str], rules: RuleSet, settings: Settings, options: Options, write: bool) -> FixReport:

@@ -15,6 +15,9 @@ from tslint import __version__
 
 
 def cache_dir() -> Path:
+    """$TSLINT_CACHE_DIR (`--cache-dir` sets it, so child processes see it too), else the XDG cache."""
+    if os.environ.get("TSLINT_CACHE_DIR"):
+        return Path(os.environ["TSLINT_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "tslint"
 

@@ -7,7 +7,7 @@ import fnmatch
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 
 class ConfigError(Exception):
@@ -70,30 +70,50 @@ def find_config(start: Path) -> Optional[Path]:
     return None
 
 
-def load_settings(config: Optional[str], start: Optional[Path] = None) -> Settings:
+def _merged(table: dict, override: dict) -> dict:
+    """`override` laid over `table`: sub-tables (confirm) merge key by key, other values replace."""
+    merged = dict(table)
+    for key, value in override.items():
+        merged[key] = _merged(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+    return merged
+
+
+def load_settings(config: Optional[str], start: Optional[Path] = None, overrides: Sequence[str] = ()) -> Settings:
+    """Settings from `config` (else the nearest pyproject.toml with [tool.tslint] above `start`), with
+    `overrides` laid over it: TOML lines of [tool.tslint] (`mode = "script"`, `confirm.timeout = 30`)."""
     path = Path(config) if config else find_config((start or Path.cwd()).resolve())
     settings = Settings()
-    if path is None:
+    if path is None and not overrides:
         return settings
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such configuration file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    except RecursionError:
-        raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
-    table = data.get("tool", {}).get("tslint", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.tslint] must be a table")
+    table: Any = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: no such configuration file") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"{path}: cannot read: {error}") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        except RecursionError:
+            raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
+        table = data.get("tool", {}).get("tslint", {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.tslint] must be a table")
+    for override in overrides:
+        try:
+            table = _merged(table, tomllib.loads(override))
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"--config {override!r}: not a TOML setting: {error}") from None
+    from_file = path is not None
+    if path is None:
+        path = Path("--config")  # errors name the option
     unknown = sorted(set(table) - _KNOWN_KEYS)
     if unknown:
         hints = [f"{key!r} (did you mean {close[0]!r}?)" if (close := difflib.get_close_matches(key, _KNOWN_KEYS, n=1)) else repr(key)
                  for key in unknown]
         raise ConfigError(f"{path}: unknown key(s) in [tool.tslint]: {', '.join(hints)} (known: {', '.join(sorted(_KNOWN_KEYS))})")
-    settings.config_path = str(path)
+    settings.config_path = str(path) if from_file else None
     try:
         _read_table(table, settings)
     except ConfigError as error:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from tslint.findings import Finding
+from tslint.report.text import verdict_parts
 
 
 def _escape_data(text: str) -> str:
@@ -35,8 +36,9 @@ def annotation(finding: Finding, trace_rules: frozenset[str] = frozenset()) -> s
     message = finding.message
     if finding.context:
         message += f" [{finding.context}]"
-    if finding.verdict:
-        message += f" ({finding.verdict}{': ' + finding.verdict_detail if finding.verdict_detail else ''})"
+    label, detail = verdict_parts(finding)
+    if label:
+        message += f" ({label}: {detail})" if detail else f" ({label})"
     if finding.suggestion:
         message += f"\nhelp: {finding.suggestion}"
     fields = ",".join(f"{key}={_escape_property(str(value))}" for key, value in properties.items())

@@ -1,33 +1,85 @@
-"""`path:line:col: TS101 message`, as ruff and flake8 print it, with help lines under each."""
+"""`path:line:col: TS101 [*] message`, as ruff and flake8 print it, with torch's verdict and help lines
+under each finding."""
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from typing import Optional
 
 from tslint.findings import Finding, ModuleVerdict
 
+# A verdict's message longer than this goes on its own line under the finding, wrapped at WRAP.
+INLINE_DETAIL = 60
+WRAP = 100
 
-def format_text(findings: list[Finding], files_checked: int, show_help: bool = True, summary: bool = True, confirmed: Optional[dict] = None) -> str:
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def fixable(finding: Finding, unsafe_fixes: bool = False) -> bool:
+    """Whether `tslint check --fix` (with --unsafe-fixes: also the unsafe fixes) would fix it: ruff's `[*]`."""
+    fix = finding.fix
+    return fix is not None and not fix.reverted and (fix.safe or unsafe_fixes)
+
+
+def verdict_parts(finding: Finding) -> tuple[str, str]:
+    """("confirmed by torch", torch's message) or ("unconfirmed", the reason); ("", "") without a verdict."""
+    if not finding.verdict:
+        return "", ""
+    label = finding.verdict if finding.verdict == "unconfirmed" else f"{finding.verdict} by torch"
+    detail = finding.verdict_detail
+    if detail.startswith("torch: "):
+        detail = detail[len("torch: "):]  # the label says who
+    return label, detail
+
+
+def verdict_text(finding: Finding) -> tuple[str, list[str]]:
+    """The verdict as it ends the finding's line, and the lines under it for a long message."""
+    label, detail = verdict_parts(finding)
+    if not label:
+        return "", []
+    if not detail:
+        return f" ({label})", []
+    if len(detail) <= INLINE_DETAIL:
+        return f" ({label}: {detail})", []
+    key = "reason: " if finding.verdict == "unconfirmed" else "torch: "
+    wrapped = textwrap.wrap(detail, WRAP, initial_indent="    " + key, subsequent_indent=" " * (4 + len(key)),
+                            break_long_words=False, break_on_hyphens=False)
+    return f" ({label})", wrapped
+
+
+def format_text(findings: list[Finding], files_checked: int, show_help: bool = True, summary: bool = True, errors: int = 0,
+                unsafe_fixes: bool = False, confirmed: Optional[dict] = None) -> str:
     lines = []
     for finding in findings:
         where = f" [{finding.context}]" if finding.context else ""
-        verdict = f" ({finding.verdict}{': ' + finding.verdict_detail if finding.verdict_detail else ''})" if finding.verdict else ""
-        lines.append(f"{finding.path}:{finding.line}:{finding.col}: {finding.rule} {finding.message}{where}{verdict}")
+        marker = "[*] " if fixable(finding, unsafe_fixes) else ""
+        verdict, under = verdict_text(finding)
+        lines.append(f"{finding.path}:{finding.line}:{finding.col}: {finding.rule} {marker}{finding.message}{where}{verdict}")
+        lines.extend(under)
         if show_help and finding.suggestion:
             lines.append(f"    help: {finding.suggestion}")
         if finding.fix is not None and finding.fix.reverted:
             lines.append(f"    fix reverted: {finding.fix.reverted}")
-    files_with = len({finding.path for finding in findings})
     if not summary:
         return "".join(line + "\n" for line in lines)
     if confirmed is not None:  # what torch judged, then the one-line summary last, as ruff ends
         lines += confirm_summary(confirmed.get("verdicts", []), confirmed.get("torch", ""))
+    files_with = len({finding.path for finding in findings})
+    checked = f"{_plural(files_checked, 'file')} checked"
+    failed = f"; {_plural(errors, 'error')} (see stderr)" if errors else ""
     if findings:
-        noun = "problem" if len(findings) == 1 else "problems"
-        lines.append(f"Found {len(findings)} {noun} in {files_with} of {files_checked} files checked.")
+        lines.append(f"Found {_plural(len(findings), 'problem')} in {files_with} of {checked}{failed}.")
+        count = sum(1 for finding in findings if fixable(finding, unsafe_fixes))
+        if count:
+            lines.append(f"[*] {count} fixable with `tslint check --fix{' --unsafe-fixes' if unsafe_fixes else ''}`.")
+    elif errors:
+        # an error is not a pass: a path that does not exist, an unreadable file, a rule that crashed
+        lines.append(f"No problems found in {checked}{failed}.")
     else:
-        lines.append(f"All checks passed ({files_checked} files checked).")
+        lines.append(f"All checks passed ({checked}).")
     return "\n".join(lines) + "\n"
 
 
@@ -51,7 +103,9 @@ def confirm_summary(verdicts: list[ModuleVerdict], torch_version: str) -> list[s
     return lines
 
 
-def format_statistics(findings: list[Finding]) -> str:
+def format_statistics(findings: list[Finding], unsafe_fixes: bool = False) -> str:
+    """Count per rule, most frequent first; `[*]` when every finding of the rule is fixable."""
     counts = Counter((finding.rule, finding.name) for finding in findings)
+    fixes = Counter(finding.rule for finding in findings if fixable(finding, unsafe_fixes))
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return "".join(f"{count:5d}  {rule:<6} {name}\n" for (rule, name), count in rows)
+    return "".join(f"{count:5d}  {rule:<6} {'[*]' if fixes[rule] == count else '   '} {name}\n" for (rule, name), count in rows)
