@@ -262,3 +262,26 @@ def test_cache_dir(tmp_path):
     result = run_tslint("check", "--no-confirm", "--cache-dir", str(cache), "net.py", cwd=tmp_path)
     assert result.returncode == 1
     assert any(cache.glob("static-*.json")), list(cache.iterdir()) if cache.exists() else "no cache directory"
+
+
+def test_ts203_says_what_fails_only_for_what_fails(tmp_path):
+    # torch 2.13: an unused `mask=None` runs without the argument and with None; a used one does not
+    write(tmp_path, "net.py", textwrap.dedent(
+        """\
+        import torch.nn as nn
+
+
+        class Unused(nn.Module):
+            def forward(self, x, mask=None):
+                return x + 1
+
+
+        class Used(nn.Module):
+            def forward(self, x, mask=None):
+                return x * mask
+        """
+    ))
+    result = run_tslint("check", "--no-confirm", "--no-cache", "--select", "TS203", "net.py", cwd=tmp_path)
+    unused, used = [line for line in result.stdout.splitlines() if " TS203 " in line]
+    assert "[Unused.forward]" in unused and "never uses it, so the model runs" in unused and "fails at run time" not in unused
+    assert "[Used.forward]" in used and "fails at run time" in used

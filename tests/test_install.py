@@ -107,3 +107,14 @@ def test_ci_runs_the_readmes_test_command_in_a_fresh_venv():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci.splitlines()
     assert "-m venv" in ci
+
+
+def test_ts002_help_names_the_issue_tracker_of_the_package():
+    import tomllib
+
+    from tslint import ISSUES_URL
+    from tslint.checks.tool import TorchRejected
+
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
+    assert urls["Issues"] == ISSUES_URL
+    assert ISSUES_URL in TorchRejected.suggestion

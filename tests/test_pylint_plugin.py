@@ -138,3 +138,16 @@ def test_tool_tslint_settings_are_honoured(tmp_path):
         assert sorted(symbols()) == ["torchscript-try-statement", "torchscript-unannotated-default"], table
     pyproject.write_text('[tool.tslint]\nselect = ["TS1", "TS5"]\n[tool.tslint.per-file-ignores]\n"net.py" = ["TS101"]\n', encoding="utf-8")
     assert sorted(symbols()) == ["torchscript-tensor-condition", "torchscript-tensor-to-python"]
+
+
+def test_message_ids_are_what_the_readme_says():
+    # README: E8 + the rule number, W8 + the number for the trace hazards
+    from tslint.checks import rule_index
+    from tslint.plugins.pylint import message_id
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(TS101 is `E8101`" in readme and "(TS501 is `W8501`)" in readme
+    for rule in rule_index():
+        if rule.id >= "TS100":
+            assert message_id(rule) == ("W8" if rule.mode == "trace" else "E8") + rule.id[2:], rule.id

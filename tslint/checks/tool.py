@@ -1,5 +1,6 @@
 """TS0xx: findings about the tool's own view of a file, not about a construct."""
 
+from tslint import ISSUES_URL
 from tslint.checks.base import ToolRule
 
 
@@ -14,7 +15,7 @@ class TorchRejected(ToolRule):
     id = "TS002"
     name = "torch-rejected"
     summary = "torch.jit.script rejected code that no rule caught"
-    suggestion = "read torch's message; please report the construct so a rule can catch it"
+    suggestion = f"read torch's message; report the construct at {ISSUES_URL} so a rule can catch it"
 
 
 class FileTooLarge(ToolRule):

@@ -62,6 +62,30 @@ def _local_signatures(rule: Rule, region: Region) -> dict[str, cst.FunctionDef]:
     return signatures
 
 
+class _NameRead(cst.CSTVisitor):
+    """Whether `name` is read: attribute names (`self.mask`) and keywords (`f(mask=...)`) are not reads."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.found = name, False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found = self.found or node.value == self.name
+
+
+def _names(body: cst.CSTNode, name: str) -> bool:
+    reader = _NameRead(name)
+    body.visit(reader)
+    return reader.found
+
+
 def _evidence(rule: Rule, region: Region, name: str) -> list:
     return list(typeflow.uses(region.node, name, rule.ctx.symbols, _local_signatures(rule, region)))
 
@@ -153,7 +177,13 @@ class UntypedOptional(TypeRule):
                 continue
             name = param.name.value
             kind = typeflow.weak_infer(_evidence(self, region, name))
-            if kind is None:
+            if kind is None and not _names(region.node.body, name):
+                # torch 2.13: an unused one runs without the argument or with None; a non-Tensor is rejected
+                message = (
+                    f"`{name}=None` has no annotation: TorchScript types `{name}` as Tensor; the function never uses it, "
+                    f"so the model runs, but a caller passing a value that is not a Tensor (an int, a list, a bool) is rejected"
+                )
+            elif kind is None:
                 message = (
                     f"`{name}=None` has no annotation: TorchScript types `{name}` as Tensor with an undefined default, "
                     f"which is never None; the model scripts, and calling it without `{name}` fails at run time"

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Optional
 
 from pylint.checkers import BaseRawFileChecker
 
+from tslint import ISSUES_URL
 from tslint.api import check_file
 from tslint.checks import all_rules
 from tslint.findings import FileResult, Finding
@@ -111,7 +112,7 @@ def _checker_classes() -> list[type[_TorchScriptChecker]]:
         description = f"{rule.summary}. Fix: {rule.suggestion} (tslint {rule.id}; `tslint rule {rule.id}` explains it)"
         families[family][msgid] = ("%s", symbol(rule), description)
         ids[family][rule.id] = msgid
-    families["80"][INTERNAL_ERROR] = ("tslint: %s", f"{SYMBOL_PREFIX}internal-error", "A tslint rule crashed on this module: please report it.")
+    families["80"][INTERNAL_ERROR] = ("tslint: %s", f"{SYMBOL_PREFIX}internal-error", f"A tslint rule crashed on this module: please report it at {ISSUES_URL}.")
     return [
         type(f"TorchScriptChecker{family}", (_TorchScriptChecker,),
              {"name": "torchscript", "msgs": families[family], "message_ids": ids[family]})
