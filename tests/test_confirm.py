@@ -323,7 +323,7 @@ def test_script_module_subclasses_are_analysed_and_confirmed():
     assert result.returncode == 1
     # the @script_method forward is compiled; eager_only (a plain method) is not
     assert "script_module.py:11:9: TS101" in result.stdout and ":18:" not in result.stdout
-    assert "(confirmed: torch: try blocks aren't supported" in result.stdout
+    assert "(confirmed by torch: try blocks aren't supported" in result.stdout
     assert "rejected: script_module.py: Net" in result.stdout
 
 
@@ -332,7 +332,7 @@ def test_inline_constructor_arguments_in_the_factories_config(tmp_path):
     config.write_text('[tool.tslint.confirm]\nfactories = { "needs_args.Net" = "Net(8, depth=2)" }\n')
     result = run_tslint("check", "--no-cache", "--config", str(config), "needs_args.py", cwd=IMPORT_TIME)
     assert "needs_args.py:13:9: TS101" in result.stdout
-    assert "(confirmed: torch: try blocks aren't supported (Net via Net(8, depth=2)))" in result.stdout
+    assert "(confirmed by torch: try blocks aren't supported (Net via Net(8, depth=2)))" in result.stdout
     without = run_tslint("check", "--no-cache", "needs_args.py", cwd=IMPORT_TIME)
     # without arguments torch's parser alone judges it (and rejects the try)
     assert "rejected: needs_args.py: Net (frontend only (constructor needs width; configure a factory))" in without.stdout
@@ -342,7 +342,7 @@ def test_inline_constructor_arguments_in_the_factories_config(tmp_path):
 
 def test_a_verdict_goes_to_the_construct_torch_points_at():
     result = run_tslint("check", "--no-cache", "map_lambda.py", cwd=IMPORT_TIME)
-    assert "TS102 `lambda` is not supported by TorchScript [Net.forward] (confirmed: torch: Lambda aren't supported" in result.stdout
+    assert "TS102 `lambda` is not supported by TorchScript [Net.forward] (confirmed by torch: Lambda aren't supported" in result.stdout
     assert "TS406 `map()` is a Python builtin TorchScript does not support [Net.forward] (unconfirmed: torch stopped at an earlier error" in result.stdout
     # the lambda's rule turned off: its error still is not map()'s
     alone = run_tslint("check", "--no-cache", "--ignore", "TS102", "map_lambda.py", cwd=IMPORT_TIME)
