@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 from pathlib import Path
@@ -35,17 +34,6 @@ def _per_file_ignores(value: str) -> dict[str, list[str]]:
             raise argparse.ArgumentTypeError(f"expected PATTERN:CODES (e.g. 'tests/*:TS1'), got {entry!r}")
         entries[pattern] = _codes(codes)
     return entries
-
-
-def _seconds(value: str) -> float:
-    # as [tool.tslint.confirm] timeout: a positive, finite number of seconds
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = math.nan
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {value!r}")
-    return seconds
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     confirm_group = check.add_mutually_exclusive_group()
     confirm_group.add_argument("--confirm", dest="confirm", action="store_true", default=None, help="confirm each finding with torch.jit.script in child processes (default when torch is installed)")
     confirm_group.add_argument("--no-confirm", dest="confirm", action="store_false", help="static analysis only: do not import torch or the checked code")
-    check.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="confirm: time budget per file (default 60, [tool.tslint.confirm] timeout)")
+    check.add_argument("--timeout", type=float, metavar="SECONDS", help="confirm: time budget per file (default 60, [tool.tslint.confirm] timeout)")
     check.add_argument("--show-refuted", action="store_true", help="confirm: also show findings torch accepted (hidden by default)")
     check.add_argument("--save-to", metavar="DIR", help="confirm: write each verified export (<module>.pt, <module>.json) of modules with example inputs to DIR")
 
