@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -292,14 +293,40 @@ def _format(output_format: str, report: api.Report, args: argparse.Namespace) ->
 
 
 def _write(output: str, output_file: Optional[str]) -> None:
+    # backslashreplace: a file name with bytes that are not UTF-8 (surrogate escapes) prints as
+    # \udcff, which JSON readers decode back to the name, instead of a UnicodeEncodeError
     if output_file is None:
+        sys.stdout.reconfigure(errors="backslashreplace")
         sys.stdout.write(output)
         return
-    # Write to a temporary file and rename, so a reader never sees half a report.
+    data = output.encode("utf-8", errors="backslashreplace")
     target = Path(output_file)
-    temporary = target.with_name(f".{target.name}.tslint-tmp")
-    temporary.write_text(output, encoding="utf-8")
-    temporary.replace(target)
+    try:
+        if target.exists() and not target.is_file():  # /dev/stdout, a FIFO: write through, never replace it
+            if target.is_dir():
+                raise IsADirectoryError(21, "is a directory")
+            with open(target, "wb") as stream:
+                stream.write(data)
+            return
+        target = target.resolve()  # through a symlink: the file it names is replaced, not the link
+        # a temporary file renamed over the target, so a reader never sees half a report
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tslint-tmp")
+    except OSError as error:
+        raise ConfigError(f"cannot write the report to {output_file}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except OSError as error:
+        os.unlink(temporary)
+        raise ConfigError(f"cannot write the report to {output_file}: {error.strerror or error}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def run_rule(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ official schema in tests/test_output_formats.py.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Optional, Sequence
 from urllib.parse import quote
@@ -25,7 +26,8 @@ def _artifact(path: str) -> dict:
     posix = PurePosixPath(*candidate.parts).as_posix() if candidate.parts else "."
     if posix.startswith("./"):
         posix = posix[2:]
-    return {"uri": quote(posix), "uriBaseId": "%SRCROOT%"}
+    # quoted from the bytes: a name the file system did not decode as UTF-8 keeps its bytes (%FF)
+    return {"uri": quote(os.fsencode(posix)), "uriBaseId": "%SRCROOT%"}
 
 
 def _level(rule) -> str:

@@ -50,6 +50,15 @@ def verdict_text(finding: Finding) -> tuple[str, list[str]]:
     return f" ({label})", wrapped
 
 
+def shown_path(path: str) -> str:
+    """A file name as one safe line: a newline in it would print a fake finding line, a control
+    character would drive the terminal; bytes the file system did not decode show as \\xNN."""
+    if path.isprintable():
+        return path
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch) - 0xDC00:02x}" if "\udc80" <= ch <= "\udcff" else ascii(ch)[1:-1]
+                   for ch in path)
+
+
 def format_text(findings: list[Finding], files_checked: int, show_help: bool = True, summary: bool = True, errors: int = 0,
                 unsafe_fixes: bool = False, confirmed: Optional[dict] = None) -> str:
     lines = []
@@ -57,7 +66,7 @@ def format_text(findings: list[Finding], files_checked: int, show_help: bool = T
         where = f" [{finding.context}]" if finding.context else ""
         marker = "[*] " if fixable(finding, unsafe_fixes) else ""
         verdict, under = verdict_text(finding)
-        lines.append(f"{finding.path}:{finding.line}:{finding.col}: {finding.rule} {marker}{finding.message}{where}{verdict}")
+        lines.append(f"{shown_path(finding.path)}:{finding.line}:{finding.col}: {finding.rule} {marker}{finding.message}{where}{verdict}")
         lines.extend(under)
         if show_help and finding.suggestion:
             lines.append(f"    help: {finding.suggestion}")
@@ -99,7 +108,7 @@ def confirm_summary(verdicts: list[ModuleVerdict], torch_version: str) -> list[s
         for v in group:
             shown = f"{v.name} ({v.how})" if not v.reason else (f"{v.name}: {v.reason}" if v.name else v.reason)
             by_path.setdefault(v.path, []).append(shown)
-        lines += [f"  {label}: {path}: {'; '.join(names)}" for path, names in by_path.items()]
+        lines += [f"  {label}: {shown_path(path)}: {'; '.join(names)}" for path, names in by_path.items()]
     return lines
 
 
