@@ -350,6 +350,52 @@ REWRITES = {
         True,
         ["        dims = [2, 3]\n"],
     ),
+    "TS116-flag": (
+        MODEL_HEAD + textwrap.indent(textwrap.dedent("""\
+            def forward(self, x: torch.Tensor, sizes: List[int]) -> torch.Tensor:
+                for size in sizes:
+                    for other in sizes:
+                        if other > 5:
+                            break
+                    if size == 3:
+                        x = x + 1
+                        break
+                else:
+                    x = x * 2
+                return x
+            """), "    "),
+        "(torch.ones(3), [1, 3, 7])",
+        False,
+        ["        broke = False\n        for size in sizes:\n            for other in sizes:\n                if other > 5:\n"
+         "                    break\n            if size == 3:\n                x = x + 1\n                broke = True\n"
+         "                break\n        if not broke:\n            x = x * 2\n"],
+    ),
+    "TS116-no-break": (
+        MODEL_HEAD + textwrap.indent(textwrap.dedent("""\
+            def forward(self, x: torch.Tensor, sizes: List[int]) -> torch.Tensor:
+                steps = 0
+                while steps < len(sizes):
+                    steps += 1
+                else:
+                    x = x + steps
+                return x
+            """), "    "),
+        "(torch.ones(3), [1, 3, 7])",
+        False,
+        ["            steps += 1\n        x = x + steps\n"],
+    ),
+    "TS118": (
+        MODEL_HEAD + textwrap.indent(textwrap.dedent("""\
+            def forward(self, x: torch.Tensor, sizes: List[int]) -> torch.Tensor:
+                # scale by long lists
+                if not (n := len(sizes)) < 3:
+                    x = x * n
+                return x
+            """), "    "),
+        "(torch.arange(6.), [1, 2, 3])",
+        False,
+        ["        # scale by long lists\n        n = len(sizes)\n        if not n < 3:\n"],
+    ),
 }
 
 

@@ -58,6 +58,9 @@ class Rule:
     # Opt-in rules run only when a selection names them (`--select TS506`, a prefix longer than
     # "TS") or, for trace rules, in mode "trace": findings most users cannot act on.
     opt_in: ClassVar[bool] = False
+    # The rejection sites of torch/jit/frontend.py this rule covers ("node:Try", "build_For:<message>",
+    # "augassign_map:FloorDiv"): tests/test_frontend_coverage.py checks them against the installed torch.
+    frontend_sites: ClassVar[tuple[str, ...]] = ()
 
     # The rule's family (FAMILIES): set by the family's base class below, with the family's facts.
     family: ClassVar[str] = ""

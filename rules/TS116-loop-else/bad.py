@@ -1,0 +1,20 @@
+# torch: else branches of for loops aren't supported
+from typing import List
+
+import torch
+from torch import nn
+
+
+class Model(nn.Module):
+    def forward(self, x: torch.Tensor, sizes: List[int]) -> torch.Tensor:
+        for size in sizes:
+            if size == x.size(0):
+                break
+        else:  # error: TS116
+            x = x * 2
+        steps = 0
+        while steps < 3:
+            steps += 1
+        else:  # error: TS116
+            x = x + steps
+        return x

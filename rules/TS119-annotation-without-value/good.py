@@ -1,0 +1,12 @@
+from typing import List
+
+import torch
+from torch import nn
+
+
+class Model(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        scale: float = 1.0
+        if x.dim() == 4:
+            scale = 2.0
+        return x * scale
