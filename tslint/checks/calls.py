@@ -14,7 +14,7 @@ import libcst as cst
 
 from tslint.model.nodes import findall, is_name
 
-from tslint.model import schemas
+from tslint.model import schemas, torchscript_names
 from tslint.checks.base import CallRule, Rule
 from tslint.findings import Fix
 from tslint.model.regions import ClassInfo, Region, decorator_names
@@ -239,6 +239,11 @@ _BUILTIN_ADVICE = {
 }
 
 
+# The builtins torch refuses by name (generated: tools/generate_frontend_tables.py), and the types and
+# iterators above it refuses when called with their arguments.
+_UNSUPPORTED_BUILTINS = frozenset(_BUILTIN_ADVICE) | torchscript_names.builtins_unsupported()
+
+
 def _bound_names(function: cst.FunctionDef) -> set[str]:
     """Names a function binds itself (parameters, assignment and loop targets)."""
     names = {param.name.value for param in function.params.params + function.params.kwonly_params + function.params.posonly_params}
@@ -269,7 +274,7 @@ class UnsupportedBuiltin(CallRule):
         self.bound: dict[int, set[str]] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not isinstance(node.func, cst.Name) or node.func.value not in _BUILTIN_ADVICE:
+        if not isinstance(node.func, cst.Name) or node.func.value not in _UNSUPPORTED_BUILTINS:
             return
         name = node.func.value
         if self.shadowed_globally is None:
@@ -282,7 +287,7 @@ class UnsupportedBuiltin(CallRule):
         self.report(
             node,
             f"`{name}()` is a Python builtin TorchScript does not support",
-            suggestion=f"use {_BUILTIN_ADVICE[name]}",
+            suggestion=f"use {_BUILTIN_ADVICE[name]}" if name in _BUILTIN_ADVICE else "write it without the builtin, or move it into a @torch.jit.ignore method",
         )
 
 

@@ -1,0 +1,132 @@
+"""Write tslint/data/torchscript_names.json: which Python names TorchScript compiles, asked of the installed torch.
+
+    python tools/generate_frontend_tables.py [--output PATH] [--check]
+
+- "stdlib_supported": functions of the standard library torch maps to a builtin op
+  (torch.jit._builtins._find_builtin: math.sqrt, warnings.warn, collections.OrderedDict ...), under
+  the public name of each module torch itself imports. TS417 flags calls to the other functions of
+  the standard library (time.perf_counter, copy.deepcopy, functools.reduce ...).
+- "builtins_unsupported": Python builtins torch.jit.script refuses by name ("Python builtin <...> is
+  currently not supported in Torchscript"), found by scripting a call of each. TS406 flags them.
+- "typing_unsupported": names of `typing` torch cannot read as a parameter annotation in any form,
+  bare (`Callable`) or subscripted (`Sequence[int]`, `Mapping[str, int]`), found by scripting a
+  function annotated with each. TS213 flags them.
+`--check` exits 1 when the file differs from what the installed torch gives (tests run it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import builtins
+import importlib.util
+import inspect
+import json
+import os
+import sys
+import tempfile
+import typing
+import warnings
+from pathlib import Path
+
+warnings.filterwarnings("ignore")
+
+import torch  # noqa: E402
+from torch.jit._builtins import _find_builtin  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "tslint" / "data" / "torchscript_names.json"
+NOT_SUPPORTED = "is currently not supported in Torchscript"
+
+
+def stdlib_supported() -> list[str]:
+    found = set()
+    for name, module in sorted(sys.modules.items()):
+        top = name.split(".")[0]
+        if top not in sys.stdlib_module_names or any(part.startswith("_") for part in name.split(".")) or module is None:
+            continue
+        for attribute in dir(module):
+            if attribute.startswith("_"):
+                continue
+            try:
+                value = getattr(module, attribute)
+                if callable(value) and _find_builtin(value) is not None:
+                    found.add(f"{name}.{attribute}")
+            except Exception:  # noqa: BLE001 - a lazy attribute that fails to load is not a builtin op
+                continue
+    return sorted(found)
+
+
+class _Scripter:
+    """Scripts small functions from source files (torch needs their source)."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.mkdtemp(prefix="tslint_tables_")
+        self.count = 0
+
+    def error(self, source: str) -> str:
+        self.count += 1
+        name = f"tslint_table_probe_{self.count}"
+        path = os.path.join(self.folder, name + ".py")
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write("import typing\nfrom typing import *\nimport torch\n\n" + source)
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+            torch.jit.script(module.f)
+        except Exception as error:  # noqa: BLE001 - torch's verdict
+            return f"{type(error).__name__}: {error}"
+        return ""
+
+
+def builtins_unsupported(scripter: _Scripter) -> list[str]:
+    names = []
+    for name in sorted(dir(builtins)):
+        value = getattr(builtins, name)
+        if name.startswith("_") or not inspect.isbuiltin(value):
+            continue
+        if NOT_SUPPORTED in scripter.error(f"def f(x: int) -> int:\n    y = {name}()\n    return x\n"):
+            names.append(name)
+    return names
+
+
+def typing_unsupported(scripter: _Scripter) -> list[str]:
+    names = []
+    for name in sorted(typing.__all__):
+        value = getattr(typing, name, None)
+        if value is None or inspect.isfunction(value) or name[:1].islower() or isinstance(value, bool):
+            continue  # functions (cast, overload ...), TYPE_CHECKING and lowercase helpers are not annotations
+        forms = (f"typing.{name}", f"typing.{name}[int]", f"typing.{name}[int, int]")
+        if all(scripter.error(f"def f(x: {form}) -> int:\n    return 1\n") for form in forms):
+            names.append(name)
+    return names
+
+
+def generate() -> dict:
+    scripter = _Scripter()
+    return {
+        "torch": torch.__version__,
+        "stdlib_supported": stdlib_supported(),
+        "builtins_unsupported": builtins_unsupported(scripter),
+        "typing_unsupported": typing_unsupported(scripter),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--output", default=str(OUT))
+    parser.add_argument("--check", action="store_true", help="compare with the file instead of writing it")
+    args = parser.parse_args()
+    table = generate()
+    text = json.dumps(table, indent=1, sort_keys=True) + "\n"
+    if args.check:
+        current = Path(args.output).read_text(encoding="utf-8")
+        if current != text:
+            print(f"{args.output} differs from what torch {torch.__version__} gives: run tools/generate_frontend_tables.py")
+            return 1
+        return 0
+    Path(args.output).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

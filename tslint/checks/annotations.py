@@ -1,0 +1,69 @@
+"""TS213: annotations of compiled code that TorchScript cannot read (which `typing` names it rejects:
+tslint/model/torchscript_names.py, asked of the installed torch)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from tslint.checks.base import TypeRule
+from tslint.findings import Fix
+from tslint.model.nodes import annotation_head, findall
+from tslint.model.symbols import dotted
+from tslint.model.torchscript_names import typing_unsupported
+
+
+class UnsupportedAnnotation(TypeRule):
+    id = "TS213"
+    name = "unsupported-annotation"
+    summary = "TorchScript cannot read this annotation"
+    suggestion = "use a type TorchScript knows: List[T], Tuple[A, B], Dict[K, V], Optional[T], Union[...], Tensor, int, float, bool, str"
+
+    def enter_region(self, region) -> None:
+        function = region.node
+        params = function.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.annotation is not None:
+                self._check(param.annotation.annotation)
+        if function.returns is not None:
+            self._check(function.returns.annotation)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._check(node.annotation.annotation)
+
+    def _typing_name(self, expr: cst.BaseExpression) -> Optional[str]:
+        if not isinstance(expr, (cst.Name, cst.Attribute)):
+            return None
+        written = dotted(expr)
+        qualified = self.ctx.qualify(expr) or ""
+        if written is None or written.split(".")[0] not in self.ctx.symbols.aliases:
+            return None  # a name the file does not import from typing (its own class, a string)
+        module, _, name = qualified.rpartition(".")
+        return name if module == "typing" and name in typing_unsupported() else None
+
+    def _check(self, annotation: cst.BaseExpression) -> None:
+        for node in [annotation, *findall(annotation, (cst.Name, cst.Attribute, cst.Subscript))]:
+            if isinstance(node, cst.Subscript) and annotation_head(node) in ("Tuple", "tuple") and self._has_ellipsis(node):
+                self.report(node, "`Tuple[T, ...]`: TorchScript tuples have a fixed length and no `...` form",
+                            suggestion="use List[T] for a sequence of any length, or Tuple[T, T] for a fixed one",
+                            fix=self._list_fix(node))
+                return
+            name = self._typing_name(node)
+            if name is not None:
+                self.report(node, f"`{name}` is not a type TorchScript knows")
+                return
+
+    @staticmethod
+    def _has_ellipsis(node: cst.Subscript) -> bool:
+        return any(isinstance(element.slice, cst.Index) and isinstance(element.slice.value, cst.Ellipsis) for element in node.slice)
+
+    def _list_fix(self, node: cst.Subscript) -> Optional[Fix]:
+        """`Tuple[int, ...]` -> `List[int]`: unsafe, a scripted caller passing a tuple is then rejected."""
+        items = [element for element in node.slice if isinstance(element.slice, cst.Index) and not isinstance(element.slice.value, cst.Ellipsis)]
+        if len(items) != 1 or len(node.slice) != 2:
+            return None
+        list_name = next((alias for alias, full in self.ctx.symbols.aliases.items() if full == "typing.List"), None)
+        imports = () if list_name else (("typing", "List"),)
+        replacement = cst.Subscript(cst.Name(list_name or "List"), [cst.SubscriptElement(cst.Index(items[0].slice.value))])
+        return Fix("annotate it List[T]", safe=False, replacement=replacement, imports=imports)

@@ -1,0 +1,30 @@
+"""What TorchScript compiles among Python's own names (builtins, the standard library, `typing`), as
+tools/generate_frontend_tables.py asked the installed torch (tslint/data/torchscript_names.json)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+_PATH = Path(__file__).resolve().parent.parent / "data" / "torchscript_names.json"
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict:
+    return json.loads(_PATH.read_text(encoding="utf-8"))
+
+
+def stdlib_supported() -> frozenset[str]:
+    """Standard-library functions TorchScript maps to a builtin op (math.sqrt, warnings.warn ...)."""
+    return frozenset(_table()["stdlib_supported"])
+
+
+def builtins_unsupported() -> frozenset[str]:
+    """Python builtins torch.jit.script refuses by name (repr, iter, next ...)."""
+    return frozenset(_table()["builtins_unsupported"])
+
+
+def typing_unsupported() -> frozenset[str]:
+    """Names of `typing` torch cannot read as an annotation (Callable, Sequence, Literal ...)."""
+    return frozenset(_table()["typing_unsupported"])
