@@ -125,20 +125,31 @@ def _call_site_types(rule: Rule, region: Region, param: cst.Param) -> set[str]:
     function = region.node
     method = _is_method(region)
     kinds: set[str] = set()
-    for call in findall(rule.ctx.module, cst.Call):
-        func = call.func
-        if method:
-            named = isinstance(func, cst.Attribute) and is_name(func.value, "self") and func.attr.value == function.name.value
-        else:
-            named = is_name(func, function.name.value)
-        if not named:
-            continue
+    for call in _calls_by_name(rule).get((method, function.name.value), ()):
         for arg in call.args:
             if typeflow.bound_param(function, call, arg, method) is param:
                 kind = typeflow.literal_type(arg.value)
                 if kind:
                     kinds.add(kind)
     return kinds
+
+
+def _calls_by_name(rule: Rule) -> dict[tuple[bool, str], list[cst.Call]]:
+    """The module's calls by (through `self.`, name), found once per module: walking the module for
+    every int-default parameter made time grow with the square of the file's size."""
+    module = rule.ctx.module
+    cached = getattr(rule, "_call_index", None)
+    if cached is not None and cached[0] is module:
+        return cached[1]
+    index: dict[tuple[bool, str], list[cst.Call]] = {}
+    for call in findall(module, cst.Call):
+        func = call.func
+        if isinstance(func, cst.Attribute) and is_name(func.value, "self"):
+            index.setdefault((True, func.attr.value), []).append(call)
+        elif isinstance(func, cst.Name):
+            index.setdefault((False, func.value), []).append(call)
+    rule._call_index = (module, index)
+    return index
 
 
 class MutableDefault(TypeRule):
