@@ -10,6 +10,7 @@ import resource
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,21 @@ def test_a_report_through_a_symlink_replaces_the_file_and_keeps_the_link(tmp_pat
     assert result.returncode == 1, result.stderr
     assert (tmp_path / "link.txt").is_symlink() and "TS101" in (tmp_path / "real.txt").read_text()
     assert (tmp_path / "real.txt").stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("torch") is None, reason="the verified --fix needs torch")
+def test_sigterm_during_a_verified_fix_leaves_no_copy_in_the_package(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "m.py").write_text("import torch\n\nclass M(torch.nn.Module):\n    def forward(self, x, scale=2):\n        return x * scale\n")
+    process = subprocess.Popen([sys.executable, "-m", "tslint", "check", "--no-cache", "--fix", "pkg"], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=UTF8)
+    deadline = time.monotonic() + 120
+    while not list(package.glob("_tslint_fixed_*.py")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert list(package.glob("_tslint_fixed_*.py")), "the verification copy never appeared"
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert sorted(path.name for path in package.iterdir()) in (["__init__.py", "m.py"], ["__init__.py", "__pycache__", "m.py"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -344,6 +345,10 @@ def run_rule(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -359,6 +364,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             except ImportError as error:
                 raise ConfigError(f"the language server needs pygls ({error}); install it with: pip install 'tslint[server]'") from None
             return serve()
+        # SIGTERM unwinds like Ctrl-C: the finally blocks remove --fix's verification copies
+        signal.signal(signal.SIGTERM, _terminated)
         return run_check(args)
     except ConfigError as error:
         print(f"tslint: error: {error}", file=sys.stderr)
