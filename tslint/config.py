@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import math
+import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -28,8 +31,13 @@ class Settings:
     mode: str = "both"
     output_format: str = "text"
     config_path: Optional[str] = None
-    # Unparsed tables that later stages read (e.g. [tool.tslint.confirm]).
+    # [tool.tslint.confirm] as written; `confirm_options` is it parsed and validated
     confirm: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def confirm_options(self) -> "ConfirmOptions":
+        """[tool.tslint.confirm], parsed once (ConfigError when a value is bad)."""
+        return parse_confirm(self.confirm, Path(self.config_path).parent if self.config_path else Path.cwd())
 
     def ignored_for(self, path: str) -> list[str]:
         """Codes ignored for `path` by per-file-ignores (glob patterns, as in ruff)."""
@@ -120,10 +128,8 @@ def load_settings(config: Optional[str], start: Optional[Path] = None, overrides
         raise ConfigError(f"{path}: {error}") from None
     _check_codes(path, settings)
     if settings.confirm:
-        from tslint.confirm import options  # its keys are checked even when --no-confirm skips the stage
-
         try:
-            options(settings)
+            settings.confirm_options  # its keys are checked even when --no-confirm skips the stage
         except ConfigError as error:
             raise ConfigError(f"{path}: {error}") from None
     return settings
@@ -163,3 +169,81 @@ def _check_codes(path: Path, settings: Settings) -> None:
     settings.ignore = checked("ignore", settings.ignore)
     settings.extend_select = checked("extend-select", settings.extend_select)
     settings.per_file_ignores = {pattern: checked(f"per-file-ignores {pattern!r}", codes) for pattern, codes in settings.per_file_ignores.items()}
+
+
+# --- [tool.tslint.confirm] ------------------------------------------------------------------------
+
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MB = 4096
+_CONFIRM_KEYS = {"timeout", "memory-mb", "src", "factories", "inputs", "rtol", "atol"}
+_TARGET = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+
+
+@dataclass(frozen=True)
+class ConfirmOptions:
+    """What the confirm stage and fix verification need from [tool.tslint.confirm] (see tslint.confirm)."""
+
+    timeout: float = DEFAULT_TIMEOUT  # seconds per file
+    memory_mb: int = DEFAULT_MEMORY_MB  # cap per file, 0: none
+    src: tuple[str, ...] = ()  # absolute directories that go on sys.path
+    factories: dict[str, str] = field(default_factory=dict)  # "pkg.mod.Class" -> "pkg.mod:build" or "Net(3, 64)"
+    inputs: dict[str, str] = field(default_factory=dict)  # "pkg.mod.Class" -> "pkg.mod:example_inputs"
+    rtol: Optional[float] = None
+    atol: Optional[float] = None
+
+
+def parse_confirm(table: dict[str, Any], base: Path) -> ConfirmOptions:
+    """[tool.tslint.confirm] -> ConfirmOptions; `src` is relative to `base` (the config file's directory)."""
+    table = dict(table or {})
+    unknown = sorted(set(table) - _CONFIRM_KEYS)
+    if unknown:
+        raise ConfigError(f"unknown key(s) in [tool.tslint.confirm]: {', '.join(unknown)} (known: {', '.join(sorted(_CONFIRM_KEYS))})")
+    timeout = table.get("timeout", DEFAULT_TIMEOUT)
+    memory = table.get("memory-mb", DEFAULT_MEMORY_MB)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0:
+        raise ConfigError(f"[tool.tslint.confirm] timeout must be a positive number of seconds, got {timeout!r}")
+    if isinstance(memory, bool) or not isinstance(memory, int) or memory < 0:
+        raise ConfigError(f"[tool.tslint.confirm] memory-mb must be a whole number of megabytes (0: no cap), got {memory!r}")
+    src = table.get("src", [])
+    if isinstance(src, str):
+        src = [src]
+    if not isinstance(src, list) or not all(isinstance(item, str) for item in src):
+        raise ConfigError(f"[tool.tslint.confirm] src must be a folder or a list of folders, got {src!r}")
+    factories = table.get("factories", {})
+    if not isinstance(factories, dict) or not all(isinstance(v, str) and _factory_text(v) for v in factories.values()):
+        raise ConfigError('[tool.tslint.confirm] factories must map "pkg.mod.Class" to "pkg.mod:function" or to the constructor call, "Net(3, 64)"')
+    example_inputs = _inputs_table(table.get("inputs", {}))
+    if ("rtol" in table) != ("atol" in table):
+        raise ConfigError("[tool.tslint.confirm] rtol and atol go together (torch.testing.assert_close takes both or neither)")
+    for key in ("rtol", "atol"):
+        if key in table and (isinstance(table[key], bool) or not isinstance(table[key], (int, float)) or table[key] < 0):
+            raise ConfigError(f"[tool.tslint.confirm] {key} must be a number >= 0, got {table[key]!r}")
+    return ConfirmOptions(timeout=float(timeout), memory_mb=memory, src=tuple(str((base / s).resolve()) for s in src),
+                          factories=dict(factories), inputs=example_inputs, rtol=_number(table.get("rtol")), atol=_number(table.get("atol")))
+
+
+def _factory_text(value: str) -> bool:
+    """"pkg.mod:function", or a Python expression (the constructor call written inline)."""
+    if re.fullmatch(r"[\w.]+:[\w.]+", value):
+        return True
+    try:
+        compile(value, "<factory>", "eval")
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _inputs_table(table: Any) -> dict[str, str]:
+    """[tool.tslint.confirm.inputs]: {"pkg.mod.Class": "pkg.mod:function"}."""
+    if not isinstance(table, dict):
+        raise ConfigError('[tool.tslint.confirm] inputs must be a table of "pkg.mod.Class" = "pkg.mod:function"')
+    for key, value in table.items():
+        if not isinstance(value, str) or not _TARGET.match(value):
+            raise ConfigError(
+                f'[tool.tslint.confirm] inputs: "{key}" must be "pkg.mod:function" (a callable returning the example inputs), got {value!r}'
+            )
+    return dict(table)
+
+
+def _number(value: Optional[float]) -> Optional[float]:
+    return None if value is None else float(value)

@@ -13,31 +13,13 @@ The callable returns the positional arguments of `forward` (a tensor, or a tuple
   token ids and masks stay valid.
 Batch 1 is the usual second set because it is where traces specialise (`x.shape[0] > 1`, squeeze).
 
-`check_table` runs in the linter's process (no torch); the rest runs in the confirm worker.
+The table is validated in tslint.config (ConfirmOptions.inputs); this module runs in the confirm worker.
 """
 
 from __future__ import annotations
 
 import inspect
-import re
 from typing import Any, Callable, Optional
-
-from tslint.config import ConfigError
-
-_TARGET = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
-
-
-def check_table(table: Any) -> dict[str, str]:
-    """[tool.tslint.confirm.inputs], validated: {"pkg.mod.Class": "pkg.mod:function"}."""
-    if not isinstance(table, dict):
-        raise ConfigError('[tool.tslint.confirm] inputs must be a table of "pkg.mod.Class" = "pkg.mod:function"')
-    for key, value in table.items():
-        if not isinstance(value, str) or not _TARGET.match(value):
-            raise ConfigError(
-                f'[tool.tslint.confirm] inputs: "{key}" must be "pkg.mod:function" (a callable returning the example inputs), got {value!r}'
-            )
-    return dict(table)
-
 
 # --- in the confirm worker (torch imported) -------------------------------------------------------
 

@@ -19,17 +19,15 @@ from __future__ import annotations
 import ast
 import dataclasses
 import importlib.util
-import json
 import os
 import re
 import secrets
-import subprocess
-import sys
-import threading
 from pathlib import Path
 from typing import Callable, Optional
 
-from tslint.config import Settings
+from tslint.config import ConfirmOptions, Settings
+from tslint.confirm import pool
+from tslint.confirm.protocol import FileOutcome, Job, import_root, make_job, module_name
 from tslint.engine.analyse import check_source
 from tslint.findings import Finding
 from tslint.fix.apply import FixResult, fix_source, line_map
@@ -49,11 +47,9 @@ def verify(
 ) -> None:
     """Have torch script each changed file's fixed text; undo the fixes it still rejects, in place
     (`result.fixed`, `result.applied`, `result.reverted`)."""
-    from tslint.confirm import options
-
-    opts = options(settings)
+    opts = settings.confirm_options
     if timeout is not None:
-        opts["timeout"] = float(timeout)
+        opts = dataclasses.replace(opts, timeout=float(timeout))
     pending = [result for result in results if result.changed]
     skipped: dict[str, set] = {result.path: set() for result in pending}
     why: dict[tuple, str] = {}
@@ -98,7 +94,7 @@ def _refix(result: FixResult, rules_for: Callable[[str], list], unsafe: bool, sk
             result.reverted.append(finding)
 
 
-def _blame(result: FixResult, outcome: dict, copy_path: str, module: str) -> dict[tuple, str]:
+def _blame(result: FixResult, outcome: FileOutcome, copy_path: str, module: str) -> dict[tuple, str]:
     """fix_key -> why torch still rejects that fix, from torch's errors on the fixed copy."""
     fixed_text = result.fixed.decode("utf-8", errors="replace").lstrip("\ufeff")
     lines = fixed_text.splitlines()
@@ -187,45 +183,26 @@ def _reason(message: str, module: str, line: int, result: FixResult) -> str:
 # --- scripting a copy of the fixed text -----------------------------------------------------------
 
 
-def _module_name(path: Path, root: str) -> str:
-    try:
-        parts = list(path.resolve().relative_to(root).with_suffix("").parts)
-    except ValueError:
-        return ""
-    if parts and parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts) if parts and all(part.isidentifier() for part in parts) else ""
-
-
-def _job(path: Path, opts: dict, lines: list[int], original_module: str, copy_module: str) -> dict:
-    from tslint.confirm import package_root, project_root
-
-    root = project_root(path, opts["src"])
-    in_package = (path.resolve().parent / "__init__.py").exists()
+def _job(path: Path, opts: ConfirmOptions, lines: list[int], original_module: str, copy_module: str) -> Job:
     factories = {}
-    for key, value in opts["factories"].items():
+    for key, value in opts.factories.items():
         # factories name the original module; the copy defines its own classes
         if original_module and key.startswith(original_module + "."):
             key = copy_module + key[len(original_module):]
         if original_module and value.startswith(original_module + ":"):
             value = copy_module + value[len(original_module):]
         factories[key] = value
-    return {"path": str(path.resolve()), "root": package_root(path) if in_package else root, "paths": [root, *opts["src"]],
-            "factories": factories, "timeout": opts["timeout"], "memory_mb": opts["memory_mb"], "mode": "script",
-            "lines": lines, "starts": lines}
+    return make_job(path, opts, lines, lines, "script", factories=factories, round_trip=False)
 
 
-def _copy(result: FixResult, opts: dict) -> tuple[Path, str, str]:
+def _copy(result: FixResult, opts: ConfirmOptions) -> tuple[Path, str, str]:
     """Write the fixed text beside the original, under a name that imports the same way."""
-    from tslint.confirm import package_root, project_root
-
     original = Path(result.path).resolve()
     copy = original.with_name(f"_tslint_fixed_{original.stem}_{secrets.token_hex(4)}.py")
     copy.write_bytes(result.fixed)
-    in_package = (original.parent / "__init__.py").exists()
-    root = package_root(original) if in_package else project_root(original, opts["src"])
-    original_module = _module_name(original, root)
-    copy_module = _module_name(copy, root) if original_module else ""
+    root = import_root(original, list(opts.src))
+    original_module = module_name(original, root)
+    copy_module = module_name(copy, root) if original_module else ""
     return copy, original_module, copy_module
 
 
@@ -242,7 +219,7 @@ def _remove(copy: Path) -> None:
         pass
 
 
-def _script_copies(results: list[FixResult], opts: dict, jobs: int) -> dict[str, tuple[dict, str, str]]:
+def _script_copies(results: list[FixResult], opts: ConfirmOptions, jobs: int) -> dict[str, tuple[FileOutcome, str, str]]:
     """path -> (the worker's result on a copy of the fixed text, the copy's real path, its module name)."""
     work = []
     copies = []
@@ -261,55 +238,17 @@ def _script_copies(results: list[FixResult], opts: dict, jobs: int) -> dict[str,
     return {path: (raw[job["path"]], real, module) for path, job, real, module in work}
 
 
-def _imports(result: FixResult, opts: dict, jobs: int) -> bool:
+def _imports(result: FixResult, opts: ConfirmOptions, jobs: int) -> bool:
     """Whether the original file imports (then a fixed text that does not is the fixes' fault)."""
     path = Path(result.path)
     outcome = _run_jobs([_job(path, opts, [], "", "")], jobs)[str(path.resolve())]
     return not outcome.get("reason", "").startswith("could not import the file")
 
 
-def _run_jobs(jobs_: list[dict], jobs: int) -> dict[str, dict]:
-    """Each job in a `python -m tslint.confirm.worker` process (the confirm stage's isolation)."""
-    queue = list(reversed(jobs_))
-    done: dict[str, dict] = {}
-    lock = threading.Lock()
-
-    def drain() -> None:
-        process = subprocess.Popen([sys.executable, "-m", "tslint.confirm.worker"], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
-        try:
-            ready = process.stdout.readline()
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    job = queue.pop()
-                line = ""
-                if ready:
-                    try:
-                        process.stdin.write(json.dumps(job) + "\n")
-                        process.stdin.flush()
-                        line = process.stdout.readline()
-                    except OSError:
-                        line = ""
-                outcome = json.loads(line) if line else {"reason": "could not confirm: the confirm worker died", "modules": []}
-                with lock:
-                    done[job["path"]] = outcome
-        finally:
-            try:
-                process.stdin.close()
-                process.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                process.kill()
-                process.wait()
-            process.stdout.close()
-
-    count = max(1, min(jobs if jobs > 0 else (os.cpu_count() or 1), len(queue)))
-    threads = [threading.Thread(target=drain, daemon=True) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+def _run_jobs(jobs_: list[Job], jobs: int) -> dict[str, FileOutcome]:
+    """Each job in the confirm stage's pool (its isolation)."""
+    done: dict[str, FileOutcome] = {}
+    pool.run(jobs_, lambda job: job, jobs, done=lambda job, outcome: done.__setitem__(job["path"], outcome))
     return done
 
 
