@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
 from tslint.checks import all_rules
 from tslint.checks.tool import ConfirmImportFailed, ConfirmWorkerFailed, FileTooLarge, ParseError, TorchRejected
+from tslint.confirm.protocol import ErrorRecord, FileOutcome, Location, ModuleRecord, Note
 from tslint.findings import Finding, ModuleVerdict
 
 TOOL_RULES = {rule.id for rule in (ParseError, TorchRejected, FileTooLarge, ConfirmImportFailed, ConfirmWorkerFailed)}
@@ -79,13 +81,40 @@ def _short(message: str, limit: int = 160) -> str:
     return message if len(message) <= limit else message[: limit - 3].rstrip() + "..."
 
 
-def _how(record: dict) -> str:
+def _how(record: ModuleRecord) -> str:
     return f"{record['name']} via {record['how']}" if record.get("how") else record["name"]
+
+
+@dataclass
+class _File:
+    """What apply's steps share: torch's outcome for one file and the findings to judge."""
+
+    path: str  # on disk: torch's locations are absolute
+    outcome: FileOutcome
+    judged: list[Finding]  # the findings of rules (not the tool's own)
+    deselected: list[Finding]
+    runtime_rules: set[str]
+    trace_rules: set[str]
+    errors: list[tuple[ModuleRecord, ErrorRecord]] = field(default_factory=list)
+    explained: set[int] = field(default_factory=set)  # indexes into errors of those a finding explains
+
+    @property
+    def records(self) -> list[ModuleRecord]:
+        return self.outcome.get("modules", [])
+
+    def here(self, location: Optional[Location]) -> bool:
+        return bool(location) and _same_file(location["file"], self.path)
+
+
+def _confirm(finding: Finding, detail: str) -> None:
+    if finding.verdict != "confirmed":
+        finding.verdict = "confirmed"
+        finding.verdict_detail = detail
 
 
 def apply(
     findings: list[Finding],
-    result: dict,
+    result: FileOutcome,
     path: str,
     runtime_rules: Iterable[str] = (),
     trace_rules: Iterable[str] = (),
@@ -99,144 +128,166 @@ def apply(
     `runtime_rules` fail only when the scripted model runs: a clean compile never refutes them.
     `deselected` are findings of rules the user turned off: torch's errors there are not TS002.
     """
-    runtime_rules, trace_rules = set(runtime_rules), set(trace_rules)
-    judged = [f for f in findings if f.rule not in TOOL_RULES]
-    records = result.get("modules", [])
-    explained: set[int] = set()  # ids of torch errors that matched a finding
+    file = _File(path, result, [f for f in findings if f.rule not in TOOL_RULES], list(deselected), set(runtime_rules), set(trace_rules))
+    file.errors = [(record, error) for record in file.records for error in record["errors"]]
+    # torch's errors, by kind of evidence; each marks the errors it explains
+    _errors_at_findings(file)
+    _errors_without_location(file)
+    _inferred_parameters(file)
+    _errors_of_deselected(file)
+    _call_time_notes(file)
+    _not_confirmed(file)
+    return _unexplained(file, ts002_allowed, display_path or path)
 
-    # 1. torch's errors at the findings' places
-    errors = [(record, error) for record in records for error in record["errors"]]
-    for index, (record, error) in enumerate(errors):
+
+def _errors_at_findings(file: _File) -> None:
+    """torch's errors at the findings' places."""
+    for index, (record, error) in enumerate(file.errors):
         location = error.get("location")
-        if not location or not _same_file(location["file"], path):
+        if not file.here(location):
             continue
-        on_line = [f for f in judged if f.rule not in trace_rules and _on_line(f, location["line"])]
-        turned_off = [f for f in deselected if _on_line(f, location["line"])]
+        on_line = [f for f in file.judged if f.rule not in file.trace_rules and _on_line(f, location["line"])]
+        turned_off = [f for f in file.deselected if _on_line(f, location["line"])]
         precise = _innermost([f for f in on_line + turned_off if _contains(f, location["line"], location["col"])])
         if precise and all(f in turned_off for f in precise):
-            explained.add(index)  # the construct torch points at is one the user turned off
+            file.explained.add(index)  # the construct torch points at is one the user turned off
             continue
         precise = [f for f in precise if f not in turned_off]
         if not precise:
             # torch's marker is on the line but inside no finding: a finding torch's message names
             precise = [f for f in on_line if f.line == location["line"] and _named_by(f, error["message"])]
         for finding in precise or on_line:
-            explained.add(index)
-            if finding.verdict != "confirmed":
-                finding.verdict = "confirmed"
-                placed = f"; {error['placed_by']}" if error.get("placed_by") else ""
-                finding.verdict_detail = f"torch: {_short(error['message'])} ({_how(record)}{placed})"
+            file.explained.add(index)
+            placed = f"; {error['placed_by']}" if error.get("placed_by") else ""
+            _confirm(finding, f"torch: {_short(error['message'])} ({_how(record)}{placed})")
 
-    # an error torch gives without a source location (`torch.jit.script(Model)` on a class): the
-    # module's own line, when a finding names it as evidence
-    for index, (record, error) in enumerate(errors):
-        if index in explained or error.get("location") or not record.get("line"):
+
+def _errors_without_location(file: _File) -> None:
+    """An error torch gives without a source location (`torch.jit.script(Model)` on a class): the
+    module's own line, when a finding names it as evidence."""
+    for index, (record, error) in enumerate(file.errors):
+        if index in file.explained or error.get("location") or not record.get("line"):
             continue
-        for finding in judged:
+        for finding in file.judged:
             if record["line"] in finding.extra.get("evidence_lines", ()):
-                explained.add(index)
-                if finding.verdict != "confirmed":
-                    finding.verdict = "confirmed"
-                    finding.verdict_detail = f"torch: {_short(error['message'])} ({_how(record)})"
+                file.explained.add(index)
+                _confirm(finding, f"torch: {_short(error['message'])} ({_how(record)})")
 
-    # a call rejected because a parameter was typed Tensor (no annotation): the finding on that
-    # parameter (TS201/TS203/TS204) explains it, wherever the call is
+
+def _inferred_parameters(file: _File) -> None:
+    """A call rejected because a parameter was typed Tensor (no annotation): the finding on that
+    parameter (the rules `confirmed_by_call_error`) explains it, wherever the call is."""
     parameter_rules = {rule.id for rule in all_rules() if rule.confirmed_by_call_error}
-    for index, (record, error) in enumerate(errors):
-        if index in explained:
+    for index, (record, error) in enumerate(file.errors):
+        if index in file.explained:
             continue
         inferred = _INFERRED_PARAMETER.search(error.get("message", ""))
         if not inferred:
             continue
         function, param = inferred.group("function"), inferred.group("param")
-        for finding in judged:
+        for finding in file.judged:
             where = finding.context.split(",")[0]
             if finding.rule in parameter_rules and (where == function or where.endswith("." + function)) and f"`{param}" in finding.message:
-                explained.add(index)
-                if finding.verdict != "confirmed":
-                    finding.verdict = "confirmed"
-                    finding.verdict_detail = f"torch: {_short(error['message'])} ({_how(record)})"
+                file.explained.add(index)
+                _confirm(finding, f"torch: {_short(error['message'])} ({_how(record)})")
 
-    # an error at a finding of a rule the user turned off is that finding, not a TS002
-    for index, (record, error) in enumerate(errors):
+
+def _errors_of_deselected(file: _File) -> None:
+    """An error at a finding of a rule the user turned off is that finding, not a TS002."""
+    for index, (record, error) in enumerate(file.errors):
         location = error.get("location")
-        if location and _same_file(location["file"], path) and any(_on_line(f, location["line"]) for f in deselected):
-            explained.add(index)
+        if file.here(location) and any(_on_line(f, location["line"]) for f in file.deselected):
+            file.explained.add(index)
 
-    # 2. call-time failures read from the scripted module
-    for record in records:
+
+def _call_time_notes(file: _File) -> None:
+    """Call-time failures read from the scripted module."""
+    for record in file.records:
         for note in record.get("notes", []):
-            if not _same_file(note["file"], path):
+            if not _same_file(note["file"], file.path):
                 continue
-            for finding in judged:
-                if finding.verdict == "confirmed" or finding.rule in trace_rules:
+            for finding in file.judged:
+                if finding.verdict == "confirmed" or finding.rule in file.trace_rules:
                     continue
-                if note["kind"] == "inferred-tensor" and (
-                    _on_parameter(finding, note)
-                    # a call-time rule reporting where the parameter is used, naming it
-                    or (finding.rule in runtime_rules and finding.context.split(",")[0] == note["function"]
-                        and re.search(rf"[`'\"]{re.escape(note['param'])}[`'\"]", finding.message))
-                ):
+                detail = _note_detail(finding, note, file.runtime_rules)
+                if detail:
                     finding.verdict = "confirmed"
-                    finding.verdict_detail = f"torch's schema: {note['schema']} ({_how(record)})"
-                elif note["kind"] == "stub-not-callable" and note["line"] <= finding.line <= note["last"]:
-                    finding.verdict = "confirmed"
-                    finding.verdict_detail = f"the eager module's {note['function']} is a ScriptMethodStub that cannot be called ({_how(record)})"
-                elif note["kind"] == "call-ignored" and note["line"] <= finding.line <= note["last"] and finding.rule in runtime_rules:
-                    finding.verdict = "confirmed"
-                    finding.verdict_detail = f"the scripted module never calls {note['function']} ({_how(record)})"
+                    finding.verdict_detail = f"{detail} ({_how(record)})"
 
-    # 3. code torch compiled cleanly; 4. the rest, with the reason
-    compiled = [(record, rng) for record in records for rng in record.get("compiled", []) if _same_file(rng["file"], path)]
-    rejected_functions = [
-        (record, error) for record, error in errors
-        if error.get("function") and _same_file(error["function"]["file"], path)
-    ]
-    for finding in judged:
+
+def _note_detail(finding: Finding, note: Note, runtime_rules: set[str]) -> str:
+    """What the note shows about the finding ("" when it shows nothing)."""
+    if note["kind"] == "inferred-tensor" and (
+        _on_parameter(finding, note)
+        # a call-time rule reporting where the parameter is used, naming it
+        or (finding.rule in runtime_rules and finding.context.split(",")[0] == note["function"]
+            and re.search(rf"[`'\"]{re.escape(note['param'])}[`'\"]", finding.message))
+    ):
+        return f"torch's schema: {note['schema']}"
+    if note["kind"] == "stub-not-callable" and note["line"] <= finding.line <= note["last"]:
+        return f"the eager module's {note['function']} is a ScriptMethodStub that cannot be called"
+    if note["kind"] == "call-ignored" and note["line"] <= finding.line <= note["last"] and finding.rule in runtime_rules:
+        return f"the scripted module never calls {note['function']}"
+    return ""
+
+
+def _not_confirmed(file: _File) -> None:
+    """The findings no error or note confirmed: refuted where torch compiled their code cleanly,
+    unconfirmed otherwise, with the reason."""
+    compiled = [(record, rng) for record in file.records for rng in record.get("compiled", []) if _same_file(rng["file"], file.path)]
+    rejected_functions = [(record, error) for record, error in file.errors
+                          if error.get("function") and _same_file(error["function"]["file"], file.path)]
+    for finding in file.judged:
         if finding.verdict == "confirmed":
             continue
-        if finding.rule in trace_rules:
+        if finding.rule in file.trace_rules:
             finding.verdict, finding.verdict_detail = "unconfirmed", "trace hazards are not judged by torch.jit.script"
             continue
-        cuts = [rng for record in records for rng in record.get("cut", [])
-                if _same_file(rng["file"], path) and rng["first"] <= finding.line <= rng["last"]]
-        spans = [(c["cut_first"], c.get("cut_last", c["cut_first"]), "") for c in cuts]
-        spans += [(*e["statement"], e["message"]) for _, e in errors
-                  if e.get("statement") and e.get("location") and _same_file(e["location"]["file"], path)]
-        inside = next((span for span in spans if span[0] <= finding.line <= span[1]), None)
-        if inside is not None:
-            finding.verdict = "unconfirmed"
-            said = f": {_short(inside[2], 80)}" if inside[2] else ""
-            finding.verdict_detail = f"torch stopped at an earlier error in this statement (line {inside[0]}{said}) and did not look further into it"
-            continue
-        cut = cuts[0] if cuts else None
-        if cut is not None:
-            # torch compiled this function only with a rejected statement cut out: not quite the
-            # user's code, so no refutation
-            finding.verdict = "unconfirmed"
-            finding.verdict_detail = f"torch accepted the rest of {cut['qualname']} once the statement at line {cut['cut_first']} was cut out"
+        detail = _stopped_or_cut(finding, file)
+        if detail:
+            finding.verdict, finding.verdict_detail = "unconfirmed", detail
             continue
         accepted = next((record for record, rng in compiled if rng["first"] <= finding.line <= rng["last"]), None)
-        if accepted is not None and finding.rule not in runtime_rules:
+        if accepted is not None and finding.rule not in file.runtime_rules:
             finding.verdict = "refuted"
             finding.verdict_detail = f"torch compiled this code without error ({_how(accepted)})"
             continue
         finding.verdict = "unconfirmed"
-        finding.verdict_detail = _reason(finding, result, records, rejected_functions)
+        finding.verdict_detail = _reason(finding, file.outcome, file.records, rejected_functions)
 
-    # 5. what torch rejected and no rule caught
+
+def _stopped_or_cut(finding: Finding, file: _File) -> str:
+    """Why torch's verdict on the finding's code is not about the user's code as written: it stopped
+    at an earlier error in the statement, or compiled the function with a statement cut out."""
+    cuts = [rng for record in file.records for rng in record.get("cut", [])
+            if _same_file(rng["file"], file.path) and rng["first"] <= finding.line <= rng["last"]]
+    spans = [(c["cut_first"], c.get("cut_last", c["cut_first"]), "") for c in cuts]
+    spans += [(*e["statement"], e["message"]) for _, e in file.errors if e.get("statement") and file.here(e.get("location"))]
+    inside = next((span for span in spans if span[0] <= finding.line <= span[1]), None)
+    if inside is not None:
+        said = f": {_short(inside[2], 80)}" if inside[2] else ""
+        return f"torch stopped at an earlier error in this statement (line {inside[0]}{said}) and did not look further into it"
+    if cuts:
+        # torch compiled this function only with a rejected statement cut out: not quite the
+        # user's code, so no refutation
+        return f"torch accepted the rest of {cuts[0]['qualname']} once the statement at line {cuts[0]['cut_first']} was cut out"
+    return ""
+
+
+def _unexplained(file: _File, ts002_allowed: Callable[[int], bool], display_path: str) -> list[Finding]:
+    """What torch rejected and no rule caught: TS002."""
     extra: list[Finding] = []
     seen: set[tuple] = set()
-    for index, (record, error) in enumerate(errors):
-        if index in explained:
+    for index, (record, error) in enumerate(file.errors):
+        if index in file.explained:
             continue
         location = error.get("location")
-        if location and _same_file(location["file"], path):
+        if file.here(location):
             line, col, where = location["line"], max(location["col"], 1), ""
         else:
             line, col = max(record.get("line") or 1, 1), 1
             where = f" (at {location['file']}:{location['line']})" if location else ""
-        if any(_on_line(f, line) for f in judged) and location and _same_file(location["file"], path):
+        if any(_on_line(f, line) for f in file.judged) and file.here(location):
             continue  # a trace finding or a tool finding sits there; do not double-report
         key = (line, error["message"])
         if key in seen or not ts002_allowed(line):
@@ -244,7 +295,7 @@ def apply(
         seen.add(key)
         extra.append(
             Finding(
-                path=display_path or path,
+                path=display_path,
                 line=line,
                 col=col,
                 rule="TS002",
@@ -260,7 +311,7 @@ def apply(
     return extra
 
 
-def not_judged(result: dict, display_path: str, allowed: Callable[[int, str], bool] = lambda line, rule: True) -> list[Finding]:
+def not_judged(result: FileOutcome, display_path: str, allowed: Callable[[int, str], bool] = lambda line, rule: True) -> list[Finding]:
     """A file torch was never asked about is a finding, not a pass: TS008 when the file could not be
     imported (at the file's line that was running), TS009 when the confirm worker did not start."""
     from tslint.checks.tool import ConfirmImportFailed, ConfirmWorkerFailed
@@ -279,7 +330,7 @@ def not_judged(result: dict, display_path: str, allowed: Callable[[int, str], bo
                     suggestion=rule.suggestion, verdict="unconfirmed", verdict_detail="torch was not asked")]
 
 
-def module_verdicts(result: dict, display_path: str) -> list[ModuleVerdict]:
+def module_verdicts(result: FileOutcome, display_path: str) -> list[ModuleVerdict]:
     """What torch was asked about in this file and how each module was built, for the report."""
     if result.get("reason") and not result.get("modules"):
         return [ModuleVerdict(display_path, "", "file", "", False, False, False, result["reason"])]
@@ -295,7 +346,7 @@ def module_verdicts(result: dict, display_path: str) -> list[ModuleVerdict]:
     return verdicts
 
 
-def _on_parameter(finding: Finding, note: dict) -> bool:
+def _on_parameter(finding: Finding, note: Note) -> bool:
     """The finding covers the parameter `name=default` of the note, or starts inside it."""
     if _contains(finding, note["line"], note["col"]):
         return True
@@ -303,7 +354,7 @@ def _on_parameter(finding: Finding, note: dict) -> bool:
     return start_inside
 
 
-def _reason(finding: Finding, result: dict, records: list[dict], rejected: list[tuple[dict, dict]]) -> str:
+def _reason(finding: Finding, result: FileOutcome, records: list[ModuleRecord], rejected: list[tuple[ModuleRecord, ErrorRecord]]) -> str:
     if result.get("reason"):
         return result["reason"]
     for record, error in rejected:

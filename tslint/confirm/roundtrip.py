@@ -131,16 +131,34 @@ def check(kind: str, build: Callable[[], Any], target: str, rtol: Optional[float
     `artifact` ({"dir", "name", "module", "file"}) asks for the verified export to be written to
     `<dir>/<name>.pt` with `<name>.json` beside it; nothing is written when it is not verified.
     """
-    import torch
-
     result: dict = {"kind": kind, "sets": [], "note": "", "nondeterministic": False, "failures": [], "max_difference": 0.0,
                     "warnings": [], "artifact": "", "reason": ""}
+    eager = _eager(build, target, result)
+    if eager is None:
+        return result
+    module, sets, expected = eager
+    try:
+        exported = _export(kind, module, sets[0][0], is_user_file, result)
+    except BaseException as error:  # noqa: BLE001 - torch's verdict: a failure here is itself the finding
+        return _fail(result, "script" if kind == "scripted" else "trace", error)
+    _save_load_compare(exported, sets, expected, rtol, atol, result, artifact)
+    return result
+
+
+def _fail(result: dict, what: str, error: Optional[BaseException] = None, **extra: Any) -> dict:
+    result["failures"].append({"what": what, "message": _error(error) if error else extra.pop("message", ""), **extra})
+    return result
+
+
+def _eager(build: Callable[[], Any], target: str, result: dict) -> Optional[tuple[Any, list, list]]:
+    """(the module in eval mode, the input sets, eager's outputs on them); None, with result["reason"],
+    when the module or its inputs cannot be made or eager fails on them."""
     try:
         module = build()
         module.eval()
     except BaseException as error:  # noqa: BLE001 - the user's constructor
         result["reason"] = f"could not confirm: building it failed: {_error(error)}"
-        return result
+        return None
 
     accepted: dict[int, Any] = {}  # eager's output on the set-2 candidate it ran: not computed twice
 
@@ -155,7 +173,7 @@ def check(kind: str, build: Callable[[], Any], target: str, rtol: Optional[float
         sets, result["note"] = example.input_sets(target, runs)
     except BaseException as error:  # noqa: BLE001 - the user's callable
         result["reason"] = f"the example inputs {target} could not be made: {_error(error)}"
-        return result
+        return None
     result["sets"] = [{"how": how, "shapes": example.describe(inputs)} for inputs, how in sets]
     expected = []
     for inputs, how in sets:
@@ -163,38 +181,44 @@ def check(kind: str, build: Callable[[], Any], target: str, rtol: Optional[float
             expected.append(accepted[id(inputs)] if id(inputs) in accepted else _call(module, inputs))
         except BaseException as error:  # noqa: BLE001 - set 1 only: set 2 was checked by runs()
             result["reason"] = f"the example inputs fail in eager ({how}): {_error(error)}"
-            return result
+            return None
     try:
         result["nondeterministic"] = not _same(_call(module, sets[0][0]), expected[0])
     except Exception:  # noqa: BLE001 - eager failing on a second call is nondeterministic too
         result["nondeterministic"] = True
+    return module, sets, expected
 
-    # export: a failure here is itself the finding
-    def fail(what: str, error: Optional[BaseException] = None, **extra: Any) -> dict:
-        result["failures"].append({"what": what, "message": _error(error) if error else extra.pop("message", ""), **extra})
-        return result
 
-    args, kwargs = sets[0][0]
-    try:
-        if kind == "scripted":
-            exported = torch.jit.script(module)
+def _export(kind: str, module: Any, first: Inputs, is_user_file: Callable[[str], bool], result: dict) -> Any:
+    """torch.jit.script or torch.jit.trace (on the first input set) of the module; the trace's
+    TracerWarnings from the user's files go to result["warnings"]."""
+    import torch
+
+    args, kwargs = first
+    if kind == "scripted":
+        return torch.jit.script(module)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        if kwargs:
+            bound = _bind(module, args, kwargs)
+            exported = torch.jit.trace(module, example_kwarg_inputs=example.clone(bound), check_trace=False)
         else:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                warnings.filterwarnings("ignore", category=DeprecationWarning)
-                if kwargs:
-                    bound = _bind(module, args, kwargs)
-                    exported = torch.jit.trace(module, example_kwarg_inputs=example.clone(bound), check_trace=False)
-                else:
-                    exported = torch.jit.trace(module, example.clone(args), check_trace=False)
-            seen = set()
-            for warning in caught:
-                key = (os.path.realpath(warning.filename), warning.lineno, str(warning.message))
-                if warning.category.__name__ == "TracerWarning" and is_user_file(warning.filename) and key not in seen:
-                    seen.add(key)
-                    result["warnings"].append({"file": key[0], "line": key[1], "message": " ".join(key[2].split())[:300]})
-    except BaseException as error:  # noqa: BLE001 - torch's verdict
-        return fail("script" if kind == "scripted" else "trace", error)
+            exported = torch.jit.trace(module, example.clone(args), check_trace=False)
+    seen = set()
+    for warning in caught:
+        key = (os.path.realpath(warning.filename), warning.lineno, str(warning.message))
+        if warning.category.__name__ == "TracerWarning" and is_user_file(warning.filename) and key not in seen:
+            seen.add(key)
+            result["warnings"].append({"file": key[0], "line": key[1], "message": " ".join(key[2].split())[:300]})
+    return exported
+
+
+def _save_load_compare(exported: Any, sets: list, expected: list, rtol: Optional[float], atol: Optional[float],
+                       result: dict, artifact: Optional[dict]) -> None:
+    """Save and load the export, run it on every input set and compare with eager; publish it as
+    the artifact when asked and nothing failed."""
+    import torch
 
     directory = artifact["dir"] if artifact else None
     handle, saved = tempfile.mkstemp(suffix=".pt", prefix=".tslint-", dir=directory)
@@ -203,35 +227,36 @@ def check(kind: str, build: Callable[[], Any], target: str, rtol: Optional[float
         try:
             torch.jit.save(exported, saved)
         except BaseException as error:  # noqa: BLE001
-            return fail("save", error)
+            _fail(result, "save", error)
+            return
         try:
             loaded = torch.jit.load(saved)
         except BaseException as error:  # noqa: BLE001
-            return fail("load", error)
+            _fail(result, "load", error)
+            return
         for number, ((inputs, how), want) in enumerate(zip(sets, expected), start=1):
             try:
                 got = _call(loaded, inputs)
             except BaseException as error:  # noqa: BLE001 - the export cannot run these inputs
-                fail("run", error, set=number, how=how)
+                _fail(result, "run", error, set=number, how=how)
                 continue
             worst, largest = compare(got, want, rtol, atol)
             result["max_difference"] = max(result["max_difference"], largest)
             if worst is not None:
-                fail("differs", set=number, how=how, **worst)
+                _fail(result, "differs", set=number, how=how, **worst)
         if artifact and not result["failures"]:
             final = os.path.join(directory, f"{artifact['name']}.pt")
             _publishable(saved)
             os.replace(saved, final)
             result["artifact"] = final
             _write_report(os.path.join(directory, f"{artifact['name']}.json"), {
-                "module": artifact["module"], "file": artifact["file"], "kind": kind, "torch": torch.__version__,
+                "module": artifact["module"], "file": artifact["file"], "kind": result["kind"], "torch": torch.__version__,
                 "tslint": _tslint_version(), "inputs": result["sets"], "max_difference": result["max_difference"],
                 "rtol": rtol, "atol": atol, "sha256": _sha256(final),
             })
     finally:
         if os.path.exists(saved):
             os.unlink(saved)
-    return result
 
 
 def _bind(module: Any, args: tuple, kwargs: dict) -> dict:

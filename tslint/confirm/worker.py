@@ -604,12 +604,7 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
             return stubs
         record["built"] = True
         if outcome["ok"]:
-            # a stub (raise) is compiled too, but its body was not: it proves nothing about the
-            # body; a function with a statement cut out compiled without it: not quite the user's
-            stubbed = {(s["range"]["file"], s["range"]["qualname"]) for s in stubs}
-            record["compiled"].extend(r for r in outcome["compiled"] if (r["file"], r["qualname"]) not in stubbed)
-            record["notes"].extend(outcome["notes"])
-            record["scripted"] = True
+            _accepted(record, outcome, stubs)
             return stubs
         error = outcome["error"]
         function = error["function"]
@@ -657,20 +652,36 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
             tried.add((function["file"], function["qualname"], "signature"))
             stubs.append(header)
             continue
-        # unused keeps the signature (the call still types); ignore drops the body and the
-        # signature check both; try unused first, ignore when the same error comes back.
-        for how in ("unused", "ignore"):
-            attempt_key = (function["file"], function["qualname"], how)
-            if attempt_key not in tried:
-                tried.add(attempt_key)
-                stubs = [s for s in stubs if not _same_range(s["range"], function)]
-                stubs.append({"range": function, "how": how})
-                break
-        else:
+        restubbed = _stub_whole(function, stubs, tried)
+        if restubbed is None:
             record["reason"] = f"torch keeps rejecting {function['qualname']} after stubbing it"
             return stubs
+        stubs = restubbed
     record["reason"] = "too many errors to confirm them all"
     return stubs
+
+
+def _accepted(record: dict, outcome: dict, stubs: list[dict]) -> None:
+    """torch scripted the target: what it compiled (not the stubbed functions) and its notes."""
+    # a stub (raise) is compiled too, but its body was not: it proves nothing about the
+    # body; a function with a statement cut out compiled without it: not quite the user's
+    stubbed = {(s["range"]["file"], s["range"]["qualname"]) for s in stubs}
+    record["compiled"].extend(r for r in outcome["compiled"] if (r["file"], r["qualname"]) not in stubbed)
+    record["notes"].extend(outcome["notes"])
+    record["scripted"] = True
+
+
+def _stub_whole(function: dict, stubs: list[dict], tried: set[tuple]) -> Optional[list[dict]]:
+    """The stubs with the whole rejected function stubbed the next way not tried yet; None when
+    both were tried."""
+    # unused keeps the signature (the call still types); ignore drops the body and the
+    # signature check both; try unused first, ignore when the same error comes back.
+    for how in ("unused", "ignore"):
+        attempt_key = (function["file"], function["qualname"], how)
+        if attempt_key not in tried:
+            tried.add(attempt_key)
+            return [s for s in stubs if not _same_range(s["range"], function)] + [{"range": function, "how": how}]
+    return None
 
 
 def _bisect(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: list[dict], error: dict, record: dict) -> Optional[tuple[dict, dict]]:
