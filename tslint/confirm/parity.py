@@ -19,6 +19,7 @@ from typing import Callable, Optional
 
 from tslint.checks import rule_index
 from tslint.checks.tool import SaveLoadFails, ScriptedDiffersFromEager, TracedDiffersFromEager, TraceSpecialised
+from tslint.confirm.protocol import FileOutcome, ModuleRecord, ParityCheck
 from tslint.findings import Finding
 
 # name and suggestion of each round-trip finding, from the rule registry (tslint.checks.tool)
@@ -45,7 +46,7 @@ def _problem(failure: dict) -> str:
     return f"differs from eager on {_set_name(failure)} at {failure['output']}: {failure['message']}"
 
 
-def _explained_by(record: dict, hazards: list[Finding]) -> str:
+def _explained_by(record: ModuleRecord, hazards: list[Finding]) -> str:
     mine = [f for f in hazards if record["name"] in _owners(f)]
     if not mine:
         warnings = (record.get("parity") or {}).get("warnings", [])
@@ -58,7 +59,7 @@ def _explained_by(record: dict, hazards: list[Finding]) -> str:
     return f"; explained by {named}" + (" ..." if len(mine) > 3 else "")
 
 
-def _message(rule: str, name: str, check: dict, failure: dict, hazards: list[Finding], record: dict) -> str:
+def _message(rule: str, name: str, check: ParityCheck, failure: dict, hazards: list[Finding], record: ModuleRecord) -> str:
     what = failure["what"]
     if rule == "TS007":
         return f"torch.jit.{what} fails for the {check['kind']} {name}: {_short(failure['message'])}"
@@ -89,7 +90,7 @@ def _rule_for(kind: str, failure: dict) -> str:
 
 def judge(
     findings: list[Finding],
-    result: dict,
+    result: FileOutcome,
     path: str,
     display_path: Optional[str] = None,
     allowed: Callable[[int, str], bool] = lambda line, rule: True,
@@ -123,7 +124,7 @@ def judge(
     return extra
 
 
-def _judge_hazards(hazards: list[Finding], records: list[dict], result: dict, path: str) -> None:
+def _judge_hazards(hazards: list[Finding], records: list[ModuleRecord], result: FileOutcome, path: str) -> None:
     real = os.path.realpath(path)
     for finding in hazards:
         owners = _owners(finding)
@@ -156,7 +157,7 @@ def _judge_hazards(hazards: list[Finding], records: list[dict], result: dict, pa
         finding.verdict_detail = _no_evidence(owners, records, result)
 
 
-def _no_evidence(owners: set[str], records: list[dict], result: dict) -> str:
+def _no_evidence(owners: set[str], records: list[ModuleRecord], result: FileOutcome) -> str:
     if result.get("reason"):
         return result["reason"]
     mine = [r for r in records if r["name"] in owners]

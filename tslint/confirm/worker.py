@@ -37,6 +37,8 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
+from tslint.confirm.protocol import ErrorRecord, FileOutcome, FunctionRange, Job, Location, ModuleRecord, Note
+
 MAX_ATTEMPTS = 30
 # a factory given as "pkg.mod:function" (else it is an expression: the constructor call written inline)
 _FACTORY_FUNCTION = re.compile(r"[\w.]+:[\w.]+")
@@ -136,7 +138,7 @@ def _status_reason(status: int) -> str:
 
 
 class FileJob:
-    def __init__(self, job: dict) -> None:
+    def __init__(self, job: Job) -> None:
         import torch  # noqa: F401 - already imported by the worker
 
         self.path = os.path.realpath(job["path"])
@@ -161,7 +163,7 @@ class FileJob:
         self.functions: dict[str, list[dict]] = {}  # file -> function ranges (ast)
 
     # ranges of every function, by file, from the source: where an error lies, what to stub
-    def ranges(self, file: str) -> list[dict]:
+    def ranges(self, file: str) -> list[FunctionRange]:
         file = os.path.realpath(file)
         if file not in self.functions:
             found: list[dict] = []
@@ -193,7 +195,7 @@ class FileJob:
             self.functions[file] = found
         return self.functions[file]
 
-    def function_at(self, file: str, line: int) -> Optional[dict]:
+    def function_at(self, file: str, line: int) -> Optional[FunctionRange]:
         candidates = [r for r in self.ranges(file) if r["first"] <= line <= r["last"]]
         return max(candidates, key=lambda r: r["first"]) if candidates else None
 
@@ -441,14 +443,14 @@ def _first_line(obj: Any) -> int:
         return 0
 
 
-def _location(file_job: FileJob, text: str) -> Optional[dict]:
+def _location(file_job: FileJob, text: str) -> Optional[Location]:
     from tslint.confirm.errors import innermost
 
     location = innermost(text, file_job.is_user_file)
     return location.to_dict() if location else None
 
 
-def _error_record(file_job: FileJob, error: BaseException) -> dict:
+def _error_record(file_job: FileJob, error: BaseException) -> ErrorRecord:
     from tslint.confirm.errors import headline
 
     text = str(error)
@@ -479,7 +481,7 @@ def _apply_stubs(file_job: FileJob, stubs: list[dict]) -> None:
         setattr(owner, name, marker(function))
 
 
-def _compiled_ranges(file_job: FileJob) -> list[dict]:
+def _compiled_ranges(file_job: FileJob) -> list[FunctionRange]:
     """The user's functions torch compiled in this process (this attempt), as source ranges."""
     import torch
 
@@ -500,7 +502,7 @@ def _compiled_ranges(file_job: FileJob) -> list[dict]:
     return ranges
 
 
-def _schema_notes(file_job: FileJob, scripted: Any, cls: type) -> list[dict]:
+def _schema_notes(file_job: FileJob, scripted: Any, cls: type) -> list[Note]:
     """What the compiled signatures say about call-time failures the compile does not show."""
     import torch
 
@@ -585,7 +587,7 @@ def _script_attempt(file_job: FileJob, target: dict, stubs: list[dict], build: C
     return attempt
 
 
-def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: list[dict], record: dict, memory: set) -> list[dict]:
+def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: list[dict], record: ModuleRecord, memory: set) -> list[dict]:
     """Script until torch accepts, stubbing each function torch rejected; returns the stubs used."""
     stubs = list(stubs)
     tried: set[tuple] = set()
@@ -661,7 +663,7 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
     return stubs
 
 
-def _accepted(record: dict, outcome: dict, stubs: list[dict]) -> None:
+def _accepted(record: ModuleRecord, outcome: dict, stubs: list[dict]) -> None:
     """torch scripted the target: what it compiled (not the stubbed functions) and its notes."""
     # a stub (raise) is compiled too, but its body was not: it proves nothing about the
     # body; a function with a statement cut out compiled without it: not quite the user's
@@ -684,7 +686,7 @@ def _stub_whole(function: dict, stubs: list[dict], tried: set[tuple]) -> Optiona
     return None
 
 
-def _bisect(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: list[dict], error: dict, record: dict) -> Optional[tuple[dict, dict]]:
+def _bisect(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: list[dict], error: ErrorRecord, record: ModuleRecord) -> Optional[tuple[FunctionRange, ErrorRecord]]:
     """The flagged function whose stub makes a place-less error go away, and the error placed at
     its finding when it holds exactly one."""
     stubbed = [s["range"] for s in stubs]
@@ -719,7 +721,7 @@ def _artifact(error: dict, flagged: set[int]) -> bool:
     return not error.get("location") or any(text in error["message"] for text in _ARTIFACTS)
 
 
-def _new_record(kind: str, name: str, line: int, how: str) -> dict:
+def _new_record(kind: str, name: str, line: int, how: str) -> ModuleRecord:
     return {"kind": kind, "name": name, "line": line, "how": how, "built": None, "scripted": False, "attempts": 0,
             "errors": [], "compiled": [], "notes": [], "cut": [], "reason": ""}
 
@@ -771,13 +773,13 @@ def _flagged_ranges(file_job: FileJob, ranges: list[dict]) -> list[dict]:
     return [r for r in ranges if any(r["first"] <= line <= r["last"] for line in file_job.lines)]
 
 
-def _confirm_module(file_job: FileJob, cls: type) -> dict:
+def _confirm_module(file_job: FileJob, cls: type) -> ModuleRecord:
     record = _script_module(file_job, cls)
     _round_trip(file_job, cls, record)
     return record
 
 
-def _round_trip(file_job: FileJob, cls: type, record: dict) -> None:
+def _round_trip(file_job: FileJob, cls: type, record: ModuleRecord) -> None:
     """With example inputs: export, save, load and compare with eager (tslint.confirm.roundtrip),
     scripted when torch scripts the module as written, traced in trace and both modes; the verified
     export is published with --save-to (scripted preferred)."""
@@ -822,7 +824,7 @@ def _round_trip(file_job: FileJob, cls: type, record: dict) -> None:
         published = published or bool(outcome["artifact"])
 
 
-def _script_module(file_job: FileJob, cls: type) -> dict:
+def _script_module(file_job: FileJob, cls: type) -> ModuleRecord:
     build, how = _builder(file_job, cls)
     record = _new_record("module", cls.__qualname__, _first_line(cls), how)
     class_ranges = [r for r in file_job.ranges(file_job.path) if r["qualname"].startswith(cls.__qualname__ + ".")]
@@ -853,7 +855,7 @@ def _script_module(file_job: FileJob, cls: type) -> dict:
     return record
 
 
-def _frontend_only(file_job: FileJob, cls: Optional[type], ranges: list[dict], record: dict) -> None:
+def _frontend_only(file_job: FileJob, cls: Optional[type], ranges: list[FunctionRange], record: ModuleRecord) -> None:
     """No instance: parse each flagged function with torch's own front end (syntax-level errors)."""
     from torch.jit.frontend import get_jit_def
 
@@ -901,7 +903,7 @@ def _frontend_only(file_job: FileJob, cls: Optional[type], ranges: list[dict], r
     record["cut"].extend(outcome["cut"])
 
 
-def _scripted_at_import(file_job: FileJob, obj: Any) -> dict:
+def _scripted_at_import(file_job: FileJob, obj: Any) -> ModuleRecord:
     """A @torch.jit.script target torch accepted while the file was imported: compiled as written."""
     record = _new_record("function" if inspect.isfunction(obj) else "class", obj.__qualname__, _first_line(obj), "torch.jit.script at import")
     record["built"] = record["scripted"] = True
@@ -910,20 +912,20 @@ def _scripted_at_import(file_job: FileJob, obj: Any) -> dict:
     return record
 
 
-def _rejected_at_import(fn: Any, error: dict) -> dict:
+def _rejected_at_import(fn: Any, error: ErrorRecord) -> ModuleRecord:
     owner = fn.__qualname__.rpartition(".")[0] or fn.__qualname__
     record = _new_record("module", owner, _first_line(fn), "torch.jit.script_method at import")
     record["built"], record["errors"] = True, [error]
     return record
 
 
-def _confirm_deferred(file_job: FileJob, obj: Any) -> dict:
+def _confirm_deferred(file_job: FileJob, obj: Any) -> ModuleRecord:
     record = _new_record("function" if inspect.isfunction(obj) else "class", obj.__qualname__, _first_line(obj), "torch.jit.script")
     _iterate(file_job, {}, lambda: file_job.lookup(obj.__qualname__), [], record, set())
     return record
 
 
-def _confirm_free_functions(file_job: FileJob, covered: set) -> list[dict]:
+def _confirm_free_functions(file_job: FileJob, covered: set) -> list[ModuleRecord]:
     """Flagged module-level functions no module reached: script each alone."""
     records = []
     for rng in _flagged_ranges(file_job, file_job.ranges(file_job.path)):
@@ -938,7 +940,7 @@ def _confirm_free_functions(file_job: FileJob, covered: set) -> list[dict]:
     return records
 
 
-def _confirm_file(job: dict) -> dict:
+def _confirm_file(job: Job) -> FileOutcome:
     file_job = FileJob(job)
     try:
         file_job.import_file()
@@ -971,7 +973,7 @@ def _confirm_file(job: dict) -> dict:
     return {"path": job["path"], "reason": "", "modules": modules}
 
 
-def _file_child(job: dict, memory_mb: int) -> dict:
+def _file_child(job: Job, memory_mb: int) -> FileOutcome:
     os.setpgid(0, 0)  # the worker kills the whole group (grandchildren too) on timeout
     # user code that prints must not reach the worker's protocol stream
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -989,7 +991,7 @@ def _file_child(job: dict, memory_mb: int) -> dict:
     return _confirm_file(job)
 
 
-def run_job(job: dict) -> dict:
+def run_job(job: Job) -> FileOutcome:
     timeout = float(job.get("timeout", 60))
     started = time.monotonic()
     result, reason = _fork_call(lambda: _file_child(job, int(job.get("memory_mb", 4096))), timeout + 2)
