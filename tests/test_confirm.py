@@ -364,3 +364,20 @@ def test_an_error_without_a_location_does_not_crash_the_verdicts(tmp_path):
     findings = [Finding(path, 7, 9, "TS101", "try-statement", "try"), Finding(path, 10, 9, "TS109", "set-literal", "set")]
     apply(findings, {"path": path, "reason": "", "modules": [record]}, path)
     assert all(f.verdict == "unconfirmed" and "cannot convert the value" in f.verdict_detail for f in findings), findings
+
+
+def test_confirm_options_parsed_once_when_the_settings_load(tmp_path):
+    """[tool.tslint.confirm] becomes a typed ConfirmOptions as the settings load (src relative to
+    the pyproject.toml, numbers as floats); a bad value fails there, before any stage runs."""
+    from tslint.config import ConfigError, ConfirmOptions, load_settings
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.tslint.confirm]\ntimeout = 5\nsrc = "lib"\nfactories = {"m.Net" = "Net(3, 64)"}\n'
+        'inputs = {"m.Net" = "m:example"}\nrtol = 0\natol = 1\n', encoding="utf-8")
+    options = load_settings(None, tmp_path).confirm_options
+    assert options == ConfirmOptions(timeout=5.0, memory_mb=4096, src=(str((tmp_path / "lib").resolve()),), factories={"m.Net": "Net(3, 64)"},
+                                     inputs={"m.Net": "m:example"}, rtol=0.0, atol=1.0)
+    assert Settings().confirm_options == ConfirmOptions()
+    (tmp_path / "pyproject.toml").write_text('[tool.tslint.confirm]\ninputs = {"m.Net" = "not a target"}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match='inputs: "m.Net" must be "pkg.mod:function"'):
+        load_settings(None, tmp_path)
