@@ -192,17 +192,21 @@ def test_hostile_models_are_contained(case, expected):
         assert "memory" in hostile[0].verdict_detail, hostile[0].verdict_detail
     # the other module of the file still gets torch's verdict
     assert all(f.verdict == "confirmed" for f in findings if f.context.startswith("Fine."))
-    assert elapsed < 4 + 15
+    # the 4 s budget ends each: a loaded machine stretches the rest, a hang would not end at all
+    assert elapsed < 4 + 120
 
 
 def test_cli_flags_cache_and_no_confirm(tmp_path):
     model = tmp_path / "net.py"
     model.write_text((CASES / "isolation.py").read_text())
+    started = time.monotonic()
     first = run_tslint("check", "net.py", cwd=tmp_path)
+    first_elapsed = time.monotonic() - started
     assert first.returncode == 1 and "(confirmed by torch: try blocks aren't supported (Inner via Inner()))" in first.stdout
     started = time.monotonic()
     second = run_tslint("check", "net.py", cwd=tmp_path)
-    assert second.stdout == first.stdout and time.monotonic() - started < 5
+    # served from the cache: no worker starts torch again (measured side by side, not against a clock)
+    assert second.stdout == first.stdout and time.monotonic() - started < first_elapsed / 2
     static = run_tslint("check", "--no-confirm", "net.py", cwd=tmp_path)
     assert static.returncode == 1 and "confirmed" not in static.stdout and "net.py:10:9: TS101" in static.stdout
 
