@@ -628,7 +628,7 @@ def _unconditional_calls(block: cst.CSTNode) -> list[cst.Call]:
     return found
 
 
-class NormHookModule(Rule):
+class NormHookModule(CallRule):
     id = "TS416"
     name = "norm-hook-module"
     summary = "a submodule wrapped in nn.utils.weight_norm / spectral_norm: torch.jit.script cannot compile their hooks"

@@ -566,7 +566,7 @@ class IsinstanceUnsupportedType(TypeRule):
             return
 
 
-class StaticForward(Rule):
+class StaticForward(TypeRule):
     """`@staticmethod def forward(x)` works in eager PyTorch (nn.Module.__call__ calls
     self.forward(x)), but TorchScript compiles forward as a method: its first parameter is the
     module itself, so `x` is the module and every tensor use of it fails (proven on torch 2.13;
