@@ -227,3 +227,35 @@ def test_fixes_are_applied_and_torch_accepts_the_result(tmp_path):
     assert "script_method" not in text
     assert result.returncode == 0, result.stdout
     assert _torch_verdicts([path])[str(path)]["accepted"]
+
+
+def test_every_int_hyperparameter_entry_is_rejected_by_torch_and_flagged(tmp_path):
+    """TS418's table, entry by entry: the module built with an int there is rejected, with a float accepted."""
+    from tslint.checks.calls import _FLOAT_HPARAMS
+
+    leading = {"LayerNorm": ["4"], "GroupNorm": ["2", "4"], **{n: ["4"] for n in _FLOAT_HPARAMS if "Norm" in n and n not in ("LayerNorm", "GroupNorm")}}
+    paths, expected = [], []
+    for name, params in sorted(_FLOAT_HPARAMS.items()):
+        for _, keyword in params:
+            number = {"min_val": "-2", "lower": "0"}.get(keyword, "1")  # values each constructor accepts
+            # Threshold needs both of its parameters: the other one a float
+            other = [f"{k}=0.5" for _, k in params if k != keyword] if name == "Threshold" else []
+            for value, flagged in ((number, True), (number + ".0", False)):
+                args = ", ".join(leading.get(name, []) + other + [f"{keyword}={value}"])
+                source = (
+                    "import torch\nfrom torch import nn\n\n\nclass Model(nn.Module):\n    def __init__(self):\n"
+                    f"        super().__init__()\n        self.m = nn.{name}({args})\n\n"
+                    "    def forward(self, x):\n        return self.m(x)\n"
+                )
+                path = tmp_path / f"hp_{len(paths)}.py"
+                path.write_text(source)
+                paths.append(path)
+                expected.append((name, keyword, value, flagged))
+    verdicts = _torch_verdicts(paths)
+    wrong = []
+    for path, (name, keyword, value, flagged) in zip(paths, expected):
+        found = any(f.rule == "TS418" for f in check_source(path.read_bytes(), str(path)).findings)
+        rejected = not verdicts[str(path)]["accepted"]
+        if found != flagged or rejected != flagged:
+            wrong.append((name, keyword, value, found, verdicts[str(path)]["error"][:150]))
+    assert not wrong, "\n".join(map(str, wrong))

@@ -695,3 +695,88 @@ class NormHookModule(CallRule):
             context=info.name,
             evidence=info.node.name,
         )
+
+
+# torch.nn modules that keep a float hyperparameter as an attribute and pass it to a functional op
+# typed float in forward: built with an int, the scripted forward fails (each entry proven on torch
+# 2.13 by tests/test_call_rules.py). class -> (positional index, keyword) of each float parameter.
+_FLOAT_HPARAMS = {
+    **{name: ((0, "p"),) for name in ("Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout")},
+    "LayerNorm": ((1, "eps"),),
+    "GroupNorm": ((2, "eps"),),
+    **{name: ((1, "eps"), (2, "momentum")) for name in (
+        "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d")},
+    "LeakyReLU": ((0, "negative_slope"),),
+    "ELU": ((0, "alpha"),),
+    "CELU": ((0, "alpha"),),
+    "Hardtanh": ((0, "min_val"), (1, "max_val")),
+    "Threshold": ((0, "threshold"), (1, "value")),
+    "RReLU": ((0, "lower"), (1, "upper")),
+}
+
+
+class ModuleIntHyperparameter(CallRule):
+    id = "TS418"
+    name = "module-int-hyperparameter"
+    summary = "a torch.nn module built with an int where its forward passes the value to an op typed float (nn.Dropout(0), eps=1)"
+    suggestion = "pass a float: nn.Dropout(0.0), nn.LayerNorm(d, eps=1.0)"
+
+    def check_class(self, info: ClassInfo) -> None:
+        init = info.methods.get("__init__")
+        if init is None or not info.is_module:
+            return
+        defaults = {  # __init__ parameters with an int default: the instance built without them
+            param.name.value: param.default for param in typeflow_parameters(init)
+            if param.default is not None and param.annotation is None and _int_literal(param.default)
+        }
+        rebound = {t.target.value for t in findall(init.body, cst.AssignTarget) if isinstance(t.target, cst.Name)}
+        for call in findall(init.body, cst.Call):
+            qualified = self.ctx.qualify(call.func) or ""
+            prefix, _, last = qualified.rpartition(".")
+            if last not in _FLOAT_HPARAMS or not (prefix == "torch.nn" or prefix.startswith("torch.nn.modules")):
+                continue
+            if any(arg.star for arg in call.args):
+                continue
+            positional = [arg for arg in call.args if arg.keyword is None]
+            for index, keyword in _FLOAT_HPARAMS[last]:
+                arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
+                if arg is None and index < len(positional):
+                    arg = positional[index]
+                if arg is None:
+                    continue
+                value = arg.value
+                if _int_literal(value):
+                    how = f"the int {_code_of(value)}"
+                elif isinstance(value, cst.Name) and value.value in defaults and value.value not in rebound:
+                    how = f"`{value.value}`, whose default is the int {_code_of(defaults[value.value])} (for instances built without it)"
+                else:
+                    continue
+                self.report(
+                    value,
+                    f"nn.{last}({keyword}=...) gets {how}: the module keeps it and its forward passes it to an op typed "
+                    f"float, which torch.jit.script rejects (\"Expected a value of type 'float' for argument '{keyword}'\")",
+                    suggestion=f"pass a float ({_float_text(value, defaults)})",
+                    context=info.name,
+                )
+                break
+
+
+def typeflow_parameters(function: cst.FunctionDef) -> list[cst.Param]:
+    params = function.params
+    return [*params.posonly_params, *params.params, *params.kwonly_params]
+
+
+def _int_literal(expr: cst.BaseExpression) -> bool:
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, (cst.Minus, cst.Plus)):
+        expr = expr.expression
+    return isinstance(expr, cst.Integer)
+
+
+def _code_of(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _float_text(value: cst.BaseExpression, defaults: dict) -> str:
+    if isinstance(value, cst.Name):
+        return f"`{value.value}={_code_of(defaults[value.value])}.0` in __init__'s signature"
+    return f"`{_code_of(value)}.0`"
