@@ -7,5 +7,5 @@ class Model(nn.Module):
     def forward(self, x, eps=1e-6, mode="sum"):  # error: TS201, TS201
         return self.norm(x, eps)
 
-    def norm(self, x, eps, scale=2, stride=(1, 1)):  # error: TS201, TS201
-        return x / (x.abs().max() + eps) * scale
+    def norm(self, x, eps, scale=2, stride=(1, 1), gain=2 ** 0.5):  # error: TS201, TS201, TS201
+        return x / (x.abs().max() + eps) * scale * gain

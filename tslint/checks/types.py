@@ -358,10 +358,38 @@ class StarredArgument(TypeRule):
                 f"`*{_code(arg.value)}`: TorchScript cannot statically infer the length of a list it unpacks "
                 f"into arguments (tuples work)",
             )
+        if is_name(node.func, "tuple") and len(node.args) == 1 and not node.args[0].keyword and self._is_list(node.args[0].value):
+            self.report(
+                node,
+                f"`tuple({_code(node.args[0].value)})` of a list: TorchScript cannot statically infer the length "
+                f"of the tuple",
+                suggestion="return or pass the list itself (List[Tensor]), or build the tuple from its items",
+            )
 
-    def _is_list(self, expr: cst.BaseExpression) -> bool:
+    def visit_StarredElement(self, node: cst.StarredElement) -> None:
+        # `(*x.size()[:3], 1)`, `b, c = *x.size(), 2`: a list unpacked into a tuple or list display
+        parent = self.ctx.parent()
+        if isinstance(parent, (cst.Tuple, cst.List)) and not isinstance(self.ctx.parent(2), (cst.AssignTarget, cst.For)) \
+                and self._is_list(node.value):
+            self.report(
+                node,
+                f"`*{_code(node.value)}` in a {'tuple' if isinstance(parent, cst.Tuple) else 'list'} display: TorchScript cannot statically infer the length of a list it "
+                f"unpacks (tuples work)",
+            )
+
+    def _is_list(self, expr: cst.BaseExpression, depth: int = 0) -> bool:
+        """A value of list type whose length torch cannot know: list displays, shapes, slices of
+        them, `a + b` with a list operand, names bound only to such values."""
         if typeflow.is_list_value(expr):
             return True
+        if depth > 4:
+            return False
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+            return self._is_list(expr.left, depth + 1) or self._is_list(expr.right, depth + 1)
+        if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Name) and expr.slice and all(
+            isinstance(s.slice, cst.Slice) for s in expr.slice
+        ):
+            return self._is_list(expr.value, depth + 1)
         if not isinstance(expr, cst.Name):
             return False
         region = self.ctx.region
@@ -370,7 +398,7 @@ class StarredArgument(TypeRule):
                 annotation = param.annotation
                 return annotation is not None and _code(annotation.annotation).startswith(("List[", "list[", "typing.List["))
         values = typeflow.bindings(region.node, expr.value)
-        return bool(values) and all(v is not None and typeflow.is_list_value(v) for v in values)
+        return bool(values) and all(v is not None and self._is_list(v, depth + 1) for v in values)
 
 
 class EmptyContainerType(TypeRule):

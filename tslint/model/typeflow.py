@@ -34,6 +34,8 @@ def literal_type(expr: cst.BaseExpression) -> Optional[str]:
         return "int"
     if isinstance(expr, cst.Float):
         return "float"
+    if isinstance(expr, cst.BinaryOperation):
+        return _arithmetic_type(expr)
     if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
         return "str"
     if isinstance(expr, cst.Name) and expr.value in ("True", "False"):
@@ -49,6 +51,23 @@ def literal_type(expr: cst.BaseExpression) -> Optional[str]:
         inner = {literal_type(element.value) for element in expr.elements}
         if len(inner) == 1 and next(iter(inner)) in SCALARS:
             return f"List[{inner.pop()}]"
+    return None
+
+
+def _arithmetic_type(expr: cst.BinaryOperation) -> Optional[str]:
+    """Arithmetic on number literals, as Python evaluates a default (`2 ** 0.5` float, `3 * 4`
+    int, `1 / 2` float); None for anything else."""
+    left, right = literal_type(expr.left), literal_type(expr.right)
+    if left not in ("int", "float") or right not in ("int", "float"):
+        return None
+    operator = expr.operator
+    if isinstance(operator, cst.Divide) or "float" in (left, right):
+        return "float" if isinstance(operator, (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.Power, cst.FloorDivide, cst.Modulo)) else None
+    if isinstance(operator, cst.Power):
+        exponent = expr.right
+        return "float" if isinstance(exponent, cst.UnaryOperation) and isinstance(exponent.operator, cst.Minus) else "int"
+    if isinstance(operator, (cst.Add, cst.Subtract, cst.Multiply, cst.FloorDivide, cst.Modulo, cst.LeftShift, cst.RightShift)):
+        return "int"
     return None
 
 
