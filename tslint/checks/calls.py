@@ -730,7 +730,8 @@ class ModuleIntHyperparameter(CallRule):
             if param.default is not None and param.annotation is None and _int_literal(param.default)
         }
         rebound = {t.target.value for t in findall(init.body, cst.AssignTarget) if isinstance(t.target, cst.Name)}
-        for call in findall(init.body, cst.Call):
+        # Only calls on every path: `nn.BatchNorm2d(c, momentum=0) if bn else None` depends on the arguments.
+        for call in _unconditional_calls(init.body):
             qualified = self.ctx.qualify(call.func) or ""
             prefix, _, last = qualified.rpartition(".")
             if last not in _FLOAT_HPARAMS or not (prefix == "torch.nn" or prefix.startswith("torch.nn.modules")):

@@ -358,7 +358,8 @@ class StarredArgument(TypeRule):
                 f"`*{_code(arg.value)}`: TorchScript cannot statically infer the length of a list it unpacks "
                 f"into arguments (tuples work)",
             )
-        if is_name(node.func, "tuple") and len(node.args) == 1 and not node.args[0].keyword and self._is_list(node.args[0].value):
+        if is_name(node.func, "tuple") and len(node.args) == 1 and not node.args[0].keyword and not self._type_tested() \
+                and self._is_list(node.args[0].value):
             self.report(
                 node,
                 f"`tuple({_code(node.args[0].value)})` of a list: TorchScript cannot statically infer the length "
@@ -370,12 +371,19 @@ class StarredArgument(TypeRule):
         # `(*x.size()[:3], 1)`, `b, c = *x.size(), 2`: a list unpacked into a tuple or list display
         parent = self.ctx.parent()
         if isinstance(parent, (cst.Tuple, cst.List)) and not isinstance(self.ctx.parent(2), (cst.AssignTarget, cst.For)) \
-                and self._is_list(node.value):
+                and not self._type_tested() and self._is_list(node.value):
             self.report(
                 node,
                 f"`*{_code(node.value)}` in a {'tuple' if isinstance(parent, cst.Tuple) else 'list'} display: TorchScript cannot statically infer the length of a list it "
                 f"unpacks (tuples work)",
             )
+
+    def _type_tested(self) -> bool:
+        """Under `if isinstance(...)`: torch drops the branch a value's type rules out."""
+        return any(
+            isinstance(a, (cst.If, cst.IfExp)) and any(isinstance(n, cst.Call) and is_name(n.func, "isinstance") for n in findall(a.test, cst.Call))
+            for a in self.ctx.ancestors
+        )
 
     def _is_list(self, expr: cst.BaseExpression, depth: int = 0) -> bool:
         """A value of list type whose length torch cannot know: list displays, shapes, slices of

@@ -285,7 +285,7 @@ def _is_method_call(expr: cst.BaseExpression, method: str) -> bool:
 
 def _is_shape(expr: cst.BaseExpression) -> bool:
     """`x.shape`, `x.size()`: lists of ints."""
-    return (isinstance(expr, cst.Attribute) and expr.attr.value == "shape") or (_is_method_call(expr, "size") and not expr.args)
+    return (isinstance(expr, cst.Attribute) and expr.attr.value == "shape" and not is_name(expr.value, "self")) or (_is_method_call(expr, "size") and not expr.args)
 
 
 def _callee_key(func: cst.BaseExpression) -> Optional[str]:
