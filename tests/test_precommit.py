@@ -123,5 +123,6 @@ def test_readme_snippets_name_real_hooks_and_parse():
     workflow = next(yaml.safe_load(body) for body in blocks["yaml"] if "jobs:" in body)
     steps = " ".join(step.get("run", "") for step in workflow["jobs"]["tslint"]["steps"])
     assert "--output-format github" in steps and "--output-format sarif --output-file tslint.sarif" in steps
-    settings = json.loads(blocks["json"][0])
+    # the VS Code settings for the pylint route (the editors section has a language-server block too)
+    settings = next(json.loads(body) for body in blocks["json"] if "pylint.args" in body)
     assert settings["pylint.args"] == ["--load-plugins=tslint.plugins.pylint"]
