@@ -106,7 +106,7 @@ def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> Discovery:
                     try:
                         mode = os.stat(file_path).st_mode
                     except OSError as error:  # a dangling symlink
-                        result.errors.append(f"{file_path}: {error.strerror or error}")
+                        result.errors.append(f"{file_path}: cannot read: {error.strerror or error}")
                         continue
                     if stat.S_ISREG(mode):
                         add(file_path)
