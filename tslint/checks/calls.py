@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from tslint.model.nodes import findall, is_name
+from tslint.model.nodes import findall, is_name, visit as visit_tree
 
 from tslint.model import schemas, torchscript_names
 from tslint.checks.base import CallRule, Rule
@@ -624,7 +624,7 @@ def _unconditional_calls(block: cst.CSTNode) -> list[cst.Call]:
         def visit_Call(self, node: cst.Call) -> None:
             found.append(node)
 
-    block.visit(Finder())
+    visit_tree(block, Finder())  # tslint's walk: libcst's own rebuilds every node's children
     return found
 
 

@@ -6,7 +6,8 @@ slower than reading the dataclass fields directly (measured on torchvision's mod
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterator, Optional
+import operator
+from typing import Callable, Iterator, Optional
 
 import libcst as cst
 
@@ -52,14 +53,38 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The node's children in source order: those of `node.children` that are not layout (see
     _TRIVIA), much cheaper."""
     found: list[cst.CSTNode] = []
-    for name in _fields(type(node)):
-        value = getattr(node, name)
+    is_node = _NODE_TYPES
+    for value in _getter(type(node))(node):
         kind = type(value)
         if kind is tuple or kind is list:
-            found.extend(item for item in value if _is_node(type(item)))
-        elif _is_node(kind):
-            found.append(value)
+            for item in value:
+                known = is_node.get(type(item))
+                if known or (known is None and _is_node(type(item))):
+                    found.append(item)
+        else:
+            known = is_node.get(kind)
+            if known or (known is None and _is_node(kind)):
+                found.append(value)
     return found
+
+
+_GETTERS: dict[type, Callable] = {}
+
+
+def _getter(cls: type) -> Callable:
+    """A function returning the tuple of the fields _fields(cls) names (one call per node)."""
+    getter = _GETTERS.get(cls)
+    if getter is None:
+        names = _fields(cls)
+        if not names:
+            getter = lambda node: ()  # noqa: E731
+        elif len(names) == 1:
+            single = operator.attrgetter(names[0])
+            getter = lambda node: (single(node),)  # noqa: E731
+        else:
+            getter = operator.attrgetter(*names)
+        _GETTERS[cls] = getter
+    return getter
 
 
 _NODE_TYPES: dict[type, bool] = {}
@@ -85,10 +110,51 @@ def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
 def visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     """`node.visit(visitor)` for read-only visitors: on_visit / visit_<Node>, children unless it
     returns False, then on_leave / leave_<Node>. (Attribute-level hooks are not called.)"""
+    handlers = _handlers(type(visitor))
+    if handlers is None:
+        _visit(node, visitor)
+    else:
+        _visit_direct(node, visitor, handlers)
+
+
+def _visit(node: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
     if visitor.on_visit(node):
         for child in children(node):
-            visit(child, visitor)
+            _visit(child, visitor)
     visitor.on_leave(node)
+
+
+# {node type: (visit_<Node>, leave_<Node>)} of a visitor class, kept on the class (many are local
+# classes, made per call), or None when it has its own on_visit/on_leave: libcst's look up
+# `visit_<Node>` by a formatted name for every node, which costs as much as the walk itself
+_DIRECT = "_tslint_direct_handlers"
+
+
+def _handlers(cls: type) -> Optional[dict]:
+    cached = cls.__dict__.get(_DIRECT, _DIRECT)
+    if cached is not _DIRECT:
+        return cached
+    plain = cls.on_visit is cst.CSTVisitor.on_visit and cls.on_leave is cst.CSTVisitor.on_leave and not any(
+        isinstance(value, (staticmethod, classmethod)) for klass in cls.__mro__ if not klass.__module__.startswith("libcst")
+        for name, value in vars(klass).items() if name.startswith(("visit_", "leave_"))
+    )
+    handlers = {} if plain else None
+    setattr(cls, _DIRECT, handlers)
+    return handlers
+
+
+def _visit_direct(node: cst.CSTNode, visitor: cst.CSTVisitor, handlers: dict) -> None:
+    kind = type(node)
+    pair = handlers.get(kind)
+    if pair is None:
+        cls = type(visitor)
+        pair = handlers[kind] = (getattr(cls, f"visit_{kind.__name__}", None), getattr(cls, f"leave_{kind.__name__}", None))
+    on_visit, on_leave = pair
+    if on_visit is None or on_visit(visitor, node) is not False:
+        for child in children(node):
+            _visit_direct(child, visitor, handlers)
+    if on_leave is not None:
+        on_leave(visitor, node)
 
 
 def findall(node: cst.CSTNode, types) -> list:

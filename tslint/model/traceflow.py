@@ -24,7 +24,7 @@ from typing import Iterator, Optional
 import libcst as cst
 
 from tslint.model.init_attributes import init_attributes
-from tslint.model.nodes import findall, is_name, visit as visit_tree
+from tslint.model.nodes import findall, is_name, visit as visit_tree, walk
 from tslint.model.regions import ClassInfo, FileModel, Region, static_condition
 from tslint.model.symbols import Symbols
 from tslint.model.typeflow import bindings
@@ -187,6 +187,8 @@ class FunctionKinds:
         self.local_functions = set(model.functions)
         self.function = function
         self._masks: dict[str, bool] = {}
+        self._body: Optional[tuple[list, list, list]] = None
+        self.hazards: dict[tuple, tuple] = {}  # condition_hazard's answers: (id(test), what, raises_only) -> (test, hazard)
         self.names: dict[str, Optional[str]] = {}
         params = [*function.params.posonly_params, *function.params.params, *function.params.kwonly_params]
         if is_method and params and params[0].name.value == "self":
@@ -223,22 +225,36 @@ class FunctionKinds:
         # Unannotated: a tensor when the body uses it only as one (x.shape, x.view(...)).
         name = param.name.value
         evidence = False
-        for attribute in findall(function.body, cst.Attribute):
+        attributes, calls, subscripts = self._body_nodes(function)
+        for attribute in attributes:
             if is_name(attribute.value, name):
                 if attribute.attr.value in _CONTAINER_METHODS:
                     return None
                 evidence = evidence or attribute.attr.value in _TENSOR_EVIDENCE
-        for call in findall(function.body, cst.Call):
+        for call in calls:
             if (
                 (self.symbols.qualify(call.func) or "") in ("torch.cat", "torch.stack", "isinstance")
                 and call.args
                 and is_name(call.args[0].value, name)
             ):
                 return None  # passed as a list of tensors, or type-tested
-        for subscript in findall(function.body, cst.Subscript):
+        for subscript in subscripts:
             if is_name(subscript.value, name) and any(isinstance(e.slice, cst.Index) and isinstance(e.slice.value, cst.SimpleString) for e in subscript.slice):
                 return None  # x["key"]: a dict
         return TENSOR if evidence else None
+
+    def _body_nodes(self, function: cst.FunctionDef) -> tuple[list, list, list]:
+        """The attributes, calls and subscripts of the body in source order (one walk for every parameter)."""
+        if self._body is None:
+            self._body = ([], [], [])
+            for node in walk(function.body):
+                if isinstance(node, cst.Attribute):
+                    self._body[0].append(node)
+                elif isinstance(node, cst.Call):
+                    self._body[1].append(node)
+                elif isinstance(node, cst.Subscript):
+                    self._body[2].append(node)
+        return self._body
 
     # -- bindings ---------------------------------------------------------------------------
     def _bindings(self, function: cst.FunctionDef) -> dict[str, list]:
@@ -663,7 +679,19 @@ def uses_rank(kinds: FunctionKinds, expr: cst.BaseExpression) -> bool:
 
 def condition_hazard(kinds: FunctionKinds, test: cst.BaseExpression, what: str, raises_only: bool = False) -> Optional[Hazard]:
     """The rule a test of `if`/`assert`/`while`/a conditional expression belongs to, if any."""
+    # every trace rule walks the same functions: judge each test once (the kinds are fixed by now)
+    key = (id(test), what, raises_only)
+    known = kinds.hazards.get(key)
+    if known is None:
+        known = kinds.hazards[key] = (test, _condition_hazard(kinds, test, what, raises_only))
+    return known[1]
+
+
+def _condition_hazard(kinds: FunctionKinds, test: cst.BaseExpression, what: str, raises_only: bool) -> Optional[Hazard]:
     leaf_kinds = [kinds.kind(leaf) for leaf in _leaves(test)]
+    if (not any(is_tensor(k) for k in leaf_kinds) and SHAPE not in leaf_kinds and DATA not in leaf_kinds
+            and (raises_only or not uses_rank(kinds, test))):
+        return None  # most tests: no hazard, and no need for the test's code
     code = code_of(test)
     if any(is_tensor(k) for k in leaf_kinds):
         if what == "`while` loop":

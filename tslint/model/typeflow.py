@@ -12,6 +12,7 @@ Types are spelled as in annotations: "int", "float", "bool", "str", "Tuple[int, 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator, Optional
 
 import libcst as cst
@@ -109,6 +110,11 @@ def _is_staticmethod(function: cst.FunctionDef) -> bool:
 
 def assigned_names(function: cst.FunctionDef) -> set[str]:
     """Names the body rebinds (assignment, augmented assignment, for targets, with ... as)."""
+    return set(_assigned_names(function))
+
+
+@lru_cache(maxsize=64)  # several rules ask for each compiled function (nodes hash by identity)
+def _assigned_names(function: cst.FunctionDef) -> frozenset[str]:
     names: set[str] = set()
 
     class Collector(cst.CSTVisitor):
@@ -143,7 +149,7 @@ def assigned_names(function: cst.FunctionDef) -> set[str]:
             return False
 
     visit_tree(function.body, Collector())
-    return names
+    return frozenset(names)
 
 
 # What a use of a name says about its type. Keyword arguments torch always types as int.
