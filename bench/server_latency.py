@@ -5,7 +5,8 @@ Starts `python -m tslint server` with a real LSP client over stdio (pytest-lsp's
 then changes one line inside a forward() per edit and waits for the diagnostics of that version.
 Prints p50/p95 of send-to-diagnostics over the timed edits (with the default debounce, and with
 none: the check alone), the server's resident memory after the warm-up and after all the edits,
-and whether torch is mapped into the server process (it must not be).
+and whether torch is mapped into the server process (it must not be), with the machine's load
+averages before and after (the figures are wall-clock times).
 
     python bench/server_latency.py [--edits 200] [--memory-edits 1000]
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import ast
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -117,11 +119,14 @@ async def run(edits: int, memory_edits: int) -> None:
                   f"p95 {p95 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms (goal < 100 ms)")
             if debounce == 0 and memory_edits:
                 before = rss_kb(pid)
+                marks = [f"{before / 1024:.1f}"]
                 for n in range(memory_edits):
                     await edit(n)
+                    if (n + 1) % max(memory_edits // 4, 1) == 0:
+                        marks.append(f"{rss_kb(pid) / 1024:.1f}")
                 after = rss_kb(pid)
                 print(f"memory: resident {before / 1024:.1f} MB after {edits + 20} edits, {after / 1024:.1f} MB after "
-                      f"{memory_edits} more ({(after - before) / 1024:+.1f} MB)")
+                      f"{memory_edits} more ({(after - before) / 1024:+.1f} MB; every quarter: {' -> '.join(marks)} MB)")
             maps = Path(f"/proc/{pid}/maps").read_text()
             print(f"torch in the server process: {'yes' if 'libtorch' in maps else 'no'}")
             await client.shutdown_session()
@@ -140,7 +145,14 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=200)
     parser.add_argument("--memory-edits", type=int, default=1000)
     args = parser.parse_args()
+    print(f"load average before: {_load()} ({os.cpu_count()} cores)")
     asyncio.run(run(args.edits, args.memory_edits))
+    print(f"load average after: {_load()}")
+
+
+def _load() -> str:
+    """The machine's 1/5/15-minute load averages: latencies on a shared machine depend on them."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -496,3 +496,108 @@ def test_confirm_is_off_by_default(project: Path) -> None:
                                                   for p in s.published for d in p.diagnostics)
 
     run(scenario())
+
+
+# What random edits insert: constructs the rules flag (in script and trace mode), lines that break
+# the syntax, suppressions and plain code; each is indented like the line it goes before.
+SNIPPETS = [
+    "x = x.item()", "try:\n    pass\nexcept Exception:\n    pass", "if x.sum() > 0:\n    x = x + 1",
+    "for i in range(x.size(0)):\n    pass", "y = [t for t in x]", "self.count += 1", "print(x)",
+    "n = len(x)  # noqa: TS506", "f = lambda t: t", "del x", "x = x  # noqa", "def inner(a, b=2):\n    return a",
+    "global g", "x = (x", "", "# a comment", "        # a comment indented deeper (a block's footer)",
+    "assert x.shape[0] > 1", "return x.tolist()",
+]
+
+
+def _random_edit(rng, lines: list[str]) -> tuple[int, int, str]:
+    """(first line, line after the last, new text) replacing whole lines of the text."""
+    index = rng.randrange(len(lines))
+    line = lines[index]
+    indent = line[: len(line) - len(line.lstrip())] if line.strip() else ""
+    choice = rng.random()
+    if choice < 0.45:
+        snippet = rng.choice(SNIPPETS)
+        return index, index, "".join(f"{indent}{part}\n" for part in snippet.split("\n"))
+    if choice < 0.65:
+        return index, index + 1, ""  # delete a line
+    if choice < 0.8 and "def " in line and line.rstrip().endswith("):"):
+        extra = rng.choice([", eps=1e-6", ", mask=None", ", scale: float = 2", ", *rest"])
+        return index, index + 1, line.rstrip()[:-2] + extra + "):\n"
+    return index, index, line  # a line duplicated
+
+
+def _parses(text: str) -> bool:
+    import ast
+
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return False
+    return True
+
+
+def test_diagnostics_after_random_edits_equal_tslint_check_on_the_same_text(project: Path) -> None:
+    """The server parses only the top-level statements an edit touched: over random edits of a model
+    file (inserted hazards, deleted lines, broken syntax, noqa comments) its diagnostics equal a full
+    `tslint check --no-confirm` of the same text, finding for finding."""
+    import random
+
+    from tslint.findings import Finding
+    from tslint.server.diagnostics import finding_range, split_lines
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    try:
+        from server_latency import model_file
+    finally:
+        sys.path.pop(0)
+    (project / "pyproject.toml").write_text('[tool.tslint]\nmode = "both"\n')
+    text = model_file()
+    rng = random.Random(21)
+    seen: dict[str, list[tuple]] = {}
+
+    async def scenario():
+        nonlocal text
+        async with serve(project, {"debounce": 0}) as s:
+            uri = s.open("model.py", text)
+            seen["v000.py"] = [_key(d) for d in await s.diagnostics(uri, 1)]
+            (project / "versions").mkdir()
+            (project / "versions" / "v000.py").write_text(text)
+            undo = None
+            for step in range(1, 41):
+                lines = text.splitlines(keepends=True)
+                # a text Python rejects gets one TS001: the edit after it puts the lines back
+                first, last, new = undo if undo is not None else _random_edit(rng, lines)
+                undo = (first, first + new.count("\n"), "".join(lines[first:last]))
+                text = "".join(lines[:first]) + new + "".join(lines[last:])
+                if _parses(text):
+                    undo = None
+                version = s.edit(uri, [types.TextDocumentContentChangePartial(
+                    range=types.Range(start=types.Position(line=first, character=0), end=types.Position(line=last, character=0)),
+                    text=new)])
+                name = f"v{step:03d}.py"
+                seen[name] = [_key(d) for d in await s.diagnostics(uri, version)]
+                (project / "versions" / name).write_text(text)
+
+    def _key(d: types.Diagnostic) -> tuple:
+        fix = d.data["fix"]
+        return (d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message,
+                None if fix is None else (fix["description"], fix["safe"]))
+
+    run(scenario())
+    done = run_tslint("check", "--no-confirm", "--no-cache", "--output-format", "json", "versions", cwd=project)
+    assert done.returncode in (0, 1), done.stderr
+    expected: dict[str, list[tuple]] = {name: [] for name in seen}
+    for item in json.loads(done.stdout)["findings"]:
+        name = Path(item["path"]).name
+        # the JSON report gives a finding without an extent (TS001) its start as its end
+        extent = (item["end_line"], item["end_col"]) != (item["line"], item["col"])
+        finding = Finding(path=item["path"], line=item["line"], col=item["col"], end_line=item["end_line"] if extent else 0,
+                          end_col=item["end_col"] if extent else 0, rule=item["code"], name=item["name"], message=item["message"])
+        lines = split_lines((project / "versions" / name).read_text())
+        where = finding_range(lines, finding, types.PositionEncodingKind.Utf16)
+        fix = item["fix"]
+        expected[name].append((item["code"], where.start.line, where.start.character, where.end.line, where.end.character,
+                               item["message"], None if fix is None else (fix["description"], fix["safe"])))
+    assert sum(map(len, expected.values())) > 40 and any(k[0] == "TS001" for ks in expected.values() for k in ks)
+    for name in seen:
+        assert sorted(seen[name]) == sorted(expected[name]), name
