@@ -26,7 +26,7 @@ from pygls.lsp.server import LanguageServer
 
 from tslint import __version__
 from tslint.checks import all_rules, rule_by_id
-from tslint.findings import Finding
+from tslint.findings import FileResult, Finding
 from tslint.rulebook import rule_text
 from tslint.server import actions, adapter
 from tslint.server.confirm import ConfirmJob
@@ -48,6 +48,7 @@ class Document:
     timer: Optional[asyncio.TimerHandle] = None
     confirm: Optional[ConfirmJob] = None
     confirm_task: Optional[asyncio.Task] = None
+    checked: Optional[tuple[bytes, adapter.Project, FileResult]] = None  # the last text checked, its project and result
 
 
 class TslintServer(LanguageServer):
@@ -129,7 +130,12 @@ class TslintServer(LanguageServer):
         project = self.project(document.path)
         findings: list[Finding] = []
         if not adapter.excluded(project, document.path):
-            result = adapter.check(adapter.encode(text), project, document.path, document.parser)
+            source = adapter.encode(text)
+            if document.checked is not None and document.checked[0] == source and document.checked[1] is project:
+                result = document.checked[2]  # a save, or a change undone: the same text with the same settings
+            else:
+                result = adapter.check(source, project, document.path, document.parser)
+                document.checked = (source, project, result)
             findings = result.findings
             for error in result.errors:
                 logger.error(error)
