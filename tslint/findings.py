@@ -71,6 +71,12 @@ class FileResult:
     # Lines with a suppression comment (`# noqa`, `# noqa: TS101`, `# tslint: disable=...`): torch's
     # error on such a line is the finding the user silenced, so the confirm stage reports nothing there.
     suppressed: list[int] = field(default_factory=list)
+    # Findings in other files of the user's project that this file's compiled code reaches (their
+    # `path` is that file; extra["site"] = [line, col, end_line, end_col] of the call, base class or
+    # submodule construction here that reaches them). tslint.engine.project places them.
+    foreign: list[Finding] = field(default_factory=list)
+    # The project files the analysis read, path -> content digest: the cached result holds while they do.
+    read: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,9 @@ class RawFinding:
     # where the code shows the problem when the finding sits elsewhere (the use that makes an
     # unannotated parameter a list): torch's error there confirms the finding
     evidence: tuple[cst.CSTNode, ...] = ()
+    # the node of the analysed file through which torch reaches this code, when another project file
+    # holds it (tslint.model.regions.Region.site)
+    site: Optional[cst.CSTNode] = None
 
 
 class Rule:
@@ -111,6 +114,7 @@ class Rule:
                 fix=fix,
                 context=context,
                 evidence=(evidence,) if isinstance(evidence, cst.CSTNode) else tuple(evidence or ()),
+                site=region.site if region is not None else None,
             )
         )
 

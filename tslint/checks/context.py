@@ -21,6 +21,8 @@ class FileContext:
         # Nodes from the region's body down to (not including) the node being visited.
         self.ancestors: list[cst.CSTNode] = []
         self.raw_findings: list[RawFinding] = []
+        # the contexts of the other project files the analysis reached (tslint.engine.analyse)
+        self.foreign: list["FileContext"] = []
 
     def qualify(self, expr: cst.BaseExpression) -> Optional[str]:
         return self.symbols.qualify(expr)

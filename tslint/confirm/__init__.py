@@ -73,7 +73,9 @@ def _candidate(result: FileResult) -> Optional[bytes]:
     except OSError:
         return None
     # Only files that define modules or script functions can have anything to confirm.
-    if b"torch" not in source or not (b"Module" in source or b"jit" in source or b"nn." in source):
+    # (or that reach code of other project files: a module whose base class another file defines)
+    if b"torch" not in source or not (b"Module" in source or b"jit" in source or b"nn." in source or result.findings
+                                 or result.read):
         return None
     return source
 
@@ -94,6 +96,8 @@ def _plan(results: list[FileResult], opts: ConfirmOptions, settings: Settings, c
         if (opts.inputs or opts.factories) and root not in referenced:
             referenced[root] = _referenced_sources(opts, [root, *opts.src])
         key = hashlib.sha256(source).hexdigest() + ":" + ",".join(map(str, lines)) + ":" + referenced.get(root, "")
+        if result.read:  # torch compiles those project files too: a verdict holds while they are unchanged
+            key += ":" + hashlib.sha256(repr(sorted(result.read.items())).encode()).hexdigest()[:16]
         cached = cache.get(key)
         if isinstance(cached, dict) and isinstance(cached.get("modules"), list):  # else a miss
             done[result.path] = cached
@@ -173,7 +177,8 @@ def _verdicts(result: FileResult, outcome: FileOutcome, rules: Optional["RuleSet
     def allowed(line: int, rule: str = "TS002") -> bool:
         return (rules is None or rules.selects(result.path, rule)) and line not in silenced
 
-    result.findings.extend(apply(result.findings, outcome, disk_path, runtime_rules, trace_rules, allowed, result.path, deselected))
+    result.findings.extend(apply(result.findings, outcome, disk_path, runtime_rules, trace_rules, allowed, result.path, deselected,
+                                 result.foreign))
     result.findings.extend(judge(result.findings, outcome, disk_path, result.path, allowed))
     result.findings.extend(not_judged(outcome, result.path, allowed))
     figures["verdicts"] += module_verdicts(outcome, result.path)

@@ -97,6 +97,7 @@ class _File:
     trace_rules: set[str]
     errors: list[tuple[ModuleRecord, ErrorRecord]] = field(default_factory=list)
     explained: set[int] = field(default_factory=set)  # indexes into errors of those a finding explains
+    elsewhere: list[Finding] = field(default_factory=list)
 
     @property
     def records(self) -> list[ModuleRecord]:
@@ -121,17 +122,22 @@ def apply(
     ts002_allowed: Callable[[int], bool] = lambda line: True,
     display_path: Optional[str] = None,
     deselected: Iterable[Finding] = (),
+    elsewhere: Iterable[Finding] = (),
 ) -> list[Finding]:
     """Set `verdict`/`verdict_detail` on `findings` (all of one file) and return the TS002 findings.
 
     `path` is the file's path on disk (torch's locations are absolute); findings keep their own paths.
     `runtime_rules` fail only when the scripted model runs: a clean compile never refutes them.
     `deselected` are findings of rules the user turned off: torch's errors there are not TS002.
+    `elsewhere` are the findings this file's analysis made in other project files (reported there):
+    torch's errors at them are not TS002 here.
     """
     file = _File(path, result, [f for f in findings if f.rule not in TOOL_RULES], list(deselected), set(runtime_rules), set(trace_rules))
+    file.elsewhere = list(elsewhere)
     file.errors = [(record, error) for record in file.records for error in record["errors"]]
     # torch's errors, by kind of evidence; each marks the errors it explains
     _errors_at_findings(file)
+    _errors_in_other_files(file)
     _errors_without_location(file)
     _inferred_parameters(file)
     _errors_of_deselected(file)
@@ -160,6 +166,22 @@ def _errors_at_findings(file: _File) -> None:
             file.explained.add(index)
             placed = f"; {error['placed_by']}" if error.get("placed_by") else ""
             _confirm(finding, f"torch: {_short(error['message'])} ({_how(record)}{placed})")
+
+
+def _errors_in_other_files(file: _File) -> None:
+    """torch's errors in another project file that this file's code reaches: the finding this file
+    holds for that problem (at its call, base class or submodule; tslint.engine.crossfile)."""
+    for index, (record, error) in enumerate(file.errors):
+        location = error.get("location")
+        if index in file.explained or not location or file.here(location):
+            continue
+        for finding in file.judged:
+            held = finding.extra.get("in_path")
+            if held and _same_file(held, location["file"]) and finding.extra["in_line"] <= location["line"] <= finding.extra["in_end_line"]:
+                file.explained.add(index)
+                _confirm(finding, f"torch: {_short(error['message'])} (at {relative(location['file'])}:{location['line']}; {_how(record)})")
+        if any(_same_file(f.path, location["file"]) and _on_line(f, location["line"]) for f in file.elsewhere):
+            file.explained.add(index)  # reported in the file that holds the code
 
 
 def _errors_without_location(file: _File) -> None:

@@ -6,10 +6,13 @@ libcst's PositionProvider costs more than parsing, and most files of a model zoo
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import sys
 import threading
 from collections import defaultdict, deque
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional, TypeVar
 
 import libcst as cst
@@ -22,6 +25,7 @@ from tslint.engine.discover import MAX_READ_BYTES
 from tslint.findings import FileResult, Finding
 from tslint.model.nodes import children, visit as visit_tree
 from tslint.model.positions import positions as node_positions
+from tslint.model.project import Project
 from tslint.model.regions import FileModel, Region, static_condition
 
 PARSE_ERROR = ParseError.id
@@ -112,6 +116,13 @@ class _RegionWalker(cst.CSTVisitor):
             return False  # nested definitions: flagged by their rules, their bodies are not compiled
         if isinstance(node, cst.Call) and self.ctx.region is not None and not self.dead_depth:
             callee = self.ctx.model.callee(self.ctx.region, node)
+            if callee is not None and callee.site is None:
+                # code of another project file: where the analysed file reaches it (this call, when
+                # the analysed file makes it)
+                if self.ctx.region.site is not None:
+                    callee.site = self.ctx.region.site
+                elif callee.model is not None and callee.model is not self.ctx.model:
+                    callee.site = node
             if callee is not None:
                 callee.conditional = self.ctx.region.conditional or any(
                     isinstance(a, (cst.If, cst.IfExp)) and _tests_self(a.test) for a in self.ctx.ancestors
@@ -183,51 +194,144 @@ def _always_exits(block: cst.IndentedBlock) -> bool:
     )
 
 
-def analyse_module(path: str, module: cst.Module, rule_classes: list[type[Rule]], errors: list[str]) -> FileContext:
-    """Run the rules over every compiled region of `module`; returns the context with raw findings."""
-    model = FileModel(module)
-    ctx = FileContext(path, module, model)
-    rules = [rule_class(ctx) for rule_class in rule_classes]
+class _Unit:
+    """The rules of one file's analysis run on one file's code: the analysed file, or a project file
+    its compiled code reaches (those rules read that file's imports and classes). A unit of another
+    file is kept by the Project for the process and walks each region once: every importer reaching
+    the same code gets the same findings, placed at its own site."""
 
-    def on_error(rule: Rule, error: BaseException) -> None:
-        errors.append(f"{path}: internal error in rule {rule.id} ({rule.name}): {type(error).__name__}: {error}")
+    def __init__(self, path: str, module: cst.Module, model: FileModel, rule_classes: list[type[Rule]], errors: list[str]) -> None:
+        self.ctx = FileContext(path, module, model)
+        self.rules = [rule_class(self.ctx) for rule_class in rule_classes]
+        self.errors = errors
+        self.walker = _RegionWalker(self.ctx, self.rules, self.on_error)
+        self.classes: dict[int, list[RawFinding]] = {}  # classes whose check_class hook ran -> what it found
+        self.walks: dict[tuple, tuple[list[RawFinding], list[Region]]] = {}
 
-    walker = _RegionWalker(ctx, rules, on_error)
+    def on_error(self, rule: Rule, error: BaseException) -> None:
+        self.errors.append(f"{self.ctx.path}: internal error in rule {rule.id} ({rule.name}): {type(error).__name__}: {error}")
 
-    def call_hook(name: str, *args) -> None:
-        for rule in rules:
-            if id(rule) in walker.broken:
+    def call_hook(self, name: str, *args) -> None:
+        for rule in self.rules:
+            if id(rule) in self.walker.broken:
                 continue
             try:
                 getattr(rule, name)(*args)
             except RecursionError:
                 raise
             except Exception as error:
-                walker.broken.add(id(rule))
-                on_error(rule, error)
+                self.walker.broken.add(id(rule))
+                self.on_error(rule, error)
 
-    call_hook("check_file")
-    for info in model.classes.values():
-        if info.is_module or info.is_script_class:
-            call_hook("check_class", info)
+    def check_class(self, info, site: Optional[cst.CSTNode] = None) -> list[RawFinding]:
+        """The rules' class hooks, once per class; `site`: where the analysed file builds this class
+        of another file. Returns what they found, placed at `site`."""
+        if id(info) not in self.classes:
+            before = len(self.ctx.raw_findings)
+            self.call_hook("check_class", info)
+            self.classes[id(info)] = self.ctx.raw_findings[before:]
+        return [replace(item, site=item.site or site) for item in self.classes[id(info)]]
 
-    queue = deque(model.roots())
-    walked: set[int] = set()
-    while queue:
-        region = queue.popleft()
-        if id(region.node) in walked:
-            continue
-        walked.add(id(region.node))
+    def walk(self, region: Region) -> tuple[list[RawFinding], list[Region]]:
+        """The raw findings in `region` and the regions it reaches."""
+        key = (id(region.node), id(region.cls), region.conditional)
+        if key in self.walks:
+            found, discovered = self.walks[key]
+            return ([replace(item, site=region.site) for item in found],
+                    [replace(callee, parent=region, site=region.site or callee.site) for callee in discovered])
+        ctx, walker = self.ctx, self.walker
+        before = len(ctx.raw_findings)
         ctx.region = region
         ctx.ancestors = []
-        call_hook("enter_region", region)
+        self.call_hook("enter_region", region)
         walker.discovered = []
         walker.final_names = None
         visit_tree(region.node.body, walker)
-        call_hook("leave_region", region)
-        queue.extend(walker.discovered)
-    ctx.region = None
-    return ctx
+        self.call_hook("leave_region", region)
+        ctx.region = None
+        self.walks[key] = (ctx.raw_findings[before:], walker.discovered)
+        return ctx.raw_findings[before:], walker.discovered
+
+
+@dataclass
+class ForeignFindings:
+    """What one file's analysis found in another project file (resolved against that file's tree)."""
+
+    path: str
+    module: cst.Module
+    raw_findings: list[RawFinding] = field(default_factory=list)
+
+
+def analyse_module(path: str, module: cst.Module, rule_classes: list[type[Rule]], errors: list[str],
+                   project: Optional[Project] = None, digest: str = "") -> FileContext:
+    """Run the rules over every compiled region of `module`, and over the code of other project files
+    those regions reach (with `project`); returns the context with raw findings, and those in other
+    files in `ctx.foreign` (ForeignFindings)."""
+    model = FileModel(module, project=project, path=path)
+    if project is not None:
+        project.register(path, model, digest)
+    main = _Unit(path, module, model, rule_classes, errors)
+    rule_ids = tuple(rule.id for rule in rule_classes)
+    foreign: dict[int, ForeignFindings] = {}
+
+    def unit_of(region_model: Optional[FileModel]) -> _Unit:
+        if region_model is None or region_model is model:
+            return main
+        units = project.memo.setdefault("units", {})
+        unit = units.get((region_model, rule_ids))
+        if unit is None:
+            # the rules' file hook sets up what they read; what it reports is not reached from here (no site)
+            unit = units[(region_model, rule_ids)] = _Unit(region_model.path, region_model.module, region_model, rule_classes, errors)
+            unit.call_hook("check_file")
+        unit.errors = errors
+        return unit
+
+    def collect(unit: _Unit, raw: list[RawFinding]) -> None:
+        if unit is not main and raw:
+            foreign.setdefault(id(unit), ForeignFindings(unit.ctx.path, unit.ctx.module)).raw_findings.extend(raw)
+
+    main.call_hook("check_file")
+    for info in model.classes.values():
+        if info.is_module or info.is_script_class:
+            main.check_class(info)
+    queue = deque(model.roots())
+    if project is not None:
+        queue.extend(_submodule_roots(model, model.classes.values(), unit_of, collect))
+    walked: set[tuple] = set()
+    while queue:
+        region = queue.popleft()
+        if (id(region.node), id(region.cls)) in walked:
+            continue
+        walked.add((id(region.node), id(region.cls)))
+        unit = unit_of(region.model)
+        raw, discovered = unit.walk(region)
+        collect(unit, raw)
+        queue.extend(discovered)
+    main.ctx.foreign = list(foreign.values())
+    return main.ctx
+
+
+def _submodule_roots(model: FileModel, classes, unit_of, collect) -> list[Region]:
+    """The compiled methods of modules of other project files that the modules of `classes` build in
+    __init__, and of the modules those build (scripting a module compiles its submodules)."""
+    roots: list[Region] = []
+    pending = [(model, info, None) for info in classes if info.is_module]
+    seen: set[int] = set()
+    while pending:
+        owner_model, info, site = pending.pop()
+        for call, sub in owner_model.submodule_classes(info):
+            if id(sub) in seen or sub.model is None:
+                continue
+            seen.add(id(sub))
+            entry = site if site is not None else call
+            unit = unit_of(sub.model)
+            collect(unit, unit.check_class(sub, entry))
+            why = f"submodule of {owner_model.display()}:{info.name} ({cst.Module(body=[]).code_for_node(call.func)}(...))"
+            for region in sub.model.class_roots(sub):
+                region.model, region.site, region.why = sub.model, entry, why
+                roots.append(region)
+            pending.append((sub.model, sub, entry))
+    return roots
 
 
 def decode(source: bytes, module: Optional[cst.Module] = None) -> str:
@@ -239,8 +343,10 @@ def check_source(
     source: bytes,
     path: str,
     rule_classes: Optional[list[type[Rule]]] = None,
+    project: Optional[Project] = None,
 ) -> FileResult:
-    """All findings for one file's bytes, and the lines the file silences."""
+    """All findings for one file's bytes, and the lines the file silences. With `project`, names
+    imported from other files of the user's project are followed (FileResult.foreign, .read)."""
     if rule_classes is None:
         rule_classes = list(all_rules())
     report_parse_errors = any(rule.id == PARSE_ERROR for rule in rule_classes)
@@ -253,7 +359,7 @@ def check_source(
         result = _check_large(source, path, rule_classes, report_parse_errors)
     else:
         try:
-            result = run_deep(lambda: _check(source, path, rule_classes, report_parse_errors))
+            result = run_deep(lambda: _check(source, path, rule_classes, report_parse_errors, project))
         except RecursionError:
             result = FileResult(path)
             if report_parse_errors:
@@ -296,7 +402,8 @@ def run_deep(function: Callable[[], T]) -> T:
     return outcome["value"]
 
 
-def _check(source: bytes, path: str, rule_classes: list[type[Rule]], report_parse_errors: bool) -> FileResult:
+def _check(source: bytes, path: str, rule_classes: list[type[Rule]], report_parse_errors: bool,
+           project: Optional[Project] = None) -> FileResult:
     result = FileResult(path)
     if b"torch" not in source:
         # Nothing here can be compiled by TorchScript; only say whether Python can read it.
@@ -312,7 +419,9 @@ def _check(source: bytes, path: str, rule_classes: list[type[Rule]], report_pars
                 result.findings.extend(errors)
             return result
     try:
-        module = cst.parse_module(source)
+        # a file an importer already parsed (its tree is shared; the analysis does not change it)
+        module = project.parsed(path, hashlib.sha256(source).hexdigest()) if project is not None else None
+        module = module if module is not None else cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         if report_parse_errors:
             result.findings.append(_parse_error(path, error.raw_line, error.raw_column, _first_line(str(error))))
@@ -322,7 +431,7 @@ def _check(source: bytes, path: str, rule_classes: list[type[Rule]], report_pars
         if report_parse_errors:
             result.findings.append(_parse_error(path, 1, 0, f"{type(error).__name__}: {error}"))
         return result
-    return _check_module(source, module, path, rule_classes, report_parse_errors, result)
+    return _check_module(source, module, path, rule_classes, report_parse_errors, result, project)
 
 
 def check_parsed(source: bytes, module: cst.Module, path: str, rule_classes: Optional[list[type[Rule]]] = None) -> FileResult:
@@ -341,7 +450,7 @@ def check_parsed(source: bytes, module: cst.Module, path: str, rule_classes: Opt
 
 
 def _check_module(source: bytes, module: cst.Module, path: str, rule_classes: list[type[Rule]], report_parse_errors: bool,
-                  result: FileResult) -> FileResult:
+                  result: FileResult, project: Optional[Project] = None) -> FileResult:
     if bracket_depth(source) >= MAX_BRACKET_DEPTH:
         errors = _python_syntax_errors(source, path)
         if errors:
@@ -349,9 +458,26 @@ def _check_module(source: bytes, module: cst.Module, path: str, rule_classes: li
                 result.findings.extend(errors)
             return result
 
-    ctx = analyse_module(path, module, [r for r in rule_classes if r.id not in (PARSE_ERROR, TOO_LARGE)], result.errors)
+    if project is not None:
+        project.reading = {}
+    try:
+        ctx = analyse_module(path, module, [r for r in rule_classes if r.id not in (PARSE_ERROR, TOO_LARGE)], result.errors,
+                             project, hashlib.sha256(source).hexdigest() if project is not None else "")
+    finally:
+        if project is not None:
+            result.read, project.reading = project.reading, None
+            result.read.pop(os.path.abspath(path), None)
     if ctx.raw_findings:
         result.findings = _resolve(ctx.raw_findings, module, path, decode(source, module))
+    foreign = [other for other in ctx.foreign if other.raw_findings]
+    if foreign:
+        sites = node_positions(module, [item.site for other in foreign for item in other.raw_findings if item.site is not None])
+        for other in foreign:
+            for finding, item in zip(*_resolve_with_items(other.raw_findings, other.module, other.path, other.module.code)):
+                where = sites.get(item.site) if item.site is not None else None
+                if where is not None:
+                    finding.extra["site"] = [where.start.line, where.start.column + 1, where.end.line, where.end.column + 1]
+                    result.foreign.append(finding)
     return result
 
 
@@ -458,9 +584,14 @@ def _python_syntax_errors(source: bytes, path: str, only_ast: bool = True) -> li
 
 
 def _resolve(raw: list[RawFinding], module: cst.Module, path: str, text: str) -> list[Finding]:
+    return _resolve_with_items(raw, module, path, text)[0]
+
+
+def _resolve_with_items(raw: list[RawFinding], module: cst.Module, path: str, text: str) -> tuple[list[Finding], list[RawFinding]]:
+    """The findings, sorted, and the raw finding each came from."""
     positions = node_positions(module, [item.node for item in raw] + [node for item in raw for node in item.evidence])
     suppressed = suppressed_lines(text)
-    findings: dict[tuple, Finding] = {}
+    findings: dict[tuple, tuple[Finding, RawFinding]] = {}
     for item in raw:
         where = positions[item.node]
         line = where.start.line
@@ -483,5 +614,6 @@ def _resolve(raw: list[RawFinding], module: cst.Module, path: str, text: str) ->
         if item.evidence:
             finding.extra["evidence_lines"] = sorted({positions[node].start.line for node in item.evidence})
         # The same construct reached from two regions is one finding.
-        findings.setdefault((finding.line, finding.col, finding.rule, finding.message), finding)
-    return sorted(findings.values(), key=Finding.sort_key)
+        findings.setdefault((finding.line, finding.col, finding.rule, finding.message), (finding, item))
+    pairs = sorted(findings.values(), key=lambda pair: pair[0].sort_key())
+    return [pair[0] for pair in pairs], [pair[1] for pair in pairs]

@@ -16,6 +16,7 @@ from typing import Callable, Optional
 
 from tslint.findings import FileResult, Finding, Fix
 from tslint.cache import JsonCache, code_stamp
+from tslint.engine.crossfile import place_foreign
 from tslint.engine.discover import read_source
 
 # Below this many files to analyse, a process pool costs more than it saves.
@@ -24,25 +25,34 @@ MAX_CACHE_ENTRIES = 200_000
 
 
 class Cache:
-    """content hash + rule selection -> findings and suppressed lines (paths are filled in on the way out)."""
+    """content hash + rule selection -> findings and suppressed lines (paths are filled in on the way
+    out), the findings in other project files, and the digest of each project file the analysis read:
+    the entry holds only while every one of those files is unchanged (editing a helper re-checks its
+    importers)."""
 
     def __init__(self, fingerprint: str, enabled: bool = True) -> None:
         self.store = JsonCache(f"static-{fingerprint}", enabled, MAX_CACHE_ENTRIES)
 
-    def get(self, key: str, path: str) -> Optional[FileResult]:
+    def get(self, key: str, path: str, digest_of: Callable[[str], str] = lambda path: "") -> Optional[FileResult]:
         stored = self.store.get(key)
         try:
-            findings = [_stored(Finding, {**item, "path": path, "fix": _stored(Fix, item["fix"]) if item.get("fix") is not None else None})
-                        for item in stored["findings"]]
+            read = stored.get("read", {})
+            if not isinstance(read, dict) or any(digest_of(other) != digest for other, digest in read.items()):
+                return None
+            findings = [_finding(item, path) for item in stored["findings"]]
+            foreign = [_finding(item, item["path"]) for item in stored.get("foreign", [])]
             suppressed = stored["suppressed"]
             if not isinstance(suppressed, list) or not all(type(line) is int for line in suppressed):
                 raise TypeError("suppressed lines")
-            return FileResult(path, findings, suppressed=suppressed)
+            return FileResult(path, findings, suppressed=suppressed, foreign=foreign, read=read)
         except (TypeError, KeyError, ValueError, AttributeError):
             return None  # absent, written by another version, or edited by hand: a miss, never a result
 
     def put(self, key: str, result: FileResult) -> None:
-        self.store.put(key, {"findings": [asdict(finding) for finding in result.findings], "suppressed": list(result.suppressed)})
+        entry = {"findings": [asdict(finding) for finding in result.findings], "suppressed": list(result.suppressed)}
+        if result.read:
+            entry.update({"foreign": [asdict(finding) for finding in result.foreign], "read": dict(result.read)})
+        self.store.put(key, entry)
 
     def save(self) -> None:
         self.store.save()
@@ -50,6 +60,12 @@ class Cache:
 
 _STORED_TYPES = {"int": int, "str": str, "bool": bool, "dict": dict}
 _EDIT_FIELDS = ("replacement", "imports", "target")  # a reported fix has no edit: stored as None / []
+
+
+def _finding(item: dict, path: str) -> Finding:
+    if not isinstance(item, dict) or not isinstance(path, str):
+        raise TypeError("finding entry")
+    return _stored(Finding, {**item, "path": path, "fix": _stored(Fix, item["fix"]) if item.get("fix") is not None else None})
 
 
 def _stored(cls: type, item: dict):
@@ -72,6 +88,18 @@ def fingerprint(rule_ids: tuple[str, ...]) -> str:
     return hashlib.sha256(f"{code_stamp()}|{','.join(rule_ids)}".encode()).hexdigest()[:16]
 
 
+_PROJECT = None  # this process's index of the user's project files (parsed once, shared by the files it checks)
+
+
+def _project():
+    global _PROJECT
+    if _PROJECT is None:
+        from tslint.model.project import Project
+
+        _PROJECT = Project()
+    return _PROJECT
+
+
 def _check_one(job: tuple[str, list[str]]) -> tuple[str, FileResult]:
     """Read, hash and check one file (in a worker: the parent never holds every file's bytes)."""
     from tslint.checks import all_rules
@@ -85,7 +113,7 @@ def _check_one(job: tuple[str, list[str]]) -> tuple[str, FileResult]:
         return "", FileResult(path, errors=[f"{path}: cannot read: {error.strerror or error}"])
     digest = hashlib.sha256(source).hexdigest()
     try:
-        return digest, check_source(source, path, [rule for rule in all_rules() if rule.id in wanted])
+        return digest, check_source(source, path, [rule for rule in all_rules() if rule.id in wanted], _project())
     except Exception as error:  # a bug of ours in one file must not stop the others
         return digest, FileResult(path, errors=[f"{path}: internal error: {type(error).__name__}: {error}"])
 
@@ -104,6 +132,16 @@ def check_files(
     results: dict[str, FileResult] = {}
     pending: list[tuple[str, list[str], Cache]] = []
     caches: dict[str, Cache] = {}
+    digests: dict[str, str] = {}
+
+    def digest_of(other: str) -> str:  # a project file another file's cached result read
+        if other not in digests:
+            try:
+                digests[other] = hashlib.sha256(read_source(other)).hexdigest()
+            except OSError:
+                digests[other] = ""
+        return digests[other]
+
     for path in files:
         rule_ids = tuple(rules_for(path))
         key = fingerprint(rule_ids) if use_cache else "off"
@@ -111,7 +149,8 @@ def check_files(
         cached = None
         if use_cache:
             try:
-                cached = cache.get(hashlib.sha256(read_source(path)).hexdigest(), path)
+                digests[os.path.abspath(path)] = digest = hashlib.sha256(read_source(path)).hexdigest()
+                cached = cache.get(digest, path, digest_of)
             except OSError as error:
                 errors.append(f"{path}: cannot read: {error.strerror or error}")
                 continue
@@ -138,4 +177,6 @@ def check_files(
             cache.put(digest, result)
     for cache in caches.values():
         cache.save()
-    return [results[path] for path in files if path in results], errors
+    ordered = [results[path] for path in files if path in results]
+    place_foreign(ordered, rules_for)
+    return ordered, errors

@@ -9,13 +9,17 @@ branch of `if torch.jit.is_scripting():`. A rule only ever sees code inside a re
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
 
-from tslint.model.nodes import annotation_head
+from tslint.model.nodes import annotation_head, children
 from tslint.model.symbols import Symbols, decorator_target
+
+if TYPE_CHECKING:
+    from tslint.model.project import Project
 
 MODULE_BASE = "torch.nn.Module"
 # Classes of torch.nn whose subclasses are modules too (nn.Sequential, nn.Conv2d, ...): every
@@ -54,6 +58,7 @@ class ClassInfo:
     # it is constructed, and nothing else (a plain forward stays Python)
     is_script_module: bool = False
     bases: list["ClassInfo"] = field(default_factory=list)
+    model: Optional["FileModel"] = field(default=None, repr=False)  # the file that defines the class
 
     def class_annotations(self) -> dict[str, cst.BaseExpression]:
         """`name: T` statements of this class body (not its bases): torch types attributes from them."""
@@ -81,7 +86,7 @@ class ClassInfo:
         return names
 
     def find_method(self, name: str) -> Optional[tuple["ClassInfo", cst.FunctionDef]]:
-        """Method lookup through the bases defined in this file (Python's MRO, simplified)."""
+        """Method lookup through the bases defined in this file or the project (Python's MRO, simplified)."""
         if name in self.methods:
             return self, self.methods[name]
         for base in self.bases:
@@ -104,10 +109,15 @@ class Region:
     # self.forward_post(x)`): torch may drop that call for an instance, so per-instance rules
     # (which attributes exist) stay silent here.
     conditional: bool = False
+    # The file that holds `node` (None: the file being analysed), and the node of the analysed file
+    # through which torch reaches it (a call, a base class, a submodule's construction) when another
+    # file holds it.
+    model: Optional["FileModel"] = field(default=None, repr=False)
+    site: Optional[cst.CSTNode] = field(default=None, repr=False)
 
     @property
     def context(self) -> str:
-        if self.parent is None:
+        if self.parent is None and self.site is None:
             return self.qualname
         return f"{self.qualname}, {self.why}"
 
@@ -124,8 +134,12 @@ def decorator_names(symbols: Symbols, node: cst.FunctionDef | cst.ClassDef) -> s
 class FileModel:
     """The top-level structure of one file: imports, classes, functions."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, project: Optional["Project"] = None, path: str = "") -> None:
         self.module = module
+        # the project index that names imported from other files of the user's package resolve through
+        self.project = project
+        self.path = path
+        self.read: dict[str, str] = {}  # project files read while linking this one (path -> digest)
         self.symbols = Symbols.of_module(module)
         self.classes: dict[str, ClassInfo] = {}
         self.functions: dict[str, cst.FunctionDef] = {}
@@ -143,7 +157,7 @@ class FileModel:
                 if isinstance(item, cst.FunctionDef)
             }
             base_names = [self.symbols.qualify(arg.value) or "" for arg in statement.bases]
-            info = ClassInfo(statement.name.value, statement, base_names, methods)
+            info = ClassInfo(statement.name.value, statement, base_names, methods, model=self)
             info.is_script_class = bool(decorator_names(self.symbols, statement) & SCRIPT_DECORATORS)
             self.classes[info.name] = info
         elif isinstance(statement, cst.FunctionDef):
@@ -158,7 +172,7 @@ class FileModel:
 
     def _link_classes(self) -> None:
         for info in self.classes.values():
-            info.bases = [self.classes[b] for b in info.base_names if b in self.classes]
+            info.bases = [base for base in map(self._base_class, info.base_names) if base is not None]
         # A class is a module when a base is torch.nn.Module (or a torch.nn class) or a module
         # class of this file; iterate to a fixed point for chains of local subclasses.
         changed = True
@@ -174,6 +188,25 @@ class FileModel:
                     info.is_module = info.is_script_module = True
                     changed = True
 
+    def _base_class(self, name: str) -> Optional[ClassInfo]:
+        if name in self.classes:
+            return self.classes[name]
+        found = self.resolve(name)
+        return found[1] if found is not None and isinstance(found[1], ClassInfo) else None
+
+    def resolve(self, qualified: Optional[str]):
+        """(model, ClassInfo or FunctionDef) a name imported from another project file names, else None."""
+        if self.project is None or not qualified or qualified.startswith("torch.") or qualified in self.classes:
+            return None
+        found = self.project.resolve(qualified, self.path)
+        return found if found is not None and found[0] is not self else None
+
+    def display(self) -> str:
+        """This file's path as contexts name it: relative to where its package's imports start."""
+        if not self.path or self.project is None:
+            return self.path or "<file>"
+        return os.path.relpath(self.path, self.project.import_roots(self.path)[0]).replace(os.sep, "/")
+
     def is_skipped(self, node: cst.FunctionDef) -> bool:
         return bool(decorator_names(self.symbols, node) & SKIP_DECORATORS)
 
@@ -186,29 +219,65 @@ class FileModel:
         """The functions torch compiles because of what they are, not because they are called."""
         roots: list[Region] = []
         for info in self.classes.values():
-            if info.is_script_class or info.name in self.scripted_names and not info.is_module:
-                for name, method in info.methods.items():
-                    if not self.is_skipped(method):
-                        roots.append(Region(f"{info.name}.{name}", method, info, f"method of TorchScript class {info.name}"))
-                continue
-            if not info.is_module:
-                continue
-            if info.is_script_module:
-                for name, method in info.methods.items():
-                    if decorator_names(self.symbols, method) & SCRIPT_METHOD_DECORATORS:
-                        roots.append(Region(f"{info.name}.{name}", method, info, f"@torch.jit.script_method of ScriptModule subclass {info.name}"))
-                continue
-            forward = info.methods.get("forward")
-            if forward is not None and not self.is_skipped(forward):
-                roots.append(Region(f"{info.name}.forward", forward, info, f"forward of nn.Module subclass {info.name}"))
-            for name, method in info.methods.items():
-                decorators = decorator_names(self.symbols, method)
-                if name != "forward" and decorators & EXPORT_DECORATORS:
-                    roots.append(Region(f"{info.name}.{name}", method, info, "@torch.jit.export method"))
+            roots += self.class_roots(info)
+            if info.is_module and not info.is_script_module and "forward" not in info.methods and self.project is not None:
+                roots += self._inherited_forward(info)
         for name, function in self.functions.items():
             if decorator_names(self.symbols, function) & SCRIPT_DECORATORS or name in self.scripted_names:
                 roots.append(Region(name, function, None, "@torch.jit.script function"))
         return roots
+
+    def class_roots(self, info: ClassInfo) -> list[Region]:
+        """The methods torch compiles because `info` (a class of this file) is a module or a TorchScript class."""
+        roots: list[Region] = []
+        if info.is_script_class or info.name in self.scripted_names and not info.is_module:
+            for name, method in info.methods.items():
+                if not self.is_skipped(method):
+                    roots.append(Region(f"{info.name}.{name}", method, info, f"method of TorchScript class {info.name}"))
+            return roots
+        if not info.is_module:
+            return roots
+        if info.is_script_module:
+            for name, method in info.methods.items():
+                if decorator_names(self.symbols, method) & SCRIPT_METHOD_DECORATORS:
+                    roots.append(Region(f"{info.name}.{name}", method, info, f"@torch.jit.script_method of ScriptModule subclass {info.name}"))
+            return roots
+        forward = info.methods.get("forward")
+        if forward is not None and not self.is_skipped(forward):
+            roots.append(Region(f"{info.name}.forward", forward, info, f"forward of nn.Module subclass {info.name}"))
+        for name, method in info.methods.items():
+            decorators = decorator_names(self.symbols, method)
+            if name != "forward" and decorators & EXPORT_DECORATORS:
+                roots.append(Region(f"{info.name}.{name}", method, info, "@torch.jit.export method"))
+        return roots
+
+    def _inherited_forward(self, info: ClassInfo) -> list[Region]:
+        """A module of this file whose forward a base in another project file defines: torch compiles
+        that forward for this class (reached through the base named in the class statement)."""
+        found = info.find_method("forward")
+        if found is None or found[0].model is self or found[0].model is None:
+            return []
+        owner, method = found
+        if owner.model.is_skipped(method):
+            return []
+        site = next((arg.value for arg, name in zip(info.node.bases, info.base_names) if name in info.base_names
+                     and self._base_class(name) is not None), info.node.name)
+        why = f"inherited by {self.display()}:{info.name} from {owner.model.display()}:{owner.name}"
+        return [Region(f"{owner.name}.forward", method, info, why, model=owner.model, site=site)]
+
+    def submodule_classes(self, info: ClassInfo) -> list[tuple[cst.Call, ClassInfo]]:
+        """Modules of other project files that `info.__init__` builds (`self.block = Block(...)`,
+        inside nn.Sequential(...) too): scripting `info` compiles their forward."""
+        init = info.methods.get("__init__")
+        if init is None or self.project is None:
+            return []
+        found = []
+        for call in _calls(init.body):
+            target = self.resolve(self.symbols.qualify(call.func)) if not (
+                isinstance(call.func, cst.Name) and call.func.value in self.classes) else None
+            if target is not None and isinstance(target[1], ClassInfo) and target[1].is_module:
+                found.append((call, target[1]))
+        return found
 
     def callee(self, region: Region, call: cst.Call, tracing: bool = False) -> Optional[Region]:
         """The region a call inside `region` compiles, if it names a function of this file.
@@ -227,16 +296,40 @@ class FileModel:
             if found is None:
                 return None
             owner, method = found
-            if self.is_skipped(method) if not tracing else self.is_scripted(method):
+            model = owner.model if owner.model is not None else self
+            if model.is_skipped(method) if not tracing else model.is_scripted(method):
                 return None
-            why = f"reached from {region.qualname} via self.{func.attr.value}"
-            return Region(f"{owner.name}.{method.name.value}", method, owner, why, region)
+            why = f"reached from {self._where(region, model)} via self.{func.attr.value}"
+            return Region(f"{owner.name}.{method.name.value}", method, owner, why, region, model=model)
         if isinstance(func, cst.Name) and func.value in self.functions:
             function = self.functions[func.value]
             if self.is_skipped(function) if not tracing else self.is_scripted(function):
                 return None
-            return Region(func.value, function, None, f"reached from {region.qualname} via {func.value}()", region)
+            return Region(func.value, function, None, f"reached from {region.qualname} via {func.value}()", region, model=self)
+        target = self.resolve(self.symbols.qualify(func)) if self.project is not None and isinstance(func, (cst.Name, cst.Attribute)) else None
+        if target is not None and isinstance(target[1], cst.FunctionDef):
+            model, function = target
+            if model.is_skipped(function) if not tracing else model.is_scripted(function):
+                return None
+            why = f"reached from {self._where(region, model)} via {cst.Module(body=[]).code_for_node(func)}()"
+            return Region(function.name.value, function, None, why, region, model=model)
         return None
+
+    def _where(self, region: Region, target: "FileModel") -> str:
+        """The calling region, with its file when the callee lives in another file."""
+        return region.qualname if target is self else f"{self.display()}:{region.qualname}"
+
+
+def _calls(node: cst.CSTNode):
+    """Every call under `node`, outside nested functions and classes."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Call):
+            yield current
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and current is not node:
+            continue
+        stack.extend(children(current))
 
 
 def static_condition(symbols: Symbols, test: cst.BaseExpression, tracing: bool = False) -> Optional[bool]:
@@ -263,6 +356,12 @@ def static_condition(symbols: Symbols, test: cst.BaseExpression, tracing: bool =
         if isinstance(test.operator, cst.Or) and left is True:
             return True
         right = static_condition(symbols, test.right, tracing)
+        # `self.flag and not torch.jit.is_scripting()` is False whatever the flag: torch drops the
+        # body (proven on torch 2.13; timm's checkpointing branches rely on it)
+        if isinstance(test.operator, cst.And) and right is False:
+            return False
+        if isinstance(test.operator, cst.Or) and right is True:
+            return True
         if left is not None and right is not None:
             return (left and right) if isinstance(test.operator, cst.And) else (left or right)
     return None
