@@ -308,6 +308,9 @@ def analyse_module(path: str, module: cst.Module, rule_classes: list[type[Rule]]
         collect(unit, raw)
         queue.extend(discovered)
     main.ctx.foreign = list(foreign.values())
+    if project is not None:
+        # an importer checked later in this process reaches this file's regions: walked once
+        project.memo.setdefault("units", {})[(model, rule_ids)] = main
     return main.ctx
 
 
