@@ -238,3 +238,100 @@ def test_branches_on_final_flags_hold_only_syntax_findings(tmp_path):
                     .replace("        if self.fork:\n            y = [v for v in [x] if v is not None]\n", ""))
     verdict = subprocess.run([sys.executable, "tests/judge.py", str(path)], capture_output=True, text=True, timeout=300)
     assert '"accepted": true' in verdict.stdout, verdict.stdout + verdict.stderr
+
+
+def test_an_and_with_not_is_scripting_is_false_whatever_the_other_operand(tmp_path):
+    # `if self.flag and not torch.jit.is_scripting():` (timm's checkpointing) and `... or
+    # torch.jit.is_scripting()`: torch drops the eager branch even when the other operand is not a
+    # constant, so what only that branch calls is not compiled (torch 2.13 scripts this)
+    source = textwrap.dedent("""
+        import torch
+        from torch import nn
+
+
+        def eager(x):
+            try:
+                return x.relu()
+            except RuntimeError:
+                return x
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.flag = True
+
+            def forward(self, x):
+                if self.flag and not torch.jit.is_scripting():
+                    x = eager(x)
+                if x.sum() > 0 or torch.jit.is_scripting():
+                    return x
+                return eager(x)
+
+
+        torch.jit.script(Net())
+        """)
+    (tmp_path / "m.py").write_text(source)
+    done = subprocess.run([sys.executable, "-W", "ignore", str(tmp_path / "m.py")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert findings(source) == []
+    assert [f.line for f in findings(source.replace("self.flag and not", "not"))] == []
+    assert [f.line for f in findings(source.replace(" and not torch.jit.is_scripting()", ""))] == [7]
+
+
+def test_a_forward_bound_in_init_is_compiled(tmp_path):
+    # torch.jit.script compiles what the instance's forward is bound to: types.MethodType(fn, self)
+    # or a method of the class (torch 2.13 rejects A, D and E for the try block; B scripts)
+    source = textwrap.dedent("""
+        import types
+
+        import torch
+        from torch import nn
+
+
+        def fwd(self, x):
+            try:
+                return x
+            except Exception:
+                return x
+
+
+        def fwd_ok(self, x):
+            return x + 1
+
+
+        class A(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.forward = types.MethodType(fwd, self)
+
+
+        class B(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.forward = types.MethodType(fwd_ok, self)
+
+
+        class D(nn.Module):
+            def __init__(self, fast: bool = True):
+                super().__init__()
+                self.forward = self._impl if fast else fwd_ok
+
+            def _impl(self, x):
+                try:
+                    return x
+                except Exception:
+                    return x
+
+
+        for cls in (A, B, D):
+            try:
+                torch.jit.script(cls())
+                print(cls.__name__, "scripted")
+            except Exception:
+                print(cls.__name__, "rejected")
+        """)
+    (tmp_path / "m.py").write_text(source)
+    done = subprocess.run([sys.executable, "-W", "ignore", str(tmp_path / "m.py")], capture_output=True, text=True, timeout=300)
+    assert done.stdout.split() == ["A", "rejected", "B", "scripted", "D", "rejected"], done.stdout + done.stderr[-2000:]
+    assert [(f.line, f.context) for f in findings(source)] == [(9, "A.forward"), (37, "D.forward")]

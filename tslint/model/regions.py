@@ -245,11 +245,42 @@ class FileModel:
         forward = info.methods.get("forward")
         if forward is not None and not self.is_skipped(forward):
             roots.append(Region(f"{info.name}.forward", forward, info, f"forward of nn.Module subclass {info.name}"))
+        roots += self._bound_forwards(info)
         for name, method in info.methods.items():
             decorators = decorator_names(self.symbols, method)
             if name != "forward" and decorators & EXPORT_DECORATORS:
                 roots.append(Region(f"{info.name}.{name}", method, info, "@torch.jit.export method"))
         return roots
+
+    def _bound_forwards(self, info: ClassInfo) -> list[Region]:
+        """`self.forward = types.MethodType(fn, self)` or `self.forward = self._impl` in __init__:
+        torch.jit.script compiles what the instance's forward is bound to (proven on torch 2.13)."""
+        init = info.methods.get("__init__")
+        if init is None or "forward" not in cst.Module(body=[]).code_for_node(init.body):
+            return []
+        regions = []
+        for assign in _forward_assignments(init.body):
+            for value in (assign.body, assign.orelse) if isinstance(assign, cst.IfExp) else (assign,):
+                found = self._bound_function(info, value)
+                if found is not None and not found[0].is_skipped(found[1]):
+                    model, function = found
+                    why = f"bound as forward of {info.name} in {info.name}.__init__"
+                    regions.append(Region(f"{info.name}.forward", function, info, why, model=model,
+                                          site=None if model is self else value))
+        return regions
+
+    def _bound_function(self, info: ClassInfo, value: cst.BaseExpression) -> Optional[tuple["FileModel", cst.FunctionDef]]:
+        if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and value.value.value == "self":
+            found = info.find_method(value.attr.value)
+            return (found[0].model or self, found[1]) if found is not None else None
+        if isinstance(value, cst.Call) and self.symbols.qualify(value.func) == "types.MethodType" and value.args:
+            target = value.args[0].value
+            if isinstance(target, cst.Name) and target.value in self.functions:
+                return self, self.functions[target.value]
+            resolved = self.resolve(self.symbols.qualify(target))
+            if resolved is not None and isinstance(resolved[1], cst.FunctionDef):
+                return resolved
+        return None
 
     def _inherited_forward(self, info: ClassInfo) -> list[Region]:
         """A module of this file whose forward a base in another project file defines: torch compiles
@@ -318,6 +349,23 @@ class FileModel:
     def _where(self, region: Region, target: "FileModel") -> str:
         """The calling region, with its file when the callee lives in another file."""
         return region.qualname if target is self else f"{self.display()}:{region.qualname}"
+
+
+def _forward_assignments(block: cst.CSTNode) -> list[cst.BaseExpression]:
+    """The values assigned to `self.forward` in a block (nested blocks too, not nested functions)."""
+    values = []
+    stack = [block]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.Assign) and any(
+            isinstance(t.target, cst.Attribute) and isinstance(t.target.value, cst.Name) and t.target.value.value == "self"
+            and t.target.attr.value == "forward" for t in node.targets
+        ):
+            values.append(node.value)
+        stack.extend(children(node))
+    return values
 
 
 def _calls(node: cst.CSTNode):
