@@ -11,6 +11,8 @@
 - "typing_unsupported": names of `typing` torch cannot read as a parameter annotation in any form,
   bare (`Callable`) or subscripted (`Sequence[int]`, `Mapping[str, int]`), found by scripting a
   function annotated with each. TS213 flags them.
+- "tensor_methods_unsupported": public methods of eager torch.Tensor a TorchScript Tensor lacks
+  (x.new, x.numpy, x.register_hook ...), found by scripting a call of each. TS409 flags them.
 `--check` exits 1 when the file differs from what the installed torch gives (tests run it).
 """
 
@@ -101,9 +103,27 @@ def typing_unsupported(scripter: _Scripter) -> list[str]:
     return names
 
 
+NONEXISTENT = "object has no attribute or method"
+
+
+def tensor_methods_unsupported(scripter: _Scripter) -> list[str]:
+    """Public methods of eager torch.Tensor that a Tensor in TorchScript does not have: torch says
+    "'Tensor' object has no attribute or method" whatever the arguments (a method that exists but
+    is called with the wrong arguments fails differently)."""
+    names = []
+    for name in sorted(dir(torch.Tensor)):
+        value = inspect.getattr_static(torch.Tensor, name)
+        if name.startswith("_") or not (inspect.isfunction(value) or inspect.ismethoddescriptor(value)):
+            continue  # properties (x.shape, x.T) are attributes, not calls
+        if NONEXISTENT in scripter.error(f"def f(x: torch.Tensor):\n    return x.{name}()\n"):
+            names.append(name)
+    return names
+
+
 def generate() -> dict:
     scripter = _Scripter()
     return {
+        "tensor_methods_unsupported": tensor_methods_unsupported(scripter),
         "torch": torch.__version__,
         "stdlib_supported": stdlib_supported(),
         "builtins_unsupported": builtins_unsupported(scripter),

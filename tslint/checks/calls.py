@@ -324,7 +324,9 @@ class SuperCall(CallRule):
 
 # Tensor methods eager torch has and TorchScript does not (each proven on torch 2.13), and their
 # TorchScript spelling.
-_TENSOR_METHODS = {
+# What to write instead, for the eager Tensor methods TorchScript lacks that models call; which
+# methods it lacks is asked of the installed torch (tools/generate_frontend_tables.py).
+_TENSOR_METHOD_ADVICE = {
     "numpy": "torch operations on the tensor instead (keep the computation in torch), or a @torch.jit.ignore method",
     "new": "x.new_empty(size), x.new_zeros(size) or x.new_ones(size)",
     "new_tensor": "torch.tensor(data, dtype=x.dtype, device=x.device)",
@@ -334,7 +336,15 @@ _TENSOR_METHODS = {
     "storage": "x.numel() / x.element_size(), or a @torch.jit.ignore method",
     "untyped_storage": "x.numel() / x.element_size(), or a @torch.jit.ignore method",
     "share_memory_": "x.share_memory_() outside the model (before scripting)",
+    "bool": "x.to(torch.bool)",
+    "bfloat16": "x.to(torch.bfloat16)",
+    "unique": "torch.unique(x, ...)",
+    "register_hook": "a @torch.jit.ignore method that registers the hook",
 }
+_RENAMED_METHODS = {"nelement": "numel", "ndimension": "dim"}
+_DTYPE_METHODS = {"bool", "bfloat16"}
+_TENSOR_METHODS = {name: _TENSOR_METHOD_ADVICE.get(name, "a @torch.jit.ignore method, or an equivalent Tensor method")
+                   for name in torchscript_names.tensor_methods_unsupported()}
 
 
 class UnsupportedTensorMethod(CallRule):
@@ -363,7 +373,24 @@ class UnsupportedTensorMethod(CallRule):
             node,
             f"`.{method}()` is an eager Tensor method TorchScript does not have",
             suggestion=f"use {_TENSOR_METHODS[method]}",
+            fix=self._same_value(node, method),
         )
+
+    def _same_value(self, node: cst.Call, method: str) -> Optional[Fix]:
+        """The TorchScript spelling of the same call, where one exists for any receiver."""
+        if node.args:
+            return None
+        func = node.func
+        if method in _RENAMED_METHODS:
+            new_name = _RENAMED_METHODS[method]
+            # safe: numel/dim are these very methods under their TorchScript names
+            return Fix(f"call `.{new_name}()`", safe=True, replacement=node.with_changes(func=func.with_changes(attr=cst.Name(new_name))))
+        if method in _DTYPE_METHODS and self.ctx.symbols.aliases.get("torch") == "torch":
+            dtype = cst.Attribute(cst.Name("torch"), cst.Name(method))
+            # safe: x.bool() is x.to(torch.bool) (a copy only when the dtype differs, in both)
+            return Fix(f"write `.to(torch.{method})`", safe=True,
+                       replacement=node.with_changes(func=func.with_changes(attr=cst.Name("to")), args=[cst.Arg(dtype)]))
+        return None
 
 
 _VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}

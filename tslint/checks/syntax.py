@@ -590,3 +590,39 @@ class AttributeAnnotationOutsideInit(SyntaxRule):
             # safe: the attribute's type comes from __init__, and Python only evaluates this annotation
             self.report(node, fix=Fix("drop the annotation", safe=True,
                                       replacement=cst.Assign([cst.AssignTarget(target)], node.value, semicolon=node.semicolon)))
+
+
+class BareRaise(SyntaxRule):
+    id = "TS126"
+    name = "bare-raise"
+    summary = "a bare `raise` (re-raising the current exception) is not supported by TorchScript"
+    suggestion = "raise an exception explicitly: `raise RuntimeError(\"...\")`"
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        if node.exc is not None:
+            return
+        if any(isinstance(a, cst.ExceptHandler) for a in self.ctx.ancestors):
+            self.report(node)  # re-raising what was caught: no explicit exception says the same
+            return
+        # safe: outside an except block Python's bare `raise` is this very RuntimeError
+        self.report(node, fix=Fix("raise the RuntimeError Python raises here", safe=True,
+                                  replacement=node.with_changes(exc=cst.parse_expression('RuntimeError("No active exception to reraise")'),
+                                                                whitespace_after_raise=cst.SimpleWhitespace(" "))))
+
+
+class EllipsisValue(SyntaxRule):
+    id = "TS127"
+    name = "ellipsis-value"
+    summary = "`...` is only allowed inside a subscript (`x[..., 0]`) in compiled code"
+    suggestion = "write `pass` for an empty body; index with `...` only inside `[]`"
+
+    def visit_Ellipsis(self, node: cst.Ellipsis) -> None:
+        parent = self.ctx.parent()
+        if isinstance(parent, cst.Index):
+            return  # x[..., 0]
+        statement = self.ctx.parent(2)
+        if isinstance(parent, cst.Expr) and isinstance(statement, cst.SimpleStatementLine):
+            # safe: `...` on its own line computes nothing
+            self.report(node, fix=Fix("write `pass`", safe=True, target=parent, replacement=cst.Pass(semicolon=parent.semicolon)))
+            return
+        self.report(node)

@@ -28,3 +28,8 @@ def builtins_unsupported() -> frozenset[str]:
 def typing_unsupported() -> frozenset[str]:
     """Names of `typing` torch cannot read as an annotation (Callable, Sequence, Literal ...)."""
     return frozenset(_table()["typing_unsupported"])
+
+
+def tensor_methods_unsupported() -> frozenset[str]:
+    """Methods of eager torch.Tensor a TorchScript Tensor does not have (new, numpy, register_hook ...)."""
+    return frozenset(_table()["tensor_methods_unsupported"])
