@@ -385,3 +385,44 @@ def test_confirm_options_parsed_once_when_the_settings_load(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.tslint.confirm]\ninputs = {"m.Net" = "not a target"}\n', encoding="utf-8")
     with pytest.raises(ConfigError, match='inputs: "m.Net" must be "pkg.mod:function"'):
         load_settings(None, tmp_path)
+
+
+def test_a_file_whose_time_budget_runs_out_keeps_the_verdicts_it_has(tmp_path):
+    # modules that take a second each to build: the budget ends part way through the file, and the
+    # modules judged before that keep torch's verdict instead of the whole file timing out
+    slow = "".join(
+        f"\n\nclass Slow{n}(nn.Module):\n    def __init__(self):\n        super().__init__()\n        time.sleep(1.5)\n\n"
+        f"    def forward(self, x):\n        try:\n            x = x + 1\n        except Exception:\n            pass\n        return x\n"
+        for n in range(8)
+    )
+    (tmp_path / "net.py").write_text(
+        "import time\n\nimport torch\nfrom torch import nn\n\n\nclass First(nn.Module):\n    def forward(self, x):\n"
+        "        try:\n            x = x + 1\n        except Exception:\n            pass\n        return x\n" + slow
+    )
+    (tmp_path / "pyproject.toml").write_text("[tool.tslint.confirm]\ntimeout = 4\n")
+    result = run_tslint("check", "--no-cache", "--output-format", "json", "net.py", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    verdicts = {f["context"].split(".")[0]: f["verdict"] for f in report["findings"] if f["code"] == "TS101"}
+    assert verdicts["First"] == "confirmed", verdicts
+    modules = {m["name"]: m for m in report["confirm"]["modules"]}
+    ran_out = [name for name, m in modules.items() if "time budget (4 s) ran out" in m["reason"]]
+    assert ran_out and "First" not in ran_out, modules
+    assert all(verdicts[name] == "unconfirmed" for name in ran_out)
+    text = run_tslint("check", "--no-cache", "net.py", cwd=tmp_path)
+    assert "ran out before this module" in text.stdout and text.stdout.count("ran out before this module (raise") < len(ran_out) + 8
+
+
+def test_no_harness_made_verdicts_after_unsafe_fixes(tmp_path):
+    # After --fix --unsafe-fixes, Block.forward has `mask: Optional[torch.Tensor] = None`. The harness
+    # stubs Block.forward to judge Encoder past it: re-executing the file must not turn annotations
+    # into strings, and the stub's lost default ("Argument mask not provided") is not torch's verdict.
+    (tmp_path / "transformer_block.py").write_text((FIXTURES / "transformer_block.py").read_text())
+    fixed = run_tslint("check", "--no-cache", "--fix", "--unsafe-fixes", "transformer_block.py", cwd=tmp_path)
+    assert "Optional[torch.Tensor]" in (tmp_path / "transformer_block.py").read_text(), fixed.stdout
+    again = run_tslint("check", "--no-cache", "transformer_block.py", cwd=tmp_path)
+    assert again.returncode == 1, again.stderr
+    assert "TS002" not in again.stdout, again.stdout
+    assert "TS111" in again.stdout and "TS110" in again.stdout
+    ts110 = next(line for line in again.stdout.splitlines() if " TS110 " in line)
+    assert "(confirmed by torch)" in ts110, again.stdout

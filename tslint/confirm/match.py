@@ -292,7 +292,8 @@ def _stopped_or_cut(finding: Finding, file: _File) -> str:
     if cuts:
         # torch compiled this function only with a rejected statement cut out: not quite the
         # user's code, so no refutation
-        return f"torch accepted the rest of {cuts[0]['qualname']} once the statement at line {cuts[0]['cut_first']} was cut out"
+        return (f"torch compiled this line without error, but only with the statement at line {cuts[0]['cut_first']} "
+                f"(which it rejected) cut out of {cuts[0]['qualname']}: not proof either way")
     return ""
 
 

@@ -289,7 +289,9 @@ class FileJob:
         text = "".join(lines)
         linecache.cache[self.path] = (len(text), None, lines, self.path)
         with self.deferring_script(record=False):
-            exec(compile(text, self.path, "exec"), vars(self.module))  # noqa: S102 - the user's own file
+            # dont_inherit: this module's `from __future__ import annotations` must not turn the user's
+            # annotations into strings (torch then cannot resolve an ignored method's signature)
+            exec(compile(text, self.path, "exec", dont_inherit=True), vars(self.module))  # noqa: S102 - the user's own file
 
     def lookup(self, qualname: str) -> Any:
         found = _walk_attrs(self.module, qualname.split("."))
@@ -609,6 +611,9 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
             _accepted(record, outcome, stubs)
             return stubs
         error = outcome["error"]
+        # not the user's code when only a stub made it (torch's @ignore wrapper of a forward drops
+        # its defaults): never recorded as torch's verdict, but the statement is still cut below
+        stubbed = _stub_made(error, stubs)
         function = error["function"]
         cut_here = [c for c in stubs if c["how"] == "cut" and function and _same_range(c["range"], function)]
         if cut_here and _artifact(error, file_job.lines):
@@ -623,7 +628,11 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
             if culprit is not None:
                 function, error = culprit
         key = (json.dumps(error["location"], sort_keys=True), error["message"])
-        if key not in memory:
+        if stubbed:
+            if function is None or error["location"] is None:
+                record["reason"] = f"torch could not judge past the stub of {stubbed} (stubbed for its error above)"
+                return stubs
+        elif key not in memory:
             memory.add(key)
             record["errors"].append(error)
         if function is None:
@@ -661,6 +670,18 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
         stubs = restubbed
     record["reason"] = "too many errors to confirm them all"
     return stubs
+
+
+def _stub_made(error: ErrorRecord, stubs: list[dict]) -> Optional[str]:
+    """The stubbed method an error is about when only the stub caused it: torch's @ignore/@unused
+    wrapper of a module's forward (lazy_binding_method) has no defaults ("Argument mask not provided")."""
+    if "lazy_binding_method" not in error["message"]:
+        return None
+    for stub in stubs:
+        owner = stub["range"]["qualname"].rpartition(".")[0]
+        if stub["how"] in ("ignore", "unused") and owner and f".{owner} self" in error["message"]:
+            return stub["range"]["qualname"]
+    return None
 
 
 def _accepted(record: ModuleRecord, outcome: dict, stubs: list[dict]) -> None:
@@ -741,7 +762,7 @@ def _builder(file_job: FileJob, cls: type) -> tuple[Optional[Callable[[], Any]],
         factory = configured[1]
         if not _FACTORY_FUNCTION.fullmatch(factory):
             # constructor arguments written inline: `Net(3, 64, depth=2)`, in the module's namespace
-            code = compile(factory, f"<factory {configured[0]}>", "eval")
+            code = compile(factory, f"<factory {configured[0]}>", "eval", dont_inherit=True)
 
             def build_inline(code: Any = code) -> Any:
                 return eval(code, vars(file_job.module))  # noqa: S307 - the user's own configuration
@@ -955,7 +976,7 @@ def _confirm_file(job: Job) -> FileOutcome:
     targets = len(classes) + len(file_job.deferred)
     # a large model can take 20 s to build and script on a loaded machine
     file_job.attempt_limit = max(file_job.timeout / max(targets, 1), min(30.0, file_job.timeout / 2))
-    modules = [_confirm_module(file_job, cls) for cls in classes]
+    modules = [_confirm_module(file_job, cls) if file_job.budget() > 0.5 else _out_of_time(file_job, cls) for cls in classes]
     modules += [_scripted_at_import(file_job, obj) for obj in file_job.scripted_at_import.values()]
     # a ScriptModule whose script_method torch rejected at class definition: that error is the
     # module's verdict; what its constructor compiled of the rest is judged with it
@@ -971,6 +992,16 @@ def _confirm_file(job: Job) -> FileOutcome:
     covered |= {(e["function"]["file"], e["function"]["qualname"]) for m in modules for e in m["errors"] if e.get("function")}
     modules += _confirm_free_functions(file_job, covered)
     return {"path": job["path"], "reason": "", "modules": modules}
+
+
+def _out_of_time(file_job: FileJob, cls: type) -> ModuleRecord:
+    """A module the file's time budget did not reach: said so, without starting anything (each
+    start costs time the file no longer has, and the whole file's verdicts would be lost)."""
+    record = _new_record("module", cls.__qualname__, 0, "not reached")
+    record["built"] = False
+    record["reason"] = (f"could not confirm: the file's time budget ({file_job.timeout:.0f} s) ran out before this module "
+                        "(raise [tool.tslint.confirm] timeout)")
+    return record
 
 
 def _file_child(job: Job, memory_mb: int) -> FileOutcome:
@@ -994,7 +1025,9 @@ def _file_child(job: Job, memory_mb: int) -> FileOutcome:
 def run_job(job: Job) -> FileOutcome:
     timeout = float(job.get("timeout", 60))
     started = time.monotonic()
-    result, reason = _fork_call(lambda: _file_child(job, int(job.get("memory_mb", 4096))), timeout + 2)
+    # the child stops starting work at its deadline; the slack is for the attempt under way to be
+    # killed and the verdicts so far to be written back
+    result, reason = _fork_call(lambda: _file_child(job, int(job.get("memory_mb", 4096))), timeout + max(2.0, timeout * 0.05))
     if result is None:
         result = {"path": job["path"], "reason": f"could not confirm: {_explain(reason)}", "modules": []}
     result["seconds"] = round(time.monotonic() - started, 3)

@@ -108,8 +108,25 @@ def confirm_summary(verdicts: list[ModuleVerdict], torch_version: str) -> list[s
         for v in group:
             shown = f"{v.name} ({v.how})" if not v.reason else (f"{v.name}: {v.reason}" if v.name else v.reason)
             by_path.setdefault(v.path, []).append(shown)
-        lines += [f"  {label}: {shown_path(path)}: {'; '.join(names)}" for path, names in by_path.items()]
+        # modules of a file that share one reason (a time budget that ran out) are named once under it
+        for path, names in by_path.items():
+            lines.append(f"  {label}: {shown_path(path)}: {'; '.join(_grouped(names))}")
     return lines
+
+
+def _grouped(shown: list[str]) -> list[str]:
+    reasons = Counter(text.partition(": ")[2] for text in shown if ": " in text)
+    shared = {reason for reason, count in reasons.items() if count >= 3}
+    out, gathered = [], {reason: [] for reason in shared}
+    for text in shown:
+        name, _, reason = text.partition(": ")
+        if reason in shared:
+            if not gathered[reason]:
+                out.append(reason)  # placeholder, filled below
+            gathered[reason].append(name)
+        else:
+            out.append(text)
+    return [f"{', '.join(gathered[text])}: {text}" if text in gathered else text for text in out]
 
 
 def format_statistics(findings: list[Finding], unsafe_fixes: bool = False) -> str:
