@@ -5,5 +5,5 @@ from torch import nn
 class Model(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 4:
-            raise RuntimeError("expected a 4-D input")
+            raise RuntimeError("No active exception to reraise")
         return x

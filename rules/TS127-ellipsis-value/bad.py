@@ -4,9 +4,9 @@ from torch import nn
 
 
 class Model(nn.Module):
-    def transform(self, x: torch.Tensor) -> torch.Tensor:
+    def reset_state(self) -> None:
         ...  # error: TS127
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        self.transform(x)
+        self.reset_state()
         return x
