@@ -611,9 +611,7 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
             _accepted(record, outcome, stubs)
             return stubs
         error = outcome["error"]
-        # not the user's code when only a stub made it (torch's @ignore wrapper of a forward drops
-        # its defaults): never recorded as torch's verdict, but the statement is still cut below
-        stubbed = _stub_made(error, stubs)
+        stubbed = _stub_made(error, stubs)  # made by a stub, not the user's code: cut, never a verdict
         function = error["function"]
         cut_here = [c for c in stubs if c["how"] == "cut" and function and _same_range(c["range"], function)]
         if cut_here and _artifact(error, file_job.lines):
