@@ -122,12 +122,12 @@ async def run(edits: int, memory_edits: int) -> None:
                 marks = [f"{before / 1024:.1f}"]
                 for n in range(memory_edits):
                     await edit(n)
-                    if (n + 1) % max(memory_edits // 4, 1) == 0:
+                    if (n + 1) % max(memory_edits // 10, 1) == 0:
                         marks.append(f"{rss_kb(pid) / 1024:.1f}")
                         print(f"memory: resident {marks[-1]} MB after {n + 1} of {memory_edits} edits", flush=True)
                 after = rss_kb(pid)
                 print(f"memory: resident {before / 1024:.1f} MB after {edits + 20} edits, {after / 1024:.1f} MB after "
-                      f"{memory_edits} more ({(after - before) / 1024:+.1f} MB; every quarter: {' -> '.join(marks)} MB)")
+                      f"{memory_edits} more ({(after - before) / 1024:+.1f} MB; every 10%: {' -> '.join(marks)} MB)")
             maps = Path(f"/proc/{pid}/maps").read_text()
             print(f"torch in the server process: {'yes' if 'libtorch' in maps else 'no'}")
             await client.shutdown_session()
