@@ -140,20 +140,18 @@ def fix_file(path: str, source: bytes, settings: Settings, unsafe: bool = False)
 def _fix_files(files: list[str], rules: RuleSet, settings: Settings, options: Options, write: bool) -> FixReport:
     """Fix each file (or only diff it); with torch, the fixed modules are scripted first and the fixes
     torch still rejects are undone (tslint.fix.verify)."""
-    from tslint.checks import all_rules
     from tslint.confirm import torch_available
     from tslint.engine.discover import read_source
-    from tslint.fix.apply import WriteError, fix_source, unified_diff, write_atomically
+    from tslint.fix.apply import WriteError, fix_sources, unified_diff, write_atomically
 
-    by_id = {rule.id: rule for rule in all_rules()}
     report = FixReport()
-    results = []
+    jobs = []
     for path in files:
         try:
-            source = read_source(path)
+            jobs.append((path, read_source(path), list(rules.ids_for(path)), options.unsafe_fixes))
         except OSError:
             continue  # reported by the check that follows
-        results.append(fix_source(source, path, [by_id[i] for i in rules.ids_for(path)], unsafe=options.unsafe_fixes))
+    results = fix_sources(jobs, options.jobs)
     if options.confirm is not False and any(result.changed for result in results) and torch_available():
         from tslint.fix.verify import verify
 

@@ -22,11 +22,12 @@ from typing import Callable, Optional
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from tslint.checks.base import RawFinding, Rule
-from tslint.engine.analyse import MAX_FILE_BYTES, analyse_module, decode, run_deep, suppressed_lines
+from tslint.engine.analyse import MAX_FILE_BYTES, PARSE_ERROR, TOO_LARGE, analyse_module, decode, run_deep, suppressed_lines
 from tslint.findings import Finding
+from tslint.model.nodes import children
+from tslint.model.positions import positions as node_positions
 
 MAX_PASSES = 5
 
@@ -51,13 +52,64 @@ class FixResult:
 
 
 class _ReplaceNodes(cst.CSTTransformer):
-    def __init__(self, replacements: dict[int, object]) -> None:
+    """Replace nodes by id, descending only into the nodes that hold one (`ancestors`; None: all):
+    rebuilding the whole tree costs more than the analysis."""
+
+    def __init__(self, replacements: dict[int, object], ancestors: Optional[set[int]] = None) -> None:
         super().__init__()
         self.replacements = replacements
+        self.ancestors = ancestors
+
+    def on_visit(self, node) -> bool:
+        return self.ancestors is None or id(node) in self.ancestors
 
     def on_leave(self, original_node, updated_node):
         replacement = self.replacements.get(id(original_node))
         return updated_node if replacement is None else replacement
+
+
+def _ancestors(module: cst.Module, targets: set[int]) -> Optional[set[int]]:
+    """Ids of the nodes above the targets, or None when one is not reached through non-layout
+    children (then the whole tree is visited)."""
+    parent: dict[int, Optional[cst.CSTNode]] = {id(module): None}
+    by_id: dict[int, cst.CSTNode] = {}
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        by_id[id(node)] = node
+        for child in children(node):
+            parent[id(child)] = node
+            stack.append(child)
+    if not targets <= by_id.keys():
+        return None
+    above: set[int] = set()
+    for target in targets:
+        node = parent[target]
+        while node is not None and id(node) not in above:
+            above.add(id(node))
+            node = parent[id(node)]
+    return above
+
+
+def _imported(module: cst.Module) -> set[tuple[str, str]]:
+    """(module, name) of the `from m import name` statements that open the module (before any
+    other statement but a docstring: a later one may run after the code that needs the name)."""
+    found = set()
+    for index, statement in enumerate(module.body):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            break
+        if index == 0 and len(statement.body) == 1 and isinstance(statement.body[0], cst.Expr) \
+                and isinstance(statement.body[0].value, cst.SimpleString):
+            continue
+        if not all(isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body):
+            break
+        for small in statement.body:
+            if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative \
+                    and not isinstance(small.names, cst.ImportStar):
+                where = cst.Module([]).code_for_node(small.module)
+                found.update((where, alias.name.value) for alias in small.names
+                             if alias.asname is None and isinstance(alias.name, cst.Name))
+    return found
 
 
 def _fixable(raw: RawFinding, unsafe: bool) -> bool:
@@ -108,15 +160,15 @@ def _edited(raw: RawFinding) -> cst.CSTNode:
 
 
 def _one_pass(
-    source: bytes, path: str, rules: list[type[Rule]], unsafe: bool, skip: frozenset, origin: Callable[[int], int]
+    source: bytes, path: str, rules: list[type[Rule]], unsafe: bool, skip: frozenset, origin: Callable[[int], int],
 ) -> tuple[Optional[bytes], list[Finding]]:
     module = cst.parse_module(source)
     errors: list[str] = []
-    ctx = analyse_module(path, module, rules, errors)
+    ctx = analyse_module(path, module, [rule for rule in rules if rule.id not in (PARSE_ERROR, TOO_LARGE)], errors)
     candidates = [raw for raw in ctx.raw_findings if _fixable(raw, unsafe)]
     if not candidates:
         return None, []
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    positions = node_positions(module, [node for raw in candidates for node in (raw.node, _edited(raw))])
     suppressed = suppressed_lines(decode(source, module))
     chosen: list[tuple[tuple, RawFinding]] = []
     for raw in sorted(candidates, key=lambda r: (positions[r.node].start.line, positions[r.node].start.column)):
@@ -133,9 +185,9 @@ def _one_pass(
     if not chosen:
         return None, []
     replacements = {id(_edited(raw)): raw.fix.replacement for _, raw in chosen}
-    new_module = module.visit(_ReplaceNodes(replacements))
-    imports = {pair for _, raw in chosen for pair in raw.fix.imports}
-    if imports:
+    new_module = module.visit(_ReplaceNodes(replacements, _ancestors(module, set(replacements))))
+    imports = {pair for _, raw in chosen for pair in raw.fix.imports} - _imported(module)
+    if imports:  # AddImportsVisitor costs several analyses: only when a name is missing
         context = CodemodContext()
         for module_name, name in sorted(imports):
             AddImportsVisitor.add_needed_import(context, module_name, name)
@@ -191,6 +243,29 @@ def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool =
             finding.extra["key"] = fix_key(finding.rule, finding.fix.description, finding.line)
             result.applied.append(finding)
     return result
+
+
+def _fix_one(job: tuple[str, bytes, list[str], bool]) -> FixResult:
+    """fix_source for one file in a worker: the rules by id (classes are looked up there)."""
+    from tslint.checks import all_rules
+
+    path, source, rule_ids, unsafe = job
+    wanted = set(rule_ids)
+    return fix_source(source, path, [rule for rule in all_rules() if rule.id in wanted], unsafe=unsafe)
+
+
+def fix_sources(jobs: list[tuple[str, bytes, list[str], bool]], workers: int) -> list[FixResult]:
+    """fix_source for each (path, source, rule ids, unsafe), in `workers` processes when there
+    are enough files to pay for the pool (as the check does)."""
+    from tslint.engine.batch import MIN_FILES_FOR_POOL
+
+    workers = min(workers if workers > 0 else (os.cpu_count() or 1), len(jobs) or 1)
+    if workers <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
+        return [_fix_one(job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_fix_one, jobs, chunksize=1))  # files differ widely in cost
 
 
 def _python_parses(source: bytes) -> bool:
