@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tslint.model.init_attributes import _self_attribute, constructs_module, container_kind, init_attributes
+from tslint.model.init_attributes import _self_attribute, constructed_with, constructs_module, container_kind, init_attributes
 from tslint.checks import rewrites
 from tslint.model import typeflow
 from tslint.checks.base import AttributeRule
@@ -70,6 +70,19 @@ class AttributeSetOnSomePaths(_SelfReads):
             for node in self.ctx.ancestors
         )
 
+    def _missing_by_default(self, name: str, attributes) -> bool:
+        info = self.ctx.region.cls
+        if name not in attributes.missing_by_default or info.final_names() & self._guard_names():
+            return False
+        return not any(constructed_with(self.ctx.model, info, param) for param in attributes.flag_params)
+
+    def _guard_names(self) -> set[str]:
+        names = set()
+        for node in self.ctx.ancestors:
+            if isinstance(node, (cst.If, cst.IfExp, cst.While)):
+                names |= {n for n in (_self_attribute(a) for a in findall(node.test, cst.Attribute)) if n}
+        return names
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
         name = _self_attribute(node)
         attributes = self.attributes()
@@ -80,9 +93,10 @@ class AttributeSetOnSomePaths(_SelfReads):
             return
         if self.ctx.region.cls.find_method(name) is not None or _hasattr_guarded(self.ctx.region.node, name):
             return
-        if self.ctx.region.conditional or self._guarded_by_attribute_test():
-            # `if self.infer_mode: self.conv_dw(x)`: the flag that chose the path in __init__
-            # usually guards the read; which path an instance takes is the confirm stage's call.
+        if self.ctx.region.conditional or (self._guarded_by_attribute_test() and not self._missing_by_default(name, attributes)):
+            # `if self.use_bn: x = self.bn(x)`: torch compiles the branch (a plain bool attribute is
+            # not a constant), so only instances built without the layer fail; report it when the
+            # constructor's defaults build such an instance and the file never passes the flag.
             return
         if _tests_attribute_for_none(self.ctx.region.node):
             # `if self.reparam is not None: return ...`: torch decides such tests per instance and

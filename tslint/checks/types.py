@@ -327,8 +327,11 @@ class NonTensorArgument(TypeRule):
         callee = _callee(self, node)
         if callee is None or typeflow.has_type_comment(callee.node):
             return
+        region = self.ctx.region
         for arg in node.args:
             kind = typeflow.literal_type(arg.value)
+            if kind is None:
+                kind = typeflow.expr_type(region.node, arg.value, _is_method(region))
             if kind is None or kind == "None":
                 continue
             param = typeflow.bound_param(callee.node, node, arg, _is_method(callee))

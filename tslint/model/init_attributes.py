@@ -13,6 +13,7 @@ from typing import Optional
 
 import libcst as cst
 
+from tslint.model.nodes import findall, is_name
 from tslint.model.regions import ClassInfo, FileModel, _is_nn_class
 
 CONTAINERS = {"torch.nn.ModuleList", "torch.nn.Sequential", "torch.nn.ModuleDict"}
@@ -28,6 +29,11 @@ class InitAttributes:
     # False when attributes may come from somewhere we cannot see (unknown base, setattr with a
     # computed name, __dict__ updates): rules about missing attributes stay silent then.
     complete: bool = True
+    # attributes the instance built with the constructor's defaults lacks (bool and None
+    # defaults decide `if use_bn:` / `if downsample is not None:` in __init__)
+    missing_by_default: set[str] = field(default_factory=set)
+    # the __init__ parameters with a bool or None default
+    flag_params: set[str] = field(default_factory=set)
 
 
 def _self_attribute(node: cst.BaseExpression) -> Optional[str]:
@@ -42,11 +48,39 @@ def _exits(block: cst.BaseSuite) -> bool:
     return isinstance(last, cst.SimpleStatementLine) and any(isinstance(s, (cst.Raise, cst.Return)) for s in last.body)
 
 
+_UNKNOWN = object()
+
+
 class _Scan:
     """Path-sensitive walk of one method body: (always, sometimes) assigned attribute names."""
 
-    def __init__(self, info: ClassInfo, result: InitAttributes, seen: set[str]) -> None:
+    def __init__(self, info: ClassInfo, result: InitAttributes, seen: set[str], known: Optional[dict] = None) -> None:
         self.info, self.result, self.seen = info, result, seen
+        # Values certain at this point of the straight-line path (`self.infer_mode = False`, or a
+        # parameter's default when scanning the default instance): an `if` on them in __init__
+        # always takes the same branch. Keys: "self.<name>" and parameter names; values True,
+        # False or None.
+        self.known: dict[str, object] = dict(known or {})
+        self.depth = 0
+
+    def flag_value(self, test: cst.BaseExpression) -> object:
+        """True / False when the test's value is certain here, else _UNKNOWN."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            inner = self.flag_value(test.expression)
+            return _UNKNOWN if inner is _UNKNOWN else not inner
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and is_name(test.comparisons[0].comparator, "None") \
+                and isinstance(test.comparisons[0].operator, (cst.Is, cst.IsNot)):
+            value = self.value_of(test.left)
+            if value is _UNKNOWN:
+                return _UNKNOWN
+            return (value is None) == isinstance(test.comparisons[0].operator, cst.Is)
+        value = self.value_of(test)
+        return _UNKNOWN if value is _UNKNOWN else bool(value)
+
+    def value_of(self, expr: cst.BaseExpression) -> object:
+        name = _self_attribute(expr)
+        key = f"self.{name}" if name is not None else expr.value if isinstance(expr, cst.Name) else None
+        return self.known.get(key, _UNKNOWN) if key is not None else _UNKNOWN
 
     def block(self, statements) -> tuple[set[str], set[str], bool]:
         always: set[str] = set()
@@ -68,26 +102,45 @@ class _Scan:
                 exits = exits or isinstance(small, (cst.Return, cst.Raise))
             return names, set(), exits
         if isinstance(node, cst.If):
-            body_a, body_s, body_exit = self.block(node.body.body)
-            if node.orelse is None:
-                if in_chain and body_a:  # the last `elif` of a chain that assigns in every branch
-                    return body_a, body_s, body_exit
-                else_a, else_s, else_exit = set(), set(), False
-            elif isinstance(node.orelse, cst.If):
-                else_a, else_s, else_exit = self.statement(node.orelse, in_chain=True)
-            else:
-                else_a, else_s, else_exit = self.block(node.orelse.body.body)
-            if isinstance(node.orelse, cst.If) and body_a and else_a:
-                # An if/elif chain that assigns in every branch is read as an exhaustive
-                # enumeration of the constructor's cases (`if size == 12: ... elif size == 16: ...`).
-                return body_a | else_a, body_s | else_s, body_exit and else_exit
-            if body_exit and else_exit:
-                return body_a & else_a, body_s | else_s | body_a | else_a, True
-            if body_exit:  # only the else path goes on
-                return else_a, else_s | body_a | body_s, False
-            if else_exit:
-                return body_a, body_s | else_a | else_s, False
-            return body_a & else_a, (body_a ^ else_a) | body_s | else_s, False
+            known = self.flag_value(node.test)
+            if known is True:
+                return self.block(node.body.body)
+            if known is False:
+                if node.orelse is None:
+                    return set(), set(), False
+                if isinstance(node.orelse, cst.If):
+                    return self.statement(node.orelse)
+                return self.block(node.orelse.body.body)
+            self.depth += 1
+            try:
+                return self._branches(node, in_chain)
+            finally:
+                self.depth -= 1
+        return self._compound(node)
+
+    def _branches(self, node: cst.If, in_chain: bool) -> tuple[set[str], set[str], bool]:
+        body_a, body_s, body_exit = self.block(node.body.body)
+        if node.orelse is None:
+            if in_chain and body_a:  # the last `elif` of a chain that assigns in every branch
+                return body_a, body_s, body_exit
+            else_a, else_s, else_exit = set(), set(), False
+        elif isinstance(node.orelse, cst.If):
+            else_a, else_s, else_exit = self.statement(node.orelse, in_chain=True)
+        else:
+            else_a, else_s, else_exit = self.block(node.orelse.body.body)
+        if isinstance(node.orelse, cst.If) and body_a and else_a:
+            # An if/elif chain that assigns in every branch is read as an exhaustive
+            # enumeration of the constructor's cases (`if size == 12: ... elif size == 16: ...`).
+            return body_a | else_a, body_s | else_s, body_exit and else_exit
+        if body_exit and else_exit:
+            return body_a & else_a, body_s | else_s | body_a | else_a, True
+        if body_exit:  # only the else path goes on
+            return else_a, else_s | body_a | body_s, False
+        if else_exit:
+            return body_a, body_s | else_a | else_s, False
+        return body_a & else_a, (body_a ^ else_a) | body_s | else_s, False
+
+    def _compound(self, node: cst.CSTNode) -> tuple[set[str], set[str], bool]:
         if isinstance(node, (cst.With, cst.Try)):
             # Taken as executed: a with body runs; a try body is the normal path.
             a, s, _ = self.block(node.body.body)
@@ -97,7 +150,9 @@ class _Scan:
                     s |= ha | hs
             return a, s, False
         if isinstance(node, (cst.For, cst.While)):
+            self.depth += 1
             a, s, _ = self.block(node.body.body)
+            self.depth -= 1
             return set(), a | s, False
         return set(), set(), False
 
@@ -116,6 +171,12 @@ class _Scan:
             name = _self_attribute(target)
             if name is not None:
                 names.add(name)
+                self.known.pop(f"self.{name}", None)
+                if self.depth == 0 and value is not None:
+                    if is_name(value, "True", "False", "None"):
+                        self.known[f"self.{name}"] = {"True": True, "False": False, "None": None}[value.value]
+                    elif isinstance(value, cst.Name) and value.value in self.known:
+                        self.known[f"self.{name}"] = self.known[value.value]
                 if value is not None:
                     self.result.values.setdefault(name, []).append(value)
         if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
@@ -181,11 +242,69 @@ def init_attributes(model: FileModel, info: ClassInfo) -> InitAttributes:
         always, sometimes, _ = _Scan(info, result, {"__init__"}).block(init.body.body)
         result.always |= always
         result.sometimes |= sometimes
+        defaults = _flag_defaults(init)
+        scratch = InitAttributes()
+        default_always, default_some, _ = _Scan(info, scratch, {"__init__"}, defaults).block(init.body.body)
+        result.missing_by_default = sometimes - default_always - default_some
+        result.flag_params = _deciding_params(init, set(defaults), result)
     elif not info.bases:
         result.complete = False  # no __init__ of its own: whatever sets attributes is elsewhere
     result.sometimes -= result.always
     cache[info.name] = result
     return result
+
+
+def _flag_defaults(init: cst.FunctionDef) -> dict[str, object]:
+    found: dict[str, object] = {}
+    params = init.params
+    for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+        if param.default is not None and is_name(param.default, "True", "False", "None"):
+            found[param.name.value] = {"True": True, "False": False, "None": None}[param.default.value]
+    return found
+
+
+def _deciding_params(init: cst.FunctionDef, flags: set[str], result: InitAttributes) -> set[str]:
+    """The bool / None-default parameters an `if` of __init__ tests, directly or through `self.F = P`."""
+    found: set[str] = set()
+    for node in findall(init.body, cst.If):
+        for name in findall(node.test, cst.Name):
+            if name.value in flags:
+                found.add(name.value)
+        for attribute in findall(node.test, cst.Attribute):
+            attr = _self_attribute(attribute)
+            for value in result.values.get(attr, []) if attr else ():
+                if isinstance(value, cst.Name) and value.value in flags:
+                    found.add(value.value)
+    return found
+
+
+def init_parameter_index(info: ClassInfo, name: str) -> Optional[int]:
+    """Position of `name` among __init__'s parameters after self, for call sites passing it positionally."""
+    init = info.methods.get("__init__")
+    if init is None:
+        return None
+    names = [p.name.value for p in [*init.params.posonly_params, *init.params.params]][1:]
+    return names.index(name) if name in names else None
+
+
+def constructed_with(model: FileModel, info: ClassInfo, param: str) -> bool:
+    """Whether the file builds the class passing `param` (by keyword, by position or through
+    `*args` / `**kwargs`): the instance it builds then decides that flag, not the default."""
+    index = init_parameter_index(info, param)
+    calls = model.__dict__.get("_calls_by_name")
+    if calls is None:
+        calls = {}
+        for call in findall(model.module, cst.Call):
+            if isinstance(call.func, cst.Name):
+                calls.setdefault(call.func.value, []).append(call)
+        model.__dict__["_calls_by_name"] = calls
+    for call in calls.get(info.name, []):
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        if any(a.star for a in call.args) or any(a.keyword is not None and a.keyword.value == param for a in call.args):
+            return True
+        if index is not None and len(positional) > index:
+            return True
+    return False
 
 
 def constructs_module(model: FileModel, value: cst.BaseExpression) -> bool:

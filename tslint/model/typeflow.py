@@ -451,3 +451,116 @@ def _only_range_bound(function: cst.FunctionDef, name: str) -> bool:
 
     visit_tree(function.body, Counter())
     return count[0] == count[1] and len(bindings(function, name)) == count[0]
+
+
+_INT_RESULT_METHODS = {"dim", "numel", "nelement", "ndimension", "element_size", "get_device"}
+_NUMBER_TYPES = ("int", "float")
+
+
+def expr_type(function: cst.FunctionDef, expr: cst.BaseExpression, is_method: bool, depth: int = 0) -> Optional[str]:
+    """The TorchScript type of `expr` in `function` when the source makes it certain and it is not
+    a Tensor: literals, sizes (`x.size(0)`, `x.shape[1]`, `len(v)`, `x.dim()`), names every binding
+    of which has such a type (`b, c, h, w = x.size()` binds ints), parameters annotated with a
+    scalar type, and arithmetic on those (`h // 2` int, `c / 2` float, `n ** 2` float: TorchScript's
+    int power returns float). None when unknown."""
+    if depth > 6:
+        return None
+    kind = value_type(expr)
+    if kind is not None:
+        return kind
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and not expr.args \
+            and expr.func.attr.value in _INT_RESULT_METHODS and not is_name(expr.func.value, "self"):
+        return "int"
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, (cst.Minus, cst.Plus)):
+        inner = expr_type(function, expr.expression, is_method, depth + 1)
+        return inner if inner in _NUMBER_TYPES else None
+    if isinstance(expr, cst.BinaryOperation):
+        left = expr_type(function, expr.left, is_method, depth + 1)
+        right = expr_type(function, expr.right, is_method, depth + 1)
+        if left not in _NUMBER_TYPES or right not in _NUMBER_TYPES:
+            return None
+        operator = expr.operator
+        if isinstance(operator, (cst.Divide, cst.Power)) or "float" in (left, right):
+            return "float" if isinstance(operator, (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.Power, cst.FloorDivide, cst.Modulo)) else None
+        if isinstance(operator, (cst.Add, cst.Subtract, cst.Multiply, cst.FloorDivide, cst.Modulo)):
+            return "int"
+        return None
+    if isinstance(expr, cst.Name):
+        return name_type(function, expr.value, is_method, depth)
+    return None
+
+
+def _param_type(function: cst.FunctionDef, name: str, is_method: bool) -> tuple[bool, Optional[str]]:
+    """(is a parameter, its scalar type when annotated with one)."""
+    for index, param in enumerate(parameters(function)):
+        if param.name.value != name:
+            continue
+        if index == 0 and is_method and not _is_staticmethod(function):
+            return True, None
+        if param.annotation is None:
+            return True, None
+        annotation = cst.Module([]).code_for_node(param.annotation.annotation)
+        return True, annotation if annotation in SCALARS else None
+    return False, None
+
+
+def name_type(function: cst.FunctionDef, name: str, is_method: bool, depth: int = 0) -> Optional[str]:
+    """The type of a local name when every binding of it gives the same certain type."""
+    is_param, kind = _param_type(function, name, is_method)
+    if is_param:
+        return None if name in assigned_names(function) else kind
+    if name in range_loop_names(function):
+        return "int"
+    values = _all_bindings(function, name)
+    if not values or any(v is None for v in values):
+        return None
+    kinds = {v if isinstance(v, str) else expr_type(function, v, is_method, depth + 1) for v in values}
+    return kinds.pop() if len(kinds) == 1 and None not in kinds else None
+
+
+def _all_bindings(function: cst.FunctionDef, name: str) -> list:
+    """Like bindings(), and a name unpacked from a size (`b, c, h, w = x.size()`) binds "int"."""
+    values: list = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                if is_name(target.target, name):
+                    values.append(node.value if len(node.targets) == 1 else None)
+                elif isinstance(target.target, (cst.Tuple, cst.List)) and _binds(target.target, name):
+                    flat = all(isinstance(e, cst.Element) and isinstance(e.value, cst.Name) for e in target.target.elements)
+                    shape = _is_shape(node.value) or (isinstance(node.value, cst.Subscript) and _is_shape(node.value.value))
+                    values.append("int" if flat and shape else None)
+                elif _binds(target.target, name):
+                    values.append(None)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            if is_name(node.target, name):
+                values.append(None)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            if is_name(node.target, name):
+                values.append(None)
+
+        def visit_For(self, node: cst.For) -> None:
+            if _binds(node.target, name):
+                values.append(None)
+
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+            if is_name(node.target, name):
+                values.append(None)
+
+        def visit_With(self, node: cst.With) -> None:
+            for item in node.items:
+                if item.asname is not None and _binds(item.asname.name, name):
+                    values.append(None)
+
+        def visit_CompFor(self, node: cst.CompFor) -> None:
+            if _binds(node.target, name):
+                values.append(None)
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+    visit_tree(function.body, Collector())
+    return values
