@@ -51,15 +51,20 @@ import importlib.abc, os
 _PROJECT = {project!r}
 
 
+def _imported_by_project():
+    """Whether the import under way was asked for by a file of the project (past importlib's frames)."""
+    frame = sys._getframe(2)
+    while frame is not None and (frame.f_code.co_filename.startswith("<frozen") or "importlib" in frame.f_code.co_filename):
+        frame = frame.f_back
+    return frame is not None and os.path.dirname(os.path.realpath(frame.f_code.co_filename)) == _PROJECT
+
+
 class _MockMissing(importlib.abc.MetaPathFinder):
     """A package no finder has, imported by a file of the project (not by torch's optional
     imports): mocked, as ground_truth.py mocks a module whose import fails."""
 
     def find_spec(self, fullname, path=None, target=None):
-        frame = sys._getframe(1)
-        while frame is not None and (frame.f_code.co_filename.startswith("<frozen") or "importlib" in frame.f_code.co_filename):
-            frame = frame.f_back
-        if frame is None or os.path.dirname(os.path.realpath(frame.f_code.co_filename)) != _PROJECT:
+        if not _imported_by_project():
             return None
         _gt.MOCK_FINDER.names.add(fullname.split(".")[0])
         return _gt.MOCK_FINDER.find_spec(fullname)
@@ -90,10 +95,7 @@ class _LenientLoader(importlib.abc.Loader):
 
 class _Lenient(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
-        frame = sys._getframe(1)
-        while frame is not None and (frame.f_code.co_filename.startswith("<frozen") or "importlib" in frame.f_code.co_filename):
-            frame = frame.f_back
-        if frame is None or os.path.dirname(os.path.realpath(frame.f_code.co_filename)) != _PROJECT:
+        if not _imported_by_project():
             return None
         for finder in sys.meta_path:
             if finder is self or isinstance(finder, _MockMissing) or not hasattr(finder, "find_spec"):
