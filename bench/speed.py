@@ -1,6 +1,6 @@
 """Speed of the static stage, side by side in one run (issue 9).
 
-    python bench/speed.py [--repeat 3] [--monorepo-lines 500000] [--skip-torchfix] [--skip-pylint]
+    python bench/speed.py [--repeat 3] [--monorepo-lines 500000] [--files N] [--skip-torchfix] [--skip-pylint]
 
 Corpora: (a) torchvision 0.29.1's whole source, (b) a synthetic monorepo of 500k+ lines made by
 copying torchvision's and timm's model files into many packages. Prints medians (seconds, lines/s),
@@ -80,9 +80,20 @@ def ensure_torchfix() -> Path | None:
     return binary
 
 
-def make_monorepo(target: Path, minimum_lines: int) -> list[Path]:
+def sample(root: Path, files: list[Path], limit: int | None, target: Path) -> list[Path]:
+    """The first `limit` files, copied under `target` keeping their paths (all of them without a limit)."""
+    if limit is None:
+        return files
+    for file in files[:limit]:
+        destination = target / file.relative_to(root)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, destination)
+    return python_files(target)
+
+
+def make_monorepo(target: Path, minimum_lines: int, limit: int | None = None) -> list[Path]:
     roots = [fetch("torchvision") / "models", fetch("timm") / "models"]
-    models = [(root, file) for root in roots for file in python_files(root)]
+    models = [(root, file) for root in roots for file in python_files(root)[:limit]]
     per_copy = count_lines([file for _, file in models])
     copies = -(-minimum_lines // per_copy)
     for index in range(copies):
@@ -97,9 +108,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--monorepo-lines", type=int, default=500_000)
+    parser.add_argument("--files", type=int, default=None,
+                        help="only the first N files of torchvision and of each model folder (a quick run)")
     parser.add_argument("--skip-torchfix", action="store_true")
     parser.add_argument("--skip-pylint", action="store_true")
     args = parser.parse_args()
+    if args.files is not None and args.files < 1:
+        parser.error("--files must be at least 1")
 
     cache_home = tempfile.mkdtemp(prefix="tslint-bench-cache-")
     env = {**os.environ, "XDG_CACHE_HOME": cache_home}
@@ -116,10 +131,12 @@ def main() -> int:
     tslint = [sys.executable, "-m", "tslint", "check", "--no-confirm", "--exit-zero"]  # the static stage
     rows: list[tuple[str, str, float, int, int]] = []  # corpus, tool, seconds, lines, peak KiB
     torchvision = fetch("torchvision")
+    sample_dir = Path(tempfile.mkdtemp(prefix="tslint-sample-")) / "torchvision"
     monorepo_dir = Path(tempfile.mkdtemp(prefix="tslint-monorepo-"))
     corpora = {
-        "torchvision": (torchvision, python_files(torchvision)),
-        "monorepo": (monorepo_dir, make_monorepo(monorepo_dir, args.monorepo_lines)),
+        "torchvision": (torchvision if args.files is None else sample_dir,
+                        sample(torchvision, python_files(torchvision), args.files, sample_dir)),
+        "monorepo": (monorepo_dir, make_monorepo(monorepo_dir, args.monorepo_lines, args.files)),
     }
     torchfix = None if args.skip_torchfix else ensure_torchfix()
     for label, (root, files) in corpora.items():
@@ -149,6 +166,7 @@ def main() -> int:
     single = str(torchvision / "models" / "resnet.py")
     single_seconds, single_peak = median_run([*tslint, "--no-cache", single], max(5, args.repeat), env)
     shutil.rmtree(monorepo_dir, ignore_errors=True)
+    shutil.rmtree(sample_dir.parent, ignore_errors=True)
 
     print()
     print(f"| corpus | tool | median s | lines/s | peak RSS MiB |")
