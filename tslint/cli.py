@@ -289,7 +289,7 @@ def _format(output_format: str, report: api.Report, args: argparse.Namespace) ->
         output += f"Fixed {fixed} {'problem' if fixed == 1 else 'problems'}, {len(findings)} remaining.\n"
         undone = sum(1 for finding in findings if finding.fix is not None and finding.fix.reverted)
         if undone:
-            output += f"Reverted {undone} {'fix' if undone == 1 else 'fixes'} after which torch still rejected the code (see `fix reverted:`).\n"
+            output += f"Reverted {undone} {'fix' if undone == 1 else 'fixes'} after which torch rejected (or the static check saw it would reject) the code (see `fix reverted:`).\n"
     return output
 
 

@@ -14,7 +14,8 @@ from typing import Optional
 import libcst as cst
 
 from tslint.checks.base import AttributeRule, TypeRule
-from tslint.model.nodes import annotation_head, findall, is_name, walk
+from tslint.findings import Fix
+from tslint.model.nodes import annotation_head, children, findall, is_name, walk
 from tslint.model.regions import Region, static_condition
 from tslint.model import typeflow
 
@@ -24,6 +25,24 @@ _VALUE_BUILTINS = {"range", "len", "int", "float", "bool", "abs", "min", "max"}
 
 def _names_in(node: cst.CSTNode) -> set[str]:
     return {n.value for n in walk(node) if isinstance(n, cst.Name)}
+
+
+def read_names(node: cst.CSTNode, name: str) -> list[cst.Name]:
+    """The reads of `name` under `node`: not attribute names (`self.name`), nor keywords (`f(name=1)`)."""
+    found: list[cst.Name] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            if current.value == name:
+                found.append(current)
+        elif isinstance(current, cst.Attribute):
+            stack.append(current.value)
+        elif isinstance(current, cst.Arg):
+            stack.append(current.value)
+        else:
+            stack.extend(children(current))
+    return found
 
 
 def _is_self_attribute(node: cst.CSTNode) -> bool:
@@ -265,17 +284,17 @@ class UnrefinedOptional(TypeRule):
             self.maybe_refined |= _names_in(node) & set(self.optional)
 
     def visit_If(self, node: cst.If) -> None:
-        self._truth_test(node.test)
+        self._truth_test(node.test, node)
         self._mentions(node.test)
 
     def visit_While(self, node: cst.While) -> None:
-        self._truth_test(node.test)
+        self._truth_test(node.test, None)
         self._mentions(node.test)
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
-        self._truth_test(node.test)
+        self._truth_test(node.test, node)
 
-    def _truth_test(self, test: cst.BaseExpression) -> None:
+    def _truth_test(self, test: cst.BaseExpression, branch: Optional[cst.CSTNode]) -> None:
         """`if n:` on an Optional: torch cannot cast Optional[int] (or Optional[Tensor]) to bool."""
         operands = [test]
         while operands:
@@ -290,7 +309,24 @@ class UnrefinedOptional(TypeRule):
                     expr,
                     f"`{expr.value}` is Optional[{self.optional[expr.value]}]: TorchScript cannot use it as a truth value",
                     suggestion=f"test `{expr.value} is not None` (and, for a number, compare it: `{expr.value} is not None and {expr.value} > 0`)",
+                    fix=self._refine_fix(expr, test, branch),
                 )
+
+    def _refine_fix(self, name: cst.Name, test: cst.BaseExpression, branch: Optional[cst.CSTNode]) -> Optional[Fix]:
+        """`if n:` -> `if n is not None and n:` (None is falsy, so Python's result is the same, and
+        torch refines `n` for the rest of the test and the body). Only for an `if` (or `x if n else
+        y`) whose test and body hold every read of `n` in the function, `n` never rebound: a read
+        elsewhere (the else branch, after the `if`, a second truth test) would still be Optional,
+        and a `while` rebinding `n` changes its type between iterations (both proven on torch 2.13)."""
+        function = self.ctx.region.node
+        if branch is None or name.value in typeflow.assigned_names(function):
+            return None
+        inside = [branch.test, branch.body]
+        if len(read_names(function.body, name.value)) != sum(len(read_names(part, name.value)) for part in inside):
+            return None
+        text = f"{name.value} is not None and {name.value}"
+        replacement = cst.parse_expression(text if test is name else f"({text})")
+        return Fix(f"test `{text}`", safe=True, replacement=replacement)
 
     def visit_Assert(self, node: cst.Assert) -> None:
         self._mentions(node.test)

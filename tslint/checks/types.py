@@ -325,25 +325,56 @@ class NonTensorArgument(TypeRule):
 
     def visit_Call(self, node: cst.Call) -> None:
         callee = _callee(self, node)
+        region = self.ctx.region
+        if callee is None and region is not None and not any(arg.star for arg in node.args):
+            callee = self.ctx.model.submodule_forward(region, node)  # self.block(x): Block.forward
         if callee is None or typeflow.has_type_comment(callee.node):
             return
-        region = self.ctx.region
         for arg in node.args:
             kind = typeflow.literal_type(arg.value)
             if kind is None:
                 kind = typeflow.expr_type(region.node, arg.value, _is_method(region))
-            if kind is None or kind == "None":
+            optional = None if kind is not None else _unrefined_optional(region.node, arg.value)
+            if (kind is None or kind == "None") and optional is None:
                 continue
             param = typeflow.bound_param(callee.node, node, arg, _is_method(callee))
             if param is None or param.annotation is not None:
                 continue
             name = param.name.value
+            fix = None
+            if optional is not None:
+                kind = optional
+                if callee.model is None or callee.model is self.ctx.model:
+                    # the caller's own annotation, so its names are the file's: nothing to import
+                    fix = Fix(f"annotate `{name}: {optional}`", safe=True, replacement=_annotate(param, optional), target=param)
             self.report(
                 arg.value,
                 f"{callee.qualname}() does not annotate `{name}`, so TorchScript types it as Tensor and rejects "
                 f"the {kind} passed here",
                 suggestion=f"annotate the parameter: `def {callee.node.name.value}(..., {name}: {kind}, ...)`",
+                fix=fix,
             )
+
+
+def _unrefined_optional(function: cst.FunctionDef, expr: cst.BaseExpression) -> Optional[str]:
+    """The annotation (`Optional[Tensor]`) of a parameter passed on as it is: never rebound, never
+    tested (an `if`, `assert`, `and`/`or`, `isinstance` naming it may refine it), so at every call it
+    is still Optional."""
+    if not isinstance(expr, cst.Name):
+        return None
+    param = next((p for p in typeflow.parameters(function) if p.name.value == expr.value), None)
+    if param is None or param.annotation is None or expr.value in typeflow.assigned_names(function):
+        return None
+    annotation = param.annotation.annotation
+    if not (isinstance(annotation, cst.Subscript) and is_name(annotation.value, "Optional")):
+        return None
+    for node in findall(function.body, (cst.If, cst.While, cst.IfExp, cst.Assert, cst.BooleanOperation, cst.Call)):
+        tested = node.func if isinstance(node, cst.Call) else node
+        if isinstance(node, cst.Call) and not is_name(tested, "isinstance"):
+            continue
+        if any(is_name(n, expr.value) for n in findall(getattr(node, "test", node), cst.Name)):
+            return None
+    return _code(annotation)
 
 
 class StarredArgument(TypeRule):

@@ -15,7 +15,8 @@ import difflib
 import os
 import stat
 import tempfile
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -45,6 +46,10 @@ class FixResult:
     # Fixes undone because torch still rejected the fixed module (Finding.fix.reverted says why);
     # extra["line"]: their line in `fixed`.
     reverted: list[Finding] = field(default_factory=list)
+    # (rule, function, message) of the problems the static stage found in the original and in the
+    # fixed text (None: not analysed), for the fixes that would add one
+    problems_before: Optional[list] = None
+    problems_after: Optional[list] = None
 
     @property
     def changed(self) -> bool:
@@ -159,15 +164,23 @@ def _edited(raw: RawFinding) -> cst.CSTNode:
     return raw.node if raw.fix.target is None else raw.fix.target
 
 
+def _problems(raw_findings: list[RawFinding]) -> list[tuple[str, str, str]]:
+    """(rule, function, message) of each finding of an analysis: what a fix must not add to."""
+    return [(raw.rule.id, raw.context.split(",")[0], raw.message) for raw in raw_findings]
+
+
 def _one_pass(
     source: bytes, path: str, rules: list[type[Rule]], unsafe: bool, skip: frozenset, origin: Callable[[int], int],
-) -> tuple[Optional[bytes], list[Finding]]:
+) -> tuple[Optional[bytes], list[Finding], list[tuple[str, str, str]]]:
+    """One analysis of `source` and the non-overlapping fixes it offers: (the new text or None, the
+    applied fixes, the problems the analysis found in `source`)."""
     module = cst.parse_module(source)
     errors: list[str] = []
     ctx = analyse_module(path, module, [rule for rule in rules if rule.id not in (PARSE_ERROR, TOO_LARGE)], errors)
+    problems = _problems(ctx.raw_findings)
     candidates = [raw for raw in ctx.raw_findings if _fixable(raw, unsafe)]
     if not candidates:
-        return None, []
+        return None, [], problems
     positions = node_positions(module, [node for raw in candidates for node in (raw.node, _edited(raw))])
     suppressed = suppressed_lines(decode(source, module))
     chosen: list[tuple[tuple, RawFinding]] = []
@@ -183,7 +196,7 @@ def _one_pass(
             continue  # overlaps an edit of this pass: the next pass sees the new tree
         chosen.append((span, raw))
     if not chosen:
-        return None, []
+        return None, [], problems
     replacements = {id(_edited(raw)): raw.fix.replacement for _, raw in chosen}
     new_module = module.visit(_ReplaceNodes(replacements, _ancestors(module, set(replacements))))
     imports = {pair for _, raw in chosen for pair in raw.fix.imports} - _imported(module)
@@ -205,11 +218,35 @@ def _one_pass(
         for span, raw in chosen
         for at in [positions[raw.node]]
     ]
-    return new_module.bytes, applied
+    return new_module.bytes, applied, problems
 
 
 def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool = False, skip: frozenset = frozenset()) -> FixResult:
-    """Apply every fix of `rules` (unsafe ones too with `unsafe`) except those whose fix_key is in `skip`."""
+    """Apply every fix of `rules` (unsafe ones too with `unsafe`) except those whose fix_key is in `skip`.
+
+    A fix whose result has a problem the original did not (annotating `scale: Optional[bool]` makes
+    `if scale:` one torch rejects) is left out, unless a later fix mends it: the static stage sees
+    that torch would reject the fixed code, so the fix is not offered (FixResult.reverted says why)."""
+    result = _fix_passes(source, path, rules, unsafe, skip)
+    undone: dict[tuple, str] = {}
+    for _ in range(MAX_PASSES):
+        blamed = _introduced(result, rules)
+        if not blamed:
+            break
+        undone.update(blamed)
+        result = _fix_passes(source, path, rules, unsafe, skip | frozenset(undone))
+    if undone:
+        first = _fix_passes(source, path, rules, unsafe, skip)
+        place = line_map(source, result.fixed)
+        for finding in first.applied:
+            if finding.extra["key"] in undone:
+                finding.fix = replace(finding.fix, reverted=undone[finding.extra["key"]])
+                finding.extra["line"] = place(finding.line)[0]
+                result.reverted.append(finding)
+    return result
+
+
+def _fix_passes(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool, skip: frozenset) -> FixResult:
     result = FixResult(path, source, source)
     if len(source) > MAX_FILE_BYTES or not _python_parses(source):
         return result  # too large for libcst, or not Python: the check reports it (TS003, TS001)
@@ -218,10 +255,13 @@ def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool =
     for _ in range(MAX_PASSES):
         back = (lambda line: line) if current == source else (lambda line, m=line_map(current, source): m(line)[0])
         try:
-            new, applied = run_deep(lambda: _one_pass(current, path, rules, unsafe, skip, back))
+            new, applied, problems = run_deep(lambda: _one_pass(current, path, rules, unsafe, skip, back))
         except (cst.ParserSyntaxError, SyntaxError, RecursionError, UnicodeDecodeError, LookupError, ValueError):
             break  # the check itself reports TS001 for files that do not parse
+        if not passes:
+            result.problems_before = problems
         if new is None or new == current:
+            result.problems_after = problems
             break
         try:
             run_deep(lambda: cst.parse_module(new))
@@ -229,6 +269,7 @@ def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool =
                 raise SyntaxError("Python's parser rejects it")
         except Exception as error:  # an edit that breaks the file is a bug of ours: keep the last good text
             result.errors.append(f"{path}: internal error: a fix produced code that does not parse ({error}); not applied")
+            result.problems_after = problems
             break
         passes.append((current, back, applied))
         current = new
@@ -245,6 +286,32 @@ def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool =
     return result
 
 
+def _introduced(result: FixResult, rules: list[type[Rule]]) -> dict[tuple, str]:
+    """fix_key -> why, for the fixes to blame for problems the fixed text has and the original had
+    not (counted per rule and function: fixes move code between lines). A problem that names the
+    annotated name blames the fixes of that name, else the fixes of its function, else all."""
+    if not result.changed:
+        return {}
+    if result.problems_after is None:  # the passes ran out before an analysis of the fixed text
+        errors: list[str] = []
+        try:
+            module = run_deep(lambda: cst.parse_module(result.fixed))
+            ctx = run_deep(lambda: analyse_module(result.path, module, [r for r in rules if r.id not in (PARSE_ERROR, TOO_LARGE)], errors))
+        except (cst.ParserSyntaxError, SyntaxError, RecursionError, UnicodeDecodeError, LookupError, ValueError):
+            return {finding.extra["key"]: "the fixed code could not be checked again" for finding in result.applied}
+        result.problems_after = _problems(ctx.raw_findings)
+    before = Counter((rule, function) for rule, function, _ in result.problems_before or [])
+    after = Counter((rule, function) for rule, function, _ in result.problems_after)
+    blamed: dict[tuple, str] = {}
+    for rule, function, message in result.problems_after:
+        if after[(rule, function)] <= before[(rule, function)]:
+            continue
+        named = [a for a in result.applied if a.extra["name"] and f"`{a.extra['name']}`" in message]
+        culprits = named or [a for a in result.applied if a.extra["function"] == function] or result.applied
+        why = f"the fixed code would have a problem torch rejects: {rule} in {function}: {message}"
+        for applied in culprits:
+            blamed.setdefault(applied.extra["key"], why if len(why) <= 300 else why[:297].rstrip() + "...")
+    return blamed
 def _fix_one(job: tuple[str, bytes, list[str], bool]) -> FixResult:
     """fix_source for one file in a worker: the rules by id (classes are looked up there)."""
     from tslint.checks import all_rules

@@ -53,10 +53,14 @@ def verify(
     pending = [result for result in results if result.changed]
     skipped: dict[str, set] = {result.path: set() for result in pending}
     why: dict[tuple, str] = {}
+    scripted_before: dict[str, set[str]] = {}
     for _ in range(MAX_ROUNDS):
         if not pending:
             break
-        outcomes = _script_copies(pending, opts, jobs)
+        outcomes, originals = _script_copies(pending, opts, jobs, originals=not scripted_before)
+        for path, outcome in originals.items():
+            scripted_before[path] = {record.get("name", "") for record in outcome.get("modules", [])
+                                     if record.get("scripted") and not record.get("errors")}
         again = []
         for result in pending:
             outcome, copy_path, module = outcomes[result.path]
@@ -66,6 +70,8 @@ def verify(
                 blamed = {finding.extra["key"]: reason for finding in result.applied}
             else:
                 blamed = _blame(result, outcome, copy_path, module)
+                for key, reason in _broken(result, outcome, copy_path, module, scripted_before.get(result.path, set())).items():
+                    blamed.setdefault(key, reason)
             if not blamed:
                 continue
             why.update(blamed)
@@ -85,7 +91,7 @@ def _refix(result: FixResult, rules_for: Callable[[str], list], unsafe: bool, sk
     redone = fix_source(result.original, result.path, [by_id[i] for i in rules_for(result.path)], unsafe=unsafe, skip=frozenset(skip))
     place = line_map(result.original, redone.fixed)
     result.fixed, result.applied, result.errors = redone.fixed, redone.applied, result.errors + redone.errors
-    result.reverted = []
+    result.reverted = list(redone.reverted)  # left out by the static stage once the skipped ones were
     for finding in first.applied:
         key = finding.extra["key"]
         if key in skip:
@@ -123,6 +129,26 @@ def _blame(result: FixResult, outcome: FileOutcome, copy_path: str, module: str)
                 for applied in result.applied:
                     if applied.extra["name"] == note.get("param") and applied.extra["fixed_lines"][0] <= note["line"] <= applied.extra["fixed_lines"][1]:
                         blamed.setdefault(applied.extra["key"], f"torch still types `{note['param']}` as Tensor: {note.get('schema', '')}")
+    return blamed
+
+
+def _broken(result: FixResult, outcome: FileOutcome, copy_path: str, module: str, scripted_before: set[str]) -> dict[tuple, str]:
+    """fix_key -> why, for the fixes of a module that torch scripted as written and rejects fixed:
+    a fix must never do that. The fixes in the functions torch's errors lie in, else all of the file's."""
+    blamed: dict[tuple, str] = {}
+    for record in outcome.get("modules", []):
+        name = record.get("name", "")
+        errors = record.get("errors", [])
+        if name not in scripted_before or record.get("reason") or (record.get("scripted") and not errors):
+            continue  # a module scripted with a statement cut out had an error there
+        spans = [(error["function"]["first"], error["function"]["last"]) for error in errors
+                 if error.get("function") and os.path.realpath(error["function"].get("file", "")) == copy_path]
+        inside = [a for a in result.applied if any(a.extra["fixed_lines"][0] <= last and first <= a.extra["fixed_lines"][1] for first, last in spans)]
+        message = " ".join((errors[0].get("message", "") if errors else "").split())
+        text = message.replace(f"__torch__.{module}.", "").replace(f"{module}.", "")
+        reason = f"torch scripted {name} as written and rejects it fixed" + (f": {text[:200]}" if text else "")
+        for applied in inside or result.applied:
+            blamed.setdefault(applied.extra["key"], reason)
     return blamed
 
 
@@ -219,8 +245,11 @@ def _remove(copy: Path) -> None:
         pass
 
 
-def _script_copies(results: list[FixResult], opts: ConfirmOptions, jobs: int) -> dict[str, tuple[FileOutcome, str, str]]:
-    """path -> (the worker's result on a copy of the fixed text, the copy's real path, its module name)."""
+def _script_copies(results: list[FixResult], opts: ConfirmOptions, jobs: int, originals: bool = False
+                   ) -> tuple[dict[str, tuple[FileOutcome, str, str]], dict[str, FileOutcome]]:
+    """path -> (the worker's result on a copy of the fixed text, the copy's real path, its module
+    name); and with `originals`, path -> the worker's result on the file as written (in the same
+    pool run: which modules scripted before the fixes)."""
     work = []
     copies = []
     try:
@@ -231,11 +260,13 @@ def _script_copies(results: list[FixResult], opts: ConfirmOptions, jobs: int) ->
             lines = sorted({line for f in remaining for line in range(f.line, max(f.end_line, f.line) + 1)}
                            | {line for a in result.applied for line in range(a.extra["fixed_lines"][0], a.extra["fixed_lines"][1] + 1)})
             work.append((result.path, _job(copy, opts, lines, original_module, copy_module), os.path.realpath(copy), copy_module or copy.stem))
-        raw = _run_jobs([job for _, job, _, _ in work], jobs)
+        plain = [(result.path, _job(Path(result.path), opts, [], "", "")) for result in results] if originals else []
+        raw = _run_jobs([job for _, job, _, _ in work] + [job for _, job in plain], jobs)
     finally:
         for copy in copies:
             _remove(copy)
-    return {path: (raw[job["path"]], real, module) for path, job, real, module in work}
+    return ({path: (raw[job["path"]], real, module) for path, job, real, module in work},
+            {path: raw[job["path"]] for path, job in plain})
 
 
 def _imports(result: FixResult, opts: ConfirmOptions, jobs: int) -> bool:

@@ -310,6 +310,32 @@ class FileModel:
                 found.append((call, target[1]))
         return found
 
+    def submodule_forward(self, region: Region, call: cst.Call) -> Optional[Region]:
+        """The forward a `self.attr(...)` call runs when every assignment of `self.attr` in the
+        class's `__init__` builds the same module class of this file."""
+        func = call.func
+        info = region.cls
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self") \
+                or info is None or "__init__" not in info.methods:
+            return None
+        built = set()
+        for node in _walk_all(info.methods["__init__"].body):
+            if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+                if any(isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self"
+                       and t.attr.value == func.attr.value for t in targets):
+                    value = getattr(node, "value", None)
+                    ok = isinstance(node, cst.Assign) and len(targets) == 1 and isinstance(value, cst.Call) \
+                        and isinstance(value.func, cst.Name) and value.func.value in self.classes
+                    built.add(value.func.value if ok else None)
+        if len(built) != 1 or None in built:
+            return None
+        target = self.classes[built.pop()]
+        forward = target.methods.get("forward") if target.is_module else None
+        if forward is None or self.is_skipped(forward):
+            return None
+        return Region(f"{target.name}.forward", forward, target, f"reached from {region.qualname} via self.{func.attr.value}", region, model=self)
+
     def callee(self, region: Region, call: cst.Call, tracing: bool = False) -> Optional[Region]:
         """The region a call inside `region` compiles, if it names a function of this file.
 
@@ -366,6 +392,14 @@ def _forward_assignments(block: cst.CSTNode) -> list[cst.BaseExpression]:
             values.append(node.value)
         stack.extend(children(node))
     return values
+
+
+def _walk_all(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(children(current))
 
 
 def _calls(node: cst.CSTNode):
