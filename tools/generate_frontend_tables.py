@@ -13,6 +13,9 @@
   function annotated with each. TS213 flags them.
 - "tensor_methods_unsupported": public methods of eager torch.Tensor a TorchScript Tensor lacks
   (x.new, x.numpy, x.register_hook ...), found by scripting a call of each. TS409 flags them.
+- "nn_private_modules": nn.Module subclasses torch.nn.modules names with a leading underscore
+  (torch.nn.modules.batchnorm._BatchNorm, torch.nn.modules.loss._Loss ...), under each module that
+  has them. A class deriving from one is a module; other private classes there are not (_IncompatibleKeys).
 `--check` exits 1 when the file differs from what the installed torch gives (tests run it).
 """
 
@@ -120,6 +123,22 @@ def tensor_methods_unsupported(scripter: _Scripter) -> list[str]:
     return names
 
 
+def nn_private_modules() -> list[str]:
+    import pkgutil
+
+    found = set()
+    for info in pkgutil.walk_packages(torch.nn.modules.__path__, "torch.nn.modules."):
+        try:
+            module = importlib.import_module(info.name)
+        except Exception:  # noqa: BLE001 - a submodule needing an optional dependency names no base
+            continue
+        for name, value in vars(module).items():
+            if name.startswith("_") and not name.startswith("__") and inspect.isclass(value) \
+                    and issubclass(value, torch.nn.Module):
+                found.add(f"{info.name}.{name}")
+    return sorted(found)
+
+
 def generate() -> dict:
     scripter = _Scripter()
     return {
@@ -128,6 +147,7 @@ def generate() -> dict:
         "stdlib_supported": stdlib_supported(),
         "builtins_unsupported": builtins_unsupported(scripter),
         "typing_unsupported": typing_unsupported(scripter),
+        "nn_private_modules": nn_private_modules(),
     }
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
 
+from tslint.model import torchscript_names
 from tslint.model.nodes import annotation_head, children
 from tslint.model.symbols import Symbols, decorator_target
 
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 
 MODULE_BASE = "torch.nn.Module"
 # Classes of torch.nn whose subclasses are modules too (nn.Sequential, nn.Conv2d, ...): every
-# capitalised name under torch.nn except the few that are not modules.
+# capitalised name under torch.nn except the few that are not modules, and the private bases
+# torch lists (_BatchNorm, _Loss: tslint/data/torchscript_names.json).
 _NOT_MODULES = {"torch.nn.Parameter", "torch.nn.ParameterList", "torch.nn.ParameterDict"}
 
 SKIP_DECORATORS = {"torch.jit.ignore", "torch.jit.unused", "torch.jit._overload_method", "torch.jit._overload"}
@@ -40,7 +42,7 @@ IS_TRACING = {"torch.jit.is_tracing", "torch._C._get_tracing_state", "torch.jit.
 def _is_nn_class(qualified: Optional[str]) -> bool:
     if not qualified or qualified in _NOT_MODULES:
         return False
-    if qualified == MODULE_BASE:
+    if qualified == MODULE_BASE or qualified in torchscript_names.nn_private_modules():
         return True
     prefix, _, last = qualified.rpartition(".")
     return prefix.startswith("torch.nn") and last[:1].isupper() and "functional" not in prefix

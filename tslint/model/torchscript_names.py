@@ -33,3 +33,9 @@ def typing_unsupported() -> frozenset[str]:
 def tensor_methods_unsupported() -> frozenset[str]:
     """Methods of eager torch.Tensor a TorchScript Tensor does not have (new, numpy, register_hook ...)."""
     return frozenset(_table()["tensor_methods_unsupported"])
+
+
+def nn_private_modules() -> frozenset[str]:
+    """torch.nn's module classes named with a leading underscore (torch.nn.modules.batchnorm._BatchNorm,
+    torch.nn.modules.loss._Loss ...): user classes derive from them like from nn.Conv2d."""
+    return frozenset(_table()["nn_private_modules"])
