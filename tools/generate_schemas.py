@@ -12,6 +12,9 @@ table holds what torch.jit.script matches a call against:
   signatures, or the two halves of a boolean dispatch (F.max_pool2d), or the function itself, with
   the types TorchScript gives the annotations (an unannotated parameter is written "?": unknown).
 Functions whose signature cannot be read are left out, so tslint never checks calls to them.
+For every public method of torch.Tensor, "tensor_methods" holds the overloads of the aten op of that
+name whose first argument is `Tensor self` (what TorchScript matches `x.view(...)` against), without
+`self`; "tensor_returning" lists the methods all of whose such overloads return one Tensor.
 
 Format, kept compact: {"torch": version, "functions": {qualified name: [alternative, ...]}, "math":
 [math functions TorchScript compiles]}; an alternative is "name:type:flags|..." per parameter, flags
@@ -44,15 +47,37 @@ NAMESPACES = {
 }
 
 
-def aten_alternatives(op: str, schemas: dict[str, list]) -> list[str]:
+def aten_alternatives(op: str, schemas: dict[str, list], method: bool = False) -> list[str]:
     result = []
     for schema in schemas.get(op, []):
+        if method and not _is_method_schema(schema):
+            continue
         params = []
-        for argument in schema.arguments:
+        for argument in schema.arguments[1:] if method else schema.arguments:
             flags = ("d" if argument.has_default_value() else "") + ("k" if argument.kwarg_only else "")
             params.append(f"{argument.name}:{argument.type}:{flags}")
         result.append("|".join(params))
     return result
+
+
+def _is_method_schema(schema) -> bool:
+    return bool(schema.arguments) and schema.arguments[0].name == "self" and str(schema.arguments[0].type) == "Tensor"
+
+
+def tensor_methods(schemas: dict[str, list]) -> tuple[dict[str, list[str]], list[str]]:
+    methods: dict[str, list[str]] = {}
+    returning = []
+    for name in sorted(dir(torch.Tensor)):
+        if name.startswith("_"):
+            continue
+        alternatives = aten_alternatives(f"aten::{name}", schemas, method=True)
+        if not alternatives:
+            continue
+        methods[name] = sorted(set(alternatives))
+        found = [schema for schema in schemas[f"aten::{name}"] if _is_method_schema(schema)]
+        if all(len(schema.returns) == 1 and str(schema.returns[0].type) == "Tensor" for schema in found):
+            returning.append(name)
+    return methods, returning
 
 
 def python_alternative(fn) -> str:
@@ -109,7 +134,9 @@ def main(argv: list[str]) -> int:
     supported_math = sorted(
         name for name in dir(math) if callable(getattr(math, name)) and _find_builtin(getattr(math, name))
     )
-    table = {"torch": torch.__version__, "functions": functions, "math": supported_math}
+    methods, returning = tensor_methods(schemas)
+    table = {"torch": torch.__version__, "functions": functions, "math": supported_math,
+             "tensor_methods": methods, "tensor_returning": returning}
     out.write_text(json.dumps(table, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {out}: {len(functions)} functions from torch {torch.__version__}", file=sys.stderr)
     return 0

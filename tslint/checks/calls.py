@@ -14,9 +14,10 @@ import libcst as cst
 
 from tslint.model.nodes import findall, is_name, visit as visit_tree
 
-from tslint.model import schemas, torchscript_names
+from tslint.model import schemas, torchscript_names, typeflow
 from tslint.checks.base import CallRule, Rule
 from tslint.findings import Fix
+from tslint.model.init_attributes import number_attributes
 from tslint.model.regions import ClassInfo, Region, decorator_names
 from tslint.model.symbols import decorator_target, dotted
 
@@ -70,9 +71,15 @@ def _bindings(signature: schemas.Signature, call: cst.Call) -> Optional[list[tup
 
 
 def torch_signatures(rule: Rule, call: cst.Call) -> Optional[tuple[str, tuple[schemas.Signature, ...]]]:
-    """(qualified name, overloads) for a call to a torch function the table knows, else None."""
+    """(qualified name, overloads) for a call to a torch function the table knows, or to a method of
+    a value TorchScript types Tensor ("Tensor.view"), else None."""
     if any(arg.star for arg in call.args):
         return None  # *args / **kwargs: what binds where is unknown (and another rule's finding)
+    region = rule.ctx.region
+    if isinstance(call.func, cst.Attribute) and region is not None and isinstance(region.node, cst.FunctionDef) \
+            and typeflow.is_tensor(region.node, call.func.value, region.cls is not None):
+        found = schemas.method_signatures(call.func.attr.value)
+        return (f"Tensor.{call.func.attr.value}", found) if found else None
     qualified = rule.ctx.qualify(call.func)
     if not qualified or not qualified.startswith("torch."):
         return None
@@ -95,6 +102,8 @@ class OpArgumentType(CallRule):
         if found is None:
             return
         qualified, overloads = found
+        if self._packed_float(node, qualified, overloads):
+            return
         problems_per_overload = []
         for signature in overloads:
             bound = _bindings(signature, node)
@@ -131,6 +140,39 @@ class OpArgumentType(CallRule):
                     f"{_short(qualified)}() types {where} as {param.type}, which cannot be None in TorchScript",
                     suggestion=f"leave out `{param.name}=None`: the default is what eager torch does with it",
                 )
+
+
+    def _packed_float(self, node: cst.Call, qualified: str, overloads: tuple[schemas.Signature, ...]) -> bool:
+        """`x.view(n, c * s ** 2, h, w)`: torch packs positional arguments into the one List[int]
+        parameter of an overload; a float among them fits no overload (proven on torch 2.13)."""
+        given = [arg for arg in node.args if arg.keyword is None]
+        packing = []
+        for signature in overloads:
+            positional = [p for p in signature if not p.keyword_only]
+            if len(given) <= len(positional):
+                if _bindings(signature, node) is not None:
+                    return False  # an overload binds the arguments one by one
+                continue
+            lists = [p for p in positional if p.type.startswith("List[")]
+            if not lists:
+                continue  # too many arguments for this overload
+            if len(positional) != 1 or lists[0].type != "List[int]":
+                return False
+            packing.append(lists[0])
+        if not packing:
+            return False
+        region = self.ctx.region
+        attributes = number_attributes(self.ctx.model, region.cls) if region.cls is not None and region.cls.is_module else None
+        for arg in given:
+            if typeflow.expr_type(region.node, arg.value, region.cls is not None, attributes=attributes) == "float":
+                self.report(
+                    arg.value,
+                    f"{_short(qualified)}() packs its positional arguments into `{packing[0].name}` (List[int]), and "
+                    f"`{_code_of(arg.value)}` is a float in TorchScript (`/` and `**` give float)",
+                    suggestion="make it an int: `//` instead of `/`, `s * s` instead of `s ** 2`, or int(...)",
+                )
+                return True
+        return False
 
 
 class UnknownKeyword(CallRule):

@@ -15,6 +15,7 @@ import libcst as cst
 
 from tslint.model.nodes import findall, is_name
 from tslint.model.regions import ClassInfo, FileModel, _is_nn_class
+from tslint.model.typeflow import literal_type
 
 CONTAINERS = {"torch.nn.ModuleList", "torch.nn.Sequential", "torch.nn.ModuleDict"}
 REGISTERING = {"register_buffer", "register_parameter", "add_module", "register_module"}
@@ -323,3 +324,31 @@ def container_kind(model: FileModel, value: cst.BaseExpression) -> Optional[str]
         if qualified in CONTAINERS:
             return qualified.rsplit(".", 1)[1]
     return None
+
+
+def number_attributes(model: FileModel, info: ClassInfo) -> dict[str, str]:
+    """Attributes `__init__` always sets to numbers: "int" / "float" when every value is such a literal,
+    "number" when some come from parameters with a number default (the caller may pass either)."""
+    init = info.methods.get("__init__")
+    if init is None:
+        return {}
+    attributes = init_attributes(model, info)
+    params = init.params
+    defaults = {
+        p.name.value: literal_type(p.default)
+        for p in [*params.posonly_params, *params.params, *params.kwonly_params] if p.default is not None
+    }
+    found = {}
+    annotated = info.class_annotations()
+    for name in attributes.always - set(annotated):
+        kinds = set()
+        for value in attributes.values.get(name, []):
+            kind = literal_type(value)
+            if kind not in ("int", "float") and isinstance(value, cst.Name) and defaults.get(value.value) in ("int", "float"):
+                kind = "number"
+            kinds.add(kind)
+        if len(kinds) == 1 and kinds <= {"int", "float", "number"}:
+            found[name] = kinds.pop()
+        elif kinds and kinds <= {"int", "float", "number"}:
+            found[name] = "number"
+    return found

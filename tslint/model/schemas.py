@@ -55,6 +55,26 @@ def signatures(qualified: str) -> Optional[tuple[Signature, ...]]:
     return tuple(_parse(alternative) for alternative in alternatives)
 
 
+@lru_cache(maxsize=None)
+def method_signatures(method: str) -> Optional[tuple[Signature, ...]]:
+    """The overloads TorchScript matches `x.<method>(...)` on a Tensor against, without `self`, or None
+    when no aten op of that name takes a Tensor self."""
+    alternatives = _table()["tensor_methods"].get(method)
+    if alternatives is None:
+        return None
+    return tuple(_parse(alternative) for alternative in alternatives)
+
+
+def returns_tensor(method: str) -> bool:
+    """True when every overload of the Tensor method returns one Tensor (`x.view(...)`, `x.ne(y)`)."""
+    return method in _returning()
+
+
+@lru_cache(maxsize=1)
+def _returning() -> frozenset[str]:
+    return frozenset(_table()["tensor_returning"])
+
+
 def supported_math() -> frozenset[str]:
     """The functions of Python's math module that TorchScript compiles (math.sqrt, not math.log2)."""
     return frozenset(_table()["math"])

@@ -455,14 +455,17 @@ def _only_range_bound(function: cst.FunctionDef, name: str) -> bool:
 
 _INT_RESULT_METHODS = {"dim", "numel", "nelement", "ndimension", "element_size", "get_device"}
 _NUMBER_TYPES = ("int", "float")
+_ANY_NUMBER = ("int", "float", "number")
 
 
-def expr_type(function: cst.FunctionDef, expr: cst.BaseExpression, is_method: bool, depth: int = 0) -> Optional[str]:
+def expr_type(function: cst.FunctionDef, expr: cst.BaseExpression, is_method: bool, depth: int = 0,
+              attributes: Optional[dict[str, str]] = None) -> Optional[str]:
     """The TorchScript type of `expr` in `function` when the source makes it certain and it is not
     a Tensor: literals, sizes (`x.size(0)`, `x.shape[1]`, `len(v)`, `x.dim()`), names every binding
     of which has such a type (`b, c, h, w = x.size()` binds ints), parameters annotated with a
-    scalar type, and arithmetic on those (`h // 2` int, `c / 2` float, `n ** 2` float: TorchScript's
-    int power returns float). None when unknown."""
+    scalar type, `self.<name>` given in `attributes` (name -> type), and arithmetic on those
+    (`h // 2` int, `c / 2` float, `n ** 2` float: TorchScript's int power returns float). None when
+    unknown."""
     if depth > 6:
         return None
     kind = value_type(expr)
@@ -472,11 +475,15 @@ def expr_type(function: cst.FunctionDef, expr: cst.BaseExpression, is_method: bo
             and expr.func.attr.value in _INT_RESULT_METHODS and not is_name(expr.func.value, "self"):
         return "int"
     if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, (cst.Minus, cst.Plus)):
-        inner = expr_type(function, expr.expression, is_method, depth + 1)
+        inner = expr_type(function, expr.expression, is_method, depth + 1, attributes)
         return inner if inner in _NUMBER_TYPES else None
+    if attributes and isinstance(expr, cst.Attribute) and is_name(expr.value, "self"):
+        return attributes.get(expr.attr.value)
     if isinstance(expr, cst.BinaryOperation):
-        left = expr_type(function, expr.left, is_method, depth + 1)
-        right = expr_type(function, expr.right, is_method, depth + 1)
+        left = expr_type(function, expr.left, is_method, depth + 1, attributes)
+        right = expr_type(function, expr.right, is_method, depth + 1, attributes)
+        if isinstance(expr.operator, cst.Power) and left in _ANY_NUMBER and right in _ANY_NUMBER:
+            return "float"  # int ** int is float in TorchScript; "number": an int or a float
         if left not in _NUMBER_TYPES or right not in _NUMBER_TYPES:
             return None
         operator = expr.operator
@@ -486,8 +493,36 @@ def expr_type(function: cst.FunctionDef, expr: cst.BaseExpression, is_method: bo
             return "int"
         return None
     if isinstance(expr, cst.Name):
-        return name_type(function, expr.value, is_method, depth)
+        return name_type(function, expr.value, is_method, depth, attributes)
     return None
+
+
+_TENSOR_ANNOTATIONS = {"Tensor", "torch.Tensor"}
+
+
+def is_tensor(function: cst.FunctionDef, expr: cst.BaseExpression, is_method: bool, depth: int = 0) -> bool:
+    """True when TorchScript certainly types `expr` Tensor in compiled `function`: a parameter without
+    an annotation (TorchScript's default; a rebinding must keep the type) or annotated Tensor, and a
+    Tensor method returning one Tensor called on such a value (`x.ne(0).nonzero()`)."""
+    if depth > 6:
+        return False
+    if isinstance(expr, cst.Name):
+        for index, param in enumerate(parameters(function)):
+            if param.name.value != expr.value:
+                continue
+            if index == 0 and is_method and not _is_staticmethod(function):
+                return False
+            if param.star:
+                return False
+            if any(_binds(comp.target, expr.value) for comp in findall(function, cst.CompFor)):
+                return False  # `[x.split(",") for x in names]`: a comprehension's own x
+            if param.annotation is None:
+                return param.default is None or is_name(param.default, "None")
+            return cst.Module([]).code_for_node(param.annotation.annotation) in _TENSOR_ANNOTATIONS
+        return False
+    if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and schemas.returns_tensor(expr.func.attr.value):
+        return is_tensor(function, expr.func.value, is_method, depth + 1)
+    return False
 
 
 def _param_type(function: cst.FunctionDef, name: str, is_method: bool) -> tuple[bool, Optional[str]]:
@@ -504,7 +539,8 @@ def _param_type(function: cst.FunctionDef, name: str, is_method: bool) -> tuple[
     return False, None
 
 
-def name_type(function: cst.FunctionDef, name: str, is_method: bool, depth: int = 0) -> Optional[str]:
+def name_type(function: cst.FunctionDef, name: str, is_method: bool, depth: int = 0,
+              attributes: Optional[dict[str, str]] = None) -> Optional[str]:
     """The type of a local name when every binding of it gives the same certain type."""
     is_param, kind = _param_type(function, name, is_method)
     if is_param:
@@ -514,7 +550,7 @@ def name_type(function: cst.FunctionDef, name: str, is_method: bool, depth: int 
     values = _all_bindings(function, name)
     if not values or any(v is None for v in values):
         return None
-    kinds = {v if isinstance(v, str) else expr_type(function, v, is_method, depth + 1) for v in values}
+    kinds = {v if isinstance(v, str) else expr_type(function, v, is_method, depth + 1, attributes) for v in values}
     return kinds.pop() if len(kinds) == 1 and None not in kinds else None
 
 
