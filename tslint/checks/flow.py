@@ -392,3 +392,75 @@ class OptionalAttributeRefinement(AttributeRule):
                 f" even under `if self.{name} is not None:`",
                 suggestion=f"copy it to a local first: `{name} = self.{name}`, then `if {name} is not None:` and use `{name}`",
             )
+
+
+def _bound_at_module_level(node: cst.CSTNode) -> set[str]:
+    """Names a module-level statement may bind (over-approximated inside nested blocks)."""
+    names: set[str] = set()
+    for found in findall(node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.ImportAlias, cst.AsName, cst.NamedExpr, cst.For, cst.CompFor)):
+        target = getattr(found, "target", None) or getattr(found, "name", None) or found
+        names |= _names_in(target)
+    for found in findall(node, (cst.FunctionDef, cst.ClassDef)):
+        names.add(found.name.value)
+    return names
+
+
+def _global_values(module: cst.Module) -> dict[str, str]:
+    """Module-level names bound only by `NAME = <literal>` statements of the module's top level,
+    with the literal's type ("float", "str", "None", "Tuple[int, int]", "list", "dict"). A name bound
+    any other way (def, class, import, a loop, a nested block) is left out."""
+    literal: dict[str, set[str]] = {}
+    other: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and all(isinstance(t.target, cst.Name) for t in small.targets):
+                    kind = typeflow.literal_type(small.value)
+                    if kind is None and isinstance(small.value, (cst.List, cst.Dict)):
+                        kind = "list" if isinstance(small.value, cst.List) else "dict"
+                    for target in small.targets:
+                        (literal.setdefault(target.target.value, set()).add(kind) if kind else other.add(target.target.value))
+                    continue
+                other |= _bound_at_module_level(small)
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            other.add(statement.name.value)
+        else:
+            other |= _bound_at_module_level(statement)
+    return {name: kinds.pop() for name, kinds in literal.items() if name not in other and len(kinds) == 1}
+
+
+class GlobalVariable(TypeRule):
+    """A module-level variable read in compiled code: torch resolves a global name to the Python
+    value and accepts modules, functions and classes only (proven on torch 2.13 for int, float,
+    str, bool, None, tuple and list values, in methods and in the functions they call)."""
+
+    id = "TS214"
+    name = "global-variable"
+    summary = "a module-level variable is read in compiled code: TorchScript cannot use a global's value"
+    suggestion = "copy it to an attribute in __init__ (`self.eps = EPS`) and read `self.eps`, or write the value itself"
+
+    def check_file(self) -> None:
+        self.globals: Optional[dict[str, str]] = None
+
+    def enter_region(self, region: Region) -> None:
+        if self.globals is None:
+            self.globals = _global_values(self.ctx.model.module)
+        self.local = {p.name.value for p in typeflow.parameters(region.node)} | typeflow.assigned_names(region.node) \
+            | {n.value for comp in findall(region.node, cst.CompFor) for n in findall(comp.target, cst.Name)}
+        self.reported: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        kind = self.globals.get(node.value) if self.globals else None
+        if kind is None or node.value in self.local or node.value in self.reported:
+            return
+        parent = self.ctx.parent()
+        if (isinstance(parent, cst.Attribute) and parent.attr is node) or (isinstance(parent, cst.Arg) and parent.keyword is node):
+            return
+        if isinstance(parent, cst.NameItem) or any(isinstance(a, (cst.Lambda, cst.FunctionDef)) for a in self.ctx.ancestors):
+            return  # TS105 / TS102 / TS103 cover these
+        self.reported.add(node.value)
+        self.report(
+            node,
+            f"`{node.value}` is a module-level variable ({kind}): TorchScript cannot read a global's value "
+            f"(\"python value of type ... cannot be used as a value\")",
+        )

@@ -689,3 +689,30 @@ def _name_uses(function: cst.FunctionDef, name: str) -> list[tuple[cst.Name, cst
 
     visit_tree(function.body, Finder())
     return found
+
+
+class CalledParameter(TypeRule):
+    id = "TS215"
+    name = "called-parameter"
+    summary = "an unannotated parameter is called: TorchScript types it as Tensor, which cannot be called"
+    suggestion = "call the submodule through `self` in the method that owns it, or pass the values the helper needs (`p: float`) instead of a callable"
+
+    def enter_region(self, region: Region) -> None:
+        self.reported: set[str] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        region = self.ctx.region
+        if not isinstance(node.func, cst.Name) or node.func.value in self.reported:
+            return
+        if not typeflow.is_tensor(region.node, node.func, _is_method(region)):
+            return
+        for param in typeflow.parameters(region.node):
+            if param.name.value == node.func.value and param.annotation is None:
+                break
+        else:
+            return  # annotated Tensor: calling it is a different mistake
+        self.reported.add(node.func.value)
+        self.report(
+            node.func,
+            f"`{node.func.value}` has no annotation, so TorchScript types it as Tensor, and a Tensor cannot be called",
+        )
