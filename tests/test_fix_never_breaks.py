@@ -110,3 +110,31 @@ def test_fixes_that_break_a_module_torch_scripted_are_undone_and_the_module_name
     assert diff.stdout == ""
     assert "layers.py:17: TS205 fix reverted: torch scripted Layer as written and rejects it fixed: Arguments for call are not valid" in diff.stderr, diff.stderr
     assert "layers.py:16: TS203 fix reverted" in diff.stderr
+
+
+CELL = textwrap.dedent(
+    """\
+    import torch
+    import torch.nn as nn
+
+
+    class Model(nn.Module):
+        def forward(self, x, hx=None):
+            if hx is None:
+                hx = x.data.new().resize_(x.size()).fill_(0)
+            return x + hx
+    """
+)
+
+
+def test_an_annotation_that_makes_torch_compile_a_branch_it_dropped_is_not_written(tmp_path):
+    """An unannotated `hx=None` is a Tensor to torch, so it decides `hx is None` (False) when it
+    compiles and drops the branch with its eager-only `.new()`: the module scripts, and the check
+    reports nothing there. `Optional[Tensor]` would make torch compile the branch."""
+    root = project(tmp_path, {"cell.py": CELL})
+    assert judge([root / "cell.py"])[str(root / "cell.py")]["accepted"]
+    check = run_tslint("check", "--no-confirm", "--no-cache", "--output-format", "json", "cell.py", cwd=root)
+    assert [f["code"] for f in json.loads(check.stdout)["findings"]] == ["TS203"], check.stdout
+    result = run_tslint("check", "--fix", "--unsafe-fixes", "--no-confirm", "--no-cache", "cell.py", cwd=root)
+    assert (root / "cell.py").read_text() == CELL
+    assert "fix reverted: the fixed code would have a problem torch rejects: TS409 in Model.forward" in result.stdout, result.stdout

@@ -15,7 +15,7 @@ import libcst as cst
 
 from tslint.checks.base import AttributeRule, TypeRule
 from tslint.findings import Fix
-from tslint.model.nodes import annotation_head, children, findall, is_name, walk
+from tslint.model.nodes import annotation_head, findall, is_name, read_names, walk
 from tslint.model.regions import Region, static_condition
 from tslint.model import typeflow
 
@@ -25,24 +25,6 @@ _VALUE_BUILTINS = {"range", "len", "int", "float", "bool", "abs", "min", "max"}
 
 def _names_in(node: cst.CSTNode) -> set[str]:
     return {n.value for n in walk(node) if isinstance(n, cst.Name)}
-
-
-def read_names(node: cst.CSTNode, name: str) -> list[cst.Name]:
-    """The reads of `name` under `node`: not attribute names (`self.name`), nor keywords (`f(name=1)`)."""
-    found: list[cst.Name] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Name):
-            if current.value == name:
-                found.append(current)
-        elif isinstance(current, cst.Attribute):
-            stack.append(current.value)
-        elif isinstance(current, cst.Arg):
-            stack.append(current.value)
-        else:
-            stack.extend(children(current))
-    return found
 
 
 def _is_self_attribute(node: cst.CSTNode) -> bool:

@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from tslint.model import typeflow
-from tslint.model.nodes import children, is_name, walk
+from tslint.model.nodes import children, is_name, read_names, walk
 from tslint.model.symbols import Symbols
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
@@ -450,3 +450,28 @@ def iterate_container(
     else:
         target, source = cst.Name(element), container
     return loop.with_changes(target=target, iter=source, body=body)
+
+
+def explicit_parameters(function: cst.FunctionDef, calls: Sequence[cst.Call], is_method: bool) -> Optional[cst.Parameters]:
+    """`def f(self, x, *args, **kwargs)` whose body never reads `args` nor `kwargs` -> `def f(self,
+    x)`; keyword-only parameters with defaults (`*, dim=1`) become ordinary ones. None when a
+    star parameter is read, a keyword-only one has no default (it would follow one with a
+    default), or one of `calls` (the file's calls of the function) passes what the new signature
+    does not take: more positional arguments, an unknown keyword, a `*` or `**` argument."""
+    params = function.params
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param) and read_names(function.body, star.name.value):
+            return None
+    if any(p.default is None for p in params.kwonly_params):
+        return None
+    positional = [*params.posonly_params, *params.params, *params.kwonly_params]
+    taken = len(positional) - (1 if is_method else 0)
+    names = {p.name.value for p in positional}
+    for call in calls:
+        if any(arg.star for arg in call.args):
+            return None
+        if sum(arg.keyword is None for arg in call.args) > taken or any(arg.keyword is not None and arg.keyword.value not in names for arg in call.args):
+            return None
+    rest = [*params.params, *params.kwonly_params]
+    rest = [p.with_changes(comma=cst.MaybeSentinel.DEFAULT) if i == len(rest) - 1 else p for i, p in enumerate(rest)]
+    return params.with_changes(params=rest, star_arg=cst.MaybeSentinel.DEFAULT, kwonly_params=(), star_kwarg=None)

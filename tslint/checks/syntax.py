@@ -7,7 +7,7 @@ import libcst as cst
 from tslint.checks import rewrites
 from tslint.checks.base import Rule, SyntaxRule
 from tslint.findings import Fix
-from tslint.model.nodes import annotation_head, findall
+from tslint.model.nodes import annotation_head, findall, is_name
 
 
 class TryStatement(SyntaxRule):
@@ -215,7 +215,15 @@ class VariableArguments(SyntaxRule):
         offending += [p for p in params.kwonly_params if p.default is not None]
         if offending:
             names = ", ".join(f"`{p.star if isinstance(p.star, str) else ''}{p.name.value}`" for p in offending)
-            self.report(offending[0], f"{self.summary}: {names}")
+            method = region.cls is not None
+            name = region.node.name.value
+            calls = [call for call in findall(self.ctx.module, cst.Call)
+                     if (is_name(call.func, name) and not method) or (method and isinstance(call.func, cst.Attribute)
+                                                                      and is_name(call.func.value, "self") and call.func.attr.value == name)]
+            replacement = rewrites.explicit_parameters(region.node, calls, method)
+            fix = None if replacement is None else Fix(
+                f"drop {names}: the body never reads them", safe=False, replacement=replacement, target=params)
+            self.report(offending[0], f"{self.summary}: {names}", fix=fix)
 
 
 class YieldExpression(SyntaxRule):

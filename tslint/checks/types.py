@@ -347,6 +347,11 @@ class NonTensorArgument(TypeRule):
                 if callee.model is None or callee.model is self.ctx.model:
                     # the caller's own annotation, so its names are the file's: nothing to import
                     fix = Fix(f"annotate `{name}: {optional}`", safe=True, replacement=_annotate(param, optional), target=param)
+            elif kind in typeflow.SCALARS and (callee.model is None or callee.model is self.ctx.model):
+                agreed = _agreed_type(self, callee, node, param, kind)
+                if agreed is not None:
+                    fix = Fix(f"annotate `{name}: {agreed}`", safe=True, replacement=_annotate(param, agreed),
+                              imports=_typing_imports(agreed), target=param)
             self.report(
                 arg.value,
                 f"{callee.qualname}() does not annotate `{name}`, so TorchScript types it as Tensor and rejects "
@@ -354,6 +359,44 @@ class NonTensorArgument(TypeRule):
                 suggestion=f"annotate the parameter: `def {callee.node.name.value}(..., {name}: {kind}, ...)`",
                 fix=fix,
             )
+
+
+def _agreed_type(rule: Rule, callee: Region, call: cst.Call, param: cst.Param, kind: str) -> Optional[str]:
+    """The annotation every call of `callee` in the file agrees on for `param`, when each passes a
+    literal (or this call's `kind`), or leaves the default: int and float make float, a None default
+    Optional. None when the body rebinds the parameter or uses it as another type, or a call passes
+    anything else (a value whose type the file does not show, `*args`)."""
+    function = callee.node
+    name = param.name.value
+    if name in typeflow.assigned_names(function):
+        return None
+    seen = {kind}
+    evidence = [k.rstrip("?") for _, k in _evidence(rule, callee, name) if not k.endswith("?")]
+    if "Tensor" in evidence or any(k not in (kind, "float" if kind == "int" else kind) for k in evidence):
+        return None
+    seen |= set(evidence)
+    method = _is_method(callee)
+    for other in _calls_by_name(rule).get((method, function.name.value), ()):
+        if any(arg.star for arg in other.args):
+            return None
+        passed = [arg for arg in other.args if typeflow.bound_param(function, other, arg, method) is param]
+        if other is call:
+            continue
+        if not passed:
+            if param.default is None:
+                return None
+            continue
+        other_kind = typeflow.literal_type(passed[0].value)
+        if other_kind not in typeflow.SCALARS:
+            return None
+        seen.add(other_kind)
+    default = typeflow.literal_type(param.default) if param.default is not None else None
+    if default is not None and default != "None":
+        seen.add(default)
+    agreed = "float" if seen == {"int", "float"} else seen.pop() if len(seen) == 1 else None
+    if agreed is None or agreed not in typeflow.SCALARS:
+        return None
+    return f"Optional[{agreed}]" if default == "None" else agreed
 
 
 def _unrefined_optional(function: cst.FunctionDef, expr: cst.BaseExpression) -> Optional[str]:

@@ -25,6 +25,7 @@ from tslint.engine.discover import MAX_READ_BYTES
 from tslint.findings import FileResult, Finding
 from tslint.model.nodes import children, visit as visit_tree
 from tslint.model.positions import positions as node_positions
+from tslint.model import typeflow
 from tslint.model.project import Project
 from tslint.model.regions import FileModel, Region, static_condition
 
@@ -136,6 +137,8 @@ class _RegionWalker(cst.CSTVisitor):
                 self.dead_blocks.add(id(node.orelse))
         if isinstance(node, cst.If):
             static = static_condition(self.ctx.symbols, node.test)
+            if static is None and self.ctx.region is not None and not self.dead_depth:
+                static = typeflow.tensor_none_test(self.ctx.region.node, self.ctx.region.cls is not None, node)
             if static is True and node.orelse is not None:
                 self.dead_blocks.add(id(node.orelse))
             elif static is False:

@@ -175,3 +175,21 @@ def annotation_head(expr: cst.BaseExpression) -> str:
     if isinstance(expr, cst.Attribute):
         return expr.attr.value
     return expr.value if isinstance(expr, cst.Name) else ""
+
+
+def read_names(node: cst.CSTNode, name: str) -> list[cst.Name]:
+    """The reads of `name` under `node`: not attribute names (`self.name`), nor keywords (`f(name=1)`)."""
+    found: list[cst.Name] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            if current.value == name:
+                found.append(current)
+        elif isinstance(current, cst.Attribute):
+            stack.append(current.value)
+        elif isinstance(current, cst.Arg):
+            stack.append(current.value)
+        else:
+            stack.extend(children(current))
+    return found

@@ -17,7 +17,7 @@ from typing import Iterator, Optional
 
 import libcst as cst
 
-from tslint.model.nodes import findall, is_name, visit as visit_tree
+from tslint.model.nodes import children, findall, is_name, visit as visit_tree
 
 from tslint.model import schemas
 from tslint.model.symbols import Symbols
@@ -600,3 +600,41 @@ def _all_bindings(function: cst.FunctionDef, name: str) -> list:
 
     visit_tree(function.body, Collector())
     return values
+
+
+def tensor_none_test(function: cst.FunctionDef, is_method: bool, statement: cst.If) -> Optional[bool]:
+    """`if p is None:` (False) or `if p is not None:` (True) on an unannotated parameter `p` that no
+    statement before it rebinds: torch types `p` as Tensor, decides the test when it compiles and
+    does not compile the branch it drops (proven on torch 2.13). None for any other test."""
+    test = statement.test
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name)
+            and is_name(test.comparisons[0].comparator, "None")):
+        return None
+    operator = test.comparisons[0].operator
+    if not isinstance(operator, (cst.Is, cst.IsNot)):
+        return None
+    name = test.left.value
+    if not any(param.name.value == name for param in unannotated(function, is_method)):
+        return None
+    if name in assigned_names(function) and _bound_before(function, name, statement):
+        return None
+    return isinstance(operator, cst.IsNot)
+
+
+def _bound_before(function: cst.FunctionDef, name: str, statement: cst.CSTNode) -> bool:
+    """Whether a binding of `name` comes before `statement` in the body's source order."""
+    stack = list(reversed(children(function.body)))
+    while stack:
+        node = stack.pop()
+        if node is statement:
+            return False
+        if isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor, cst.NamedExpr, cst.WithItem)):
+            target = {cst.AssignTarget: "target", cst.AugAssign: "target", cst.AnnAssign: "target", cst.For: "target",
+                      cst.CompFor: "target", cst.NamedExpr: "target", cst.WithItem: "asname"}[type(node)]
+            bound = getattr(node, target)
+            if isinstance(bound, cst.AsName):
+                bound = bound.name
+            if bound is not None and _binds(bound, name):
+                return True
+        stack.extend(reversed(children(node)))
+    return False
