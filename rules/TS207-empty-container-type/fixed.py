@@ -1,0 +1,16 @@
+# torch: Type variable 't' previously matched to type Tensor is matched to type int
+import torch
+from torch import nn
+from typing import Dict, List
+
+
+class Model(nn.Module):
+    def forward(self, x):
+        sizes: List[int] = []  # error: TS207
+        for i in range(x.dim()):
+            sizes.append(x.size(i))
+        names: Dict[str, int] = {}  # error: TS207
+        names["first"] = 1
+        outs = []
+        outs.append(x * 2)
+        return torch.cat(outs).view(sizes[0], -1)

@@ -1,0 +1,10 @@
+# torch: Keyword argument axis unknown
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class Model(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = torch.cat([x, x], dim=1)  # error: TS402
+        return torch.sum(y, dim=1, keepdim=True)  # error: TS402
