@@ -31,7 +31,17 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PARITYBENCH = Path(os.environ.get("PARITYBENCH", "/work/shared/paritybench"))
+
+
+def _dev_set() -> Path:
+    """$PARITYBENCH, else shared/paritybench beside the checkout (a worktree's or CI's clone's)."""
+    if os.environ.get("PARITYBENCH"):
+        return Path(os.environ["PARITYBENCH"])
+    candidates = [ROOT.parent / "shared" / "paritybench", ROOT.parent.parent / "shared" / "paritybench", Path("/work/shared/paritybench")]
+    return next((c for c in candidates if (c / "truth.jsonl").is_file()), candidates[0])
+
+
+PARITYBENCH = _dev_set()
 VARIANTS = {"safe": ["--fix"], "unsafe": ["--fix", "--unsafe-fixes"]}
 
 

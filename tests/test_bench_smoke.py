@@ -4,9 +4,12 @@ runs and prints its table, and that the labelled corpora keep the precision the 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -39,3 +42,23 @@ def test_trace_corpus_has_no_false_alarm():
     overall = re.search(r"^\| all \| \| (\d+) \| (\d+) \| (\d+) \| ([0-9.]+) \| ([0-9.]+) \|$", out, re.MULTILINE)
     assert overall, out
     assert int(overall.group(1)) > 0 and float(overall.group(4)) == 1.0, out
+
+
+def test_fix_bench_judges_what_the_fixes_did_on_two_dev_set_files(tmp_path):
+    """bench/paritybench_fix.py on two dev-set files: the plain check and both --fix runs, each changed
+    file re-judged by the dev set's own harness; the safe fixes break nothing."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from paritybench_fix import PARITYBENCH
+    finally:
+        sys.path.pop(0)
+    if not (PARITYBENCH / "truth.jsonl").is_file():
+        pytest.skip(f"the paritybench dev set is not at {PARITYBENCH}")
+    out = run_bench("bench/paritybench_fix.py", "--files", "2", "--details", str(tmp_path / "details.json"))
+    assert re.search(r"^paritybench dev set, tslint --fix judged by torch [\d.]+\S*: 2 files, \d+ modules", out, re.MULTILINE), out
+    assert re.search(r"^  --fix: \d+ files changed, [\d.]+ s \([\d.]+x the plain check\)$", out, re.MULTILINE), out
+    assert re.search(r"^  --fix --unsafe-fixes: \d+ files changed", out, re.MULTILINE), out
+    assert len(re.findall(r"^    rejected before -> scripts after: \d+/\d+", out, re.MULTILINE)) == 2, out
+    safe = out.split("  --fix --unsafe-fixes:")[0]
+    assert "scripted before -> not scripted after: 0" in safe, out
+    assert set(json.loads((tmp_path / "details.json").read_text())) == {"safe", "unsafe"}
