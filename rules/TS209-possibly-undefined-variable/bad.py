@@ -14,3 +14,16 @@ class Model(nn.Module):
         for i in range(n):
             out = x + i
         return out  # error: TS209
+
+
+class Block(nn.Module):
+    def __init__(self, equal: bool = True):
+        super().__init__()
+        self.equal = equal
+
+    def forward(self, x):
+        if not self.equal:
+            x = x + 1
+        else:
+            out = x * 2
+        return out if self.equal else x  # error: TS209

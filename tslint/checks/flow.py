@@ -16,7 +16,7 @@ import libcst as cst
 from tslint.checks.base import AttributeRule, TypeRule
 from tslint.findings import Fix
 from tslint.model.nodes import annotation_head, findall, is_name, read_names, walk
-from tslint.model.regions import Region, static_condition
+from tslint.model.regions import MODULE_BASE, Region, static_condition
 from tslint.model import typeflow
 
 # builtins whose argument must be the value itself, not an Optional of it
@@ -104,7 +104,7 @@ class PossiblyUndefinedVariable(TypeRule):
             return self._else(orelse, defined, partial)
         body = self._block(node.body.body, set(defined), dict(partial))
         other = self._else(orelse, set(defined), dict(partial))
-        if any(_is_self_attribute(n) and n.attr.value != "training" for n in walk(node.test)):
+        if not self._compiled_flag_test(node.test) and any(_is_self_attribute(n) and n.attr.value != "training" for n in walk(node.test)):
             # `if self.flag:` may be a Final constant torch folds: only one branch is compiled
             states = [s for s in (body, other) if s is not None]
             if not states:
@@ -117,6 +117,18 @@ class PossiblyUndefinedVariable(TypeRule):
         for name in (body[0] ^ other[0]) - defined:
             merged_partial.setdefault(name, where)
         return body[0] & other[0], merged_partial
+
+    def _compiled_flag_test(self, test: cst.BaseExpression) -> bool:
+        """`if self.flag:` / `if not self.flag:` where torch compiles both branches: the class and
+        its bases are nn.Module or this project's classes, and `flag` is not Final or in
+        `__constants__`, so it is a plain attribute (proven on torch 2.13: a bool attribute is not
+        folded)."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            test = test.expression
+        info = self.ctx.region.cls if self.ctx.region is not None else None
+        if not _is_self_attribute(test) or info is None or not info.is_module or test.attr.value == "training":
+            return False
+        return test.attr.value not in info.final_names() and _plain_module_chain(info)
 
     def _else(self, orelse, defined: set[str], partial: dict[str, str]):
         if orelse is None:
@@ -196,6 +208,16 @@ class PossiblyUndefinedVariable(TypeRule):
             elif isinstance(n, cst.WithItem) and n.asname is not None:
                 names |= self._target_names(n.asname.name)
         return names
+
+
+def _plain_module_chain(info) -> bool:
+    """Every base is torch.nn.Module itself or a class of the project built the same way (a torch
+    class such as nn.Conv2d brings its own __constants__)."""
+    known = {base.name for base in info.bases}
+    for name in info.base_names:
+        if name != MODULE_BASE and name.rpartition(".")[2] not in known:
+            return False
+    return all(_plain_module_chain(base) for base in info.bases)
 
 
 def _optional_inner(expr: Optional[cst.BaseExpression]) -> Optional[str]:
