@@ -23,3 +23,15 @@ class Model(nn.Module):
         for e in self.extra:
             out = out + e
         return out
+
+
+class Discriminator(nn.Module):
+    def __init__(self, channels: int = 3, gpu_ids=[]) -> None:
+        super().__init__()
+        self.multi_gpu = len(gpu_ids) > 1  # a bool scripts; the empty list does not
+        self.conv = nn.Conv2d(channels, channels, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.multi_gpu:
+            return self.conv(x) * 2
+        return self.conv(x)

@@ -224,6 +224,8 @@ class UntypableAttribute(_SelfReads):
         # `extra: List[int]` in the class body types it; one inside __init__ is not read (proven on torch 2.13)
         elif isinstance(last, (cst.List, cst.Dict)) and name not in self.ctx.region.cls.class_annotations():
             what = _untypable_container(last, mutated=_mutated(self.ctx.region.cls.node, name))
+        elif isinstance(last, cst.Name) and name not in self.ctx.region.cls.class_annotations():
+            what = self._empty_default(last.value, name)
         if what is None:
             return
         self.reported.add(name)
@@ -235,6 +237,22 @@ class UntypableAttribute(_SelfReads):
                       replacement=cst.Call(cst.parse_expression(container), [cst.Arg(last)]))
         self.report(node, f"`self.{name}` holds {what}, which TorchScript cannot convert: "
                           f"\"Module has no attribute '{name}'\"", fix=fix)
+
+
+    def _empty_default(self, param: str, name: str) -> str | None:
+        """`self.gpu_ids = gpu_ids` with `gpu_ids=[]` in __init__'s signature, when the file never
+        builds the class passing it: the instance built with the defaults holds an empty list."""
+        info = self.ctx.region.cls
+        init = info.methods.get("__init__")
+        if init is None or _mutated(info.node, name) or constructed_with(self.ctx.model, info, param):
+            return None
+        for item in typeflow.parameters(init):
+            if item.name.value == param and isinstance(item.default, (cst.List, cst.Dict)) and not item.default.elements:
+                kind = "list" if isinstance(item.default, cst.List) else "dict"
+                return (f"an empty {kind} when the module is built with the default `{param}="
+                        f"{'[]' if kind == 'list' else '{}'}` (torch cannot tell its element type from the value; "
+                        f"the verdict depends on the constructor's arguments)")
+        return None
 
 
 def _module_list(symbols) -> tuple[str, tuple]:
