@@ -16,6 +16,7 @@ directory above the file with pyproject.toml, setup.py, setup.cfg or .git), `fac
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import importlib.util
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from tslint.cache import JsonCache
 from tslint.config import ConfirmOptions, Settings
-from tslint.confirm.protocol import FileOutcome, Job, make_job, package_root, project_root  # noqa: F401 - project_root, package_root: public
+from tslint.confirm.protocol import FileOutcome, Job, conforms, make_job, package_root, project_root  # noqa: F401 - project_root, package_root: public
 from tslint.findings import FileResult, Finding
 
 if TYPE_CHECKING:
@@ -80,6 +81,30 @@ def _candidate(result: FileResult) -> Optional[bytes]:
     return source
 
 
+def _usable(cached: object, result: FileResult) -> bool:
+    """A cached outcome is used only when it has the protocol's shape, every project file the worker
+    loaded is unchanged, and judging with it works: anything unexpected is a miss (the file is
+    confirmed again), never a traceback or a made-up result."""
+    if not conforms(cached):
+        return False
+    for file, digest in cached.get("reached", {}).items():
+        try:
+            if hashlib.sha256(Path(file).read_bytes()).hexdigest() != digest:
+                return False
+        except OSError:
+            return False
+    try:  # on copies: a cached outcome of the right types can still hold what no worker writes
+        _verdicts(copy.deepcopy(result), copy.deepcopy(cached), None, (), _figures())
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return False
+    return True
+
+
+def _figures() -> dict:
+    return {"files": 0, "cached": 0, "modules": 0, "built": 0, "scripted": 0, "not_confirmed": [], "artifacts": [],
+            "verdicts": [], "torch": ""}
+
+
 def _plan(results: list[FileResult], opts: ConfirmOptions, settings: Settings, cache: JsonCache,
           save_to: Optional[str]) -> tuple[list[tuple[FileResult, str, Job]], dict[str, FileOutcome]]:
     """The files to send to the pool as (result, cache key, job), and the cached outcomes of the others."""
@@ -99,7 +124,7 @@ def _plan(results: list[FileResult], opts: ConfirmOptions, settings: Settings, c
         if result.read:  # torch compiles those project files too: a verdict holds while they are unchanged
             key += ":" + hashlib.sha256(repr(sorted(result.read.items())).encode()).hexdigest()[:16]
         cached = cache.get(key)
-        if isinstance(cached, dict) and isinstance(cached.get("modules"), list):  # else a miss
+        if _usable(cached, result):
             done[result.path] = cached
             continue
         job = make_job(path, opts, lines, sorted({f.line for f in result.findings}), settings.mode,
@@ -154,8 +179,7 @@ def confirm(
     if work:
         pool.run(work, lambda item: item[2], jobs, round_trip=bool(opts.inputs), done=finished)
         cache.save()
-    figures = {"files": total, "cached": cached_count, "modules": 0, "built": 0, "scripted": 0, "not_confirmed": [], "artifacts": [],
-               "verdicts": [], "torch": _torch_version()}
+    figures = {**_figures(), "files": total, "cached": cached_count, "torch": _torch_version()}
     for result in results:
         outcome = done.get(result.path)
         if outcome is not None:

@@ -74,8 +74,14 @@ class Worker:
                 self.process.stdin.close()
                 self.process.wait(timeout=10)
             except (OSError, subprocess.TimeoutExpired):
-                self.process.kill()
-                self.process.wait()
+                # mid-file (tslint interrupted): SIGTERM lets the worker end what the user's code
+                # started (tslint.confirm.contain); SIGKILL if it does not stop
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
             self.process.stdout.close()
             self.process = None
         if self.errors is not None:

@@ -9,9 +9,11 @@ so they stay plain dicts; the types say which keys there are and what they hold.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
-from typing import Optional, TypedDict
+import typing
+from typing import Any, NotRequired, Optional, TypedDict
 
 from tslint.config import ConfirmOptions
 
@@ -44,10 +46,12 @@ class Location(TypedDict):
 
 # A function of a file, from its source: what torch compiled, what an error lies in: file, qualname,
 # first line (decorators included), last line, the line of `def`
-FunctionRange = TypedDict("FunctionRange", {"file": str, "qualname": str, "first": int, "last": int, "def": int}, total=False)
+# (and its parameters' places, as dicts)
+FunctionRange = TypedDict("FunctionRange", {"file": str, "qualname": str, "first": int, "last": int, "def": NotRequired[int],
+                                            "params": NotRequired[list[dict]]})
 
 
-class CutRange(TypedDict, total=False):
+class CutRange(TypedDict):
     """A function torch compiled only with the rejected statement at cut_first..cut_last cut out."""
 
     file: str
@@ -55,10 +59,10 @@ class CutRange(TypedDict, total=False):
     first: int
     last: int
     cut_first: int
-    cut_last: int
+    cut_last: NotRequired[int]
 
 
-class ErrorRecord(TypedDict, total=False):
+class ErrorRecord(TypedDict):
     """One error torch raised."""
 
     type: str  # the exception's class name
@@ -66,8 +70,8 @@ class ErrorRecord(TypedDict, total=False):
     text: str  # the whole text, bounded
     location: Optional[Location]  # the innermost place in the user's files, if torch names one
     function: Optional[FunctionRange]  # the function that holds the location
-    statement: list[int]  # [first, last] line of the statement at the location, when bisected
-    placed_by: str  # how the location was found when torch's own was not precise
+    statement: NotRequired[list[int]]  # [first, last] line of the statement at the location, when bisected
+    placed_by: NotRequired[str]  # how the location was found when torch's own was not precise
 
 
 class Note(TypedDict, total=False):
@@ -76,14 +80,14 @@ class Note(TypedDict, total=False):
     kind "inferred-tensor": the parameter `param` at line/col..end_line/end_col of `function` is
     typed Tensor in `schema`; "stub-not-callable" / "call-ignored": the function at line..last."""
 
-    kind: str
-    file: str
-    line: int
+    kind: typing.Required[str]
+    file: typing.Required[str]
+    line: typing.Required[int]
+    function: typing.Required[str]
     col: int
     end_line: int
     end_col: int
     last: int
-    function: str
     param: str
     schema: str
 
@@ -99,7 +103,7 @@ class ParityCheck(TypedDict, total=False):
     artifact: str
 
 
-class Parity(TypedDict, total=False):
+class Parity(TypedDict):
     """The round trip of one module with example inputs."""
 
     inputs: str
@@ -108,7 +112,7 @@ class Parity(TypedDict, total=False):
     reason: str
 
 
-class ModuleRecord(TypedDict, total=False):
+class ModuleRecord(TypedDict):
     """What torch made of one module, script function or ScriptModule of the file."""
 
     kind: str  # module / function
@@ -123,7 +127,7 @@ class ModuleRecord(TypedDict, total=False):
     notes: list[Note]
     cut: list[CutRange]
     reason: str  # why it could not be judged
-    parity: Parity
+    parity: NotRequired[Parity]
 
 
 class ImportFailure(TypedDict):
@@ -131,16 +135,57 @@ class ImportFailure(TypedDict):
     line: int  # the file's line that was running
 
 
-class FileOutcome(TypedDict, total=False):
+class FileOutcome(TypedDict):
     """The worker's result for one job."""
 
     path: str
     reason: str  # why the file as a whole could not be judged ("" when it was)
     modules: list[ModuleRecord]
-    import_error: ImportFailure  # TS008
-    worker_error: str  # TS009: the worker did not start
-    uncacheable: bool  # the verdict may change without the file changing (popped before caching)
-    seconds: float
+    import_error: NotRequired[ImportFailure]  # TS008
+    worker_error: NotRequired[str]  # TS009: the worker did not start
+    uncacheable: NotRequired[bool]  # the verdict may change without the file changing (popped before caching)
+    seconds: NotRequired[float]
+    # the project's files the import and the attempts loaded (not installed packages) -> sha256 of
+    # their bytes: a cached verdict holds while each is unchanged
+    reached: NotRequired[dict[str, str]]
+
+
+@functools.lru_cache(maxsize=None)
+def _fields(typed: type) -> dict[str, tuple[Any, bool]]:
+    """A TypedDict's keys -> (type, required). Read from the annotations: with `from __future__
+    import annotations`, Python 3.11 does not see NotRequired/Required in __required_keys__."""
+    fields = {}
+    for key, hint in typing.get_type_hints(typed, include_extras=True).items():
+        marker = typing.get_origin(hint)
+        if marker in (NotRequired, typing.Required):
+            fields[key] = (typing.get_args(hint)[0], marker is typing.Required)
+        else:
+            fields[key] = (hint, typed.__total__)
+    return fields
+
+
+def conforms(value: Any, hint: Any = FileOutcome) -> bool:
+    """Whether a JSON value has the shape `hint` says (a TypedDict of this module, list[...],
+    dict[str, ...], Optional[...], a plain type): a cached outcome that does not is a miss, never
+    a result. Keys a TypedDict does not declare are let through (nothing reads them)."""
+    if hint is Any:
+        return True
+    if isinstance(hint, type) and issubclass(hint, dict) and hasattr(hint, "__total__"):  # a TypedDict
+        hints = _fields(hint)
+        return isinstance(value, dict) and all(key in value for key, (_, required) in hints.items() if required) and all(
+            conforms(item, hints[key][0]) for key, item in value.items() if key in hints)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is typing.Union:
+        return any(conforms(value, arg) for arg in args)
+    if origin is list:
+        return isinstance(value, list) and all(conforms(item, args[0]) for item in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(isinstance(key, str) and conforms(item, args[1]) for key, item in value.items())
+    if hint is type(None):
+        return value is None
+    if hint is float:
+        return type(value) in (int, float)
+    return type(value) is hint or (hint is dict and isinstance(value, dict))
 
 
 def failed(job: Job, reason: str, worker_error: str = "") -> FileOutcome:

@@ -37,6 +37,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
+from tslint.confirm import contain, guard
 from tslint.confirm.protocol import ErrorRecord, FileOutcome, FunctionRange, Job, Location, ModuleRecord, Note
 
 MAX_ATTEMPTS = 30
@@ -56,54 +57,128 @@ def _quiet_warnings() -> None:
 # --- the grandchild side: one attempt, result through a pipe ------------------------------------
 
 
-def _fork_call(fn: Callable[[], Any], timeout: float) -> tuple[Optional[Any], str]:
-    """Run fn() in a forked child; its JSON-able return value, or (None, reason)."""
+# The project files this process and its children loaded: module files that were not loaded when the
+# worker started, outside installed packages and the standard library (a cached verdict holds while
+# they are unchanged).
+_BASELINE: set[str] = set()
+_REACHED: set[str] = set()
+
+
+def _library_dirs() -> tuple[str, ...]:
+    import sysconfig
+
+    import tslint
+
+    paths = sysconfig.get_paths()
+    found = {os.path.realpath(paths[key]) for key in ("stdlib", "platstdlib", "purelib", "platlib") if paths.get(key)}
+    return tuple(path + os.sep for path in found | {os.path.realpath(os.path.dirname(tslint.__file__))})
+
+
+def _module_files() -> set[str]:
+    files = set()
+    for module in list(sys.modules.values()):
+        try:
+            file = getattr(module, "__file__", None)
+        except Exception:  # noqa: BLE001 - user code can put anything in sys.modules
+            continue
+        if isinstance(file, str) and file.endswith(".py"):
+            files.add(os.path.realpath(file))
+    return files
+
+
+def _reached() -> list[str]:
+    skip = _library_dirs()
+    return sorted(file for file in (_module_files() - _BASELINE) | _REACHED
+                  if not file.startswith(skip) and "site-packages" not in file and "dist-packages" not in file)
+
+
+def _digests(files: list[str]) -> dict[str, str]:
+    import hashlib
+
+    digests = {}
+    for file in files:
+        try:
+            digests[file] = hashlib.sha256(Path(file).read_bytes()).hexdigest()
+        except OSError:
+            digests[file] = ""  # gone already: the cached verdict never matches
+    return digests
+
+
+def _fork_call(fn: Callable[[], Any], timeout: float, watch: Callable[[], str] = lambda: "") -> tuple[Optional[Any], str]:
+    """Run fn() in a forked child; its JSON-able return value, or (None, reason). The project files
+    the child loaded are added to _REACHED. `watch()` is asked twice a second while it runs: a
+    reason it gives ends every descendant of this process (tslint.confirm.contain)."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
         os.close(read_end)
         code = 0
         try:
-            payload = json.dumps({"value": fn()})
+            payload = json.dumps({"value": fn(), "reached": _reached()})
         except BaseException as error:  # noqa: BLE001 - reported as the attempt's failure
-            payload = json.dumps({"crash": f"{type(error).__name__}: {error}"[:2000]})
+            payload = json.dumps({"crash": f"{type(error).__name__}: {error}"[:2000], "reached": _reached()})
             code = 1
         with os.fdopen(write_end, "w") as stream:
             stream.write(payload)
         os._exit(code)
     os.close(write_end)
-    data, reason = _read_until(read_end, pid, timeout)
+    data, reason = _read_until(read_end, pid, timeout, watch)
     if reason:
         return None, reason
     try:
         decoded = json.loads(data)
     except ValueError:
         return None, "the attempt gave no result"
+    _REACHED.update(decoded.get("reached", []))
     if "crash" in decoded:
         return None, decoded["crash"]
     return decoded["value"], ""
 
 
-def _read_until(fd: int, pid: int, timeout: float) -> tuple[str, str]:
-    """Read a child's whole output within `timeout`; kill it when the time is up."""
+def _read_until(fd: int, pid: int, timeout: float, watch: Callable[[], str]) -> tuple[str, str]:
+    """Read a child's whole output within `timeout`; kill it when the time is up or `watch` objects.
+    The output ends at end of file or when the child has exited: a process the user's code forked
+    keeps the pipe open (it is ended with the file, tslint.confirm.contain)."""
     chunks: list[bytes] = []
     deadline = time.monotonic() + timeout
+    status = None
     with os.fdopen(fd, "rb") as stream:
-        while True:
+        os.set_blocking(fd, False)
+        while status is None:
             left = deadline - time.monotonic()
             if left <= 0:
                 _kill(pid)
                 return "", f"timed out after {timeout:.0f} s"
-            ready, _, _ = select.select([stream], [], [], min(left, 1.0))
-            if ready:
-                chunk = os.read(stream.fileno(), 1 << 16)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
+            objection = watch()
+            if objection:
+                _kill(pid)
+                contain.end_all()
+                return "", objection
+            ready, _, _ = select.select([stream], [], [], min(left, 0.5))
+            if ready and not _read_available(fd, chunks):
+                break  # end of file
+            if not ready:
+                exited, code = os.waitpid(pid, os.WNOHANG)
+                if exited:
+                    status = code
+                    _read_available(fd, chunks)
+    if status is None:
+        _, status = os.waitpid(pid, 0)
     if not chunks:
         return "", _status_reason(status)
     return b"".join(chunks).decode("utf-8", "replace"), ""
+
+
+def _read_available(fd: int, chunks: list[bytes]) -> bool:
+    """Append what the pipe holds now; False at end of file."""
+    while True:
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            return True
+        if not chunk:
+            return False
+        chunks.append(chunk)
 
 
 def _explain(reason: str) -> str:
@@ -161,6 +236,11 @@ class FileJob:
         self.scripted_at_import: dict[str, Any] = {}  # qualname -> the plain object torch scripted at import
         self.import_errors: list[tuple[Any, dict]] = []  # (function, torch's error) of script_methods rejected at import
         self.functions: dict[str, list[dict]] = {}  # file -> function ranges (ast)
+        self.tampered = ""  # the name of torch's compiler the file replaced while it was imported
+
+    def tampering(self) -> str:
+        """What of torch's compiler the user's code replaced so far (tslint.confirm.guard)."""
+        return self.tampered or guard.tampered()
 
     # ranges of every function, by file, from the source: where an error lies, what to stub
     def ranges(self, file: str) -> list[FunctionRange]:
@@ -235,7 +315,7 @@ class FileJob:
         object: scripting them again would be "class ... already defined"."""
         import torch
 
-        original = torch.jit.script
+        original = guard.real("torch.jit", "script")
         active = True
         previous = dict(vars(self.module)) if self.module is not None else {}
 
@@ -253,7 +333,7 @@ class FileJob:
                 return scripted
             return original(obj, *args, **kwargs)
 
-        original_method = torch.jit.script_method
+        original_method = guard.real("torch.jit", "script_method")
 
         def deferring_script_method(fn: Any) -> Any:
             # torch parses a ScriptModule's @torch.jit.script_method at class definition: an error
@@ -272,6 +352,9 @@ class FileJob:
             yield
         finally:
             active = False
+            if torch.jit.script is not deferring_script or torch.jit.script_method is not deferring_script_method:
+                # the file replaced them while it ran: put torch's back, and judge nothing of the file
+                self.tampered = self.tampered or "torch.jit.script"
             torch.jit.script = original
             torch.jit.script_method = original_method
 
@@ -577,10 +660,17 @@ def _script_attempt(file_job: FileJob, target: dict, stubs: list[dict], build: C
                 # a ScriptModule compiles its script_methods when it is constructed: torch's verdict
                 return {"ok": False, "built": True, "error": _error_record(file_job, error), "build_error": ""}
             return {"ok": False, "built": False, "error": None, "build_error": f"{type(error).__name__}: {error}"[:500]}
+        tampered = {"ok": False, "built": True, "error": None, "build_error": ""}
+        if file_job.tampering():
+            return {**tampered, "tampered": file_job.tampering()}
         try:
-            scripted = torch.jit.script(instance)
+            scripted = guard.real("torch.jit", "script")(instance)
         except BaseException as error:  # noqa: BLE001 - torch's verdict
+            if file_job.tampering():
+                return {**tampered, "tampered": file_job.tampering()}
             return {"ok": False, "built": True, "error": _error_record(file_job, error), "build_error": ""}
+        if file_job.tampering():  # a property or __prepare_scriptable__ torch called while scripting
+            return {**tampered, "tampered": file_job.tampering()}
         result = {"ok": True, "built": True, "error": None, "build_error": "", "compiled": _compiled_ranges(file_job), "notes": []}
         if isinstance(instance, torch.nn.Module) and not target.get("alone"):
             result["notes"] = _schema_notes(file_job, scripted, type(instance))
@@ -599,8 +689,8 @@ def _iterate(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: l
             return stubs
         outcome, reason = _fork_call(_script_attempt(file_job, target, stubs, build), file_job.attempt_budget())
         record["attempts"] += 1
-        if outcome is None:
-            record["reason"] = f"could not confirm: {_explain(reason)}"
+        if outcome is None or outcome.get("tampered"):
+            record["reason"] = guard.reason(outcome["tampered"]) if outcome else f"could not confirm: {_explain(reason)}"
             return stubs
         if not outcome["built"]:
             record["built"] = False
@@ -715,7 +805,7 @@ def _bisect(file_job: FileJob, target: dict, build: Callable[[], Any], stubs: li
             return None
         outcome, _ = _fork_call(_script_attempt(file_job, target, stubs + [{"range": rng, "how": "unused"}], build), file_job.attempt_budget())
         record["attempts"] += 1
-        if outcome is None or not outcome["built"]:
+        if outcome is None or not outcome["built"] or outcome.get("tampered"):
             return None
         if outcome["ok"] or (outcome["error"] or {}).get("message") != error["message"]:
             starts = [line for line in file_job.starts if rng["first"] <= line <= rng["last"]]
@@ -828,7 +918,8 @@ def _round_trip(file_job: FileJob, cls: type, record: ModuleRecord) -> None:
         if file_job.save_to and not published:
             artifact = {"dir": file_job.save_to, "name": key, "module": key, "file": os.path.relpath(file_job.path, file_job.root)}
         outcome, reason = _fork_call(
-            lambda kind=kind, artifact=artifact: roundtrip.check(kind, build, target, file_job.rtol, file_job.atol, file_job.is_user_file, artifact),
+            lambda kind=kind, artifact=artifact: _untampered(file_job, roundtrip.check(kind, build, target, file_job.rtol, file_job.atol,
+                                                                                   file_job.is_user_file, artifact)),
             file_job.attempt_budget(),
         )
         record["attempts"] += 1
@@ -841,6 +932,11 @@ def _round_trip(file_job: FileJob, cls: type, record: ModuleRecord) -> None:
         parity["warnings"].extend(outcome.pop("warnings"))
         parity["checks"].append(outcome)
         published = published or bool(outcome["artifact"])
+
+
+def _untampered(file_job: FileJob, check: dict) -> dict:
+    """A round trip's check, unless the user's code replaced torch's compiler while it ran."""
+    return {**check, "reason": guard.reason(file_job.tampering())} if file_job.tampering() else check
 
 
 def _script_module(file_job: FileJob, cls: type) -> ModuleRecord:
@@ -876,7 +972,7 @@ def _script_module(file_job: FileJob, cls: type) -> ModuleRecord:
 
 def _frontend_only(file_job: FileJob, cls: Optional[type], ranges: list[FunctionRange], record: ModuleRecord) -> None:
     """No instance: parse each flagged function with torch's own front end (syntax-level errors)."""
-    from torch.jit.frontend import get_jit_def
+    get_jit_def = guard.real("torch.jit.frontend", "get_jit_def")
 
     def parse_all() -> dict:
         errors, accepted, cut_functions = [], [], []
@@ -886,6 +982,8 @@ def _frontend_only(file_job: FileJob, cls: Optional[type], ranges: list[Function
             for _ in range(10):
                 if mine:
                     file_job.reexec_with_cuts(cuts)
+                if file_job.tampering():
+                    return {"tampered": file_job.tampering()}
                 found = file_job.owner_of(rng)
                 if found is None:
                     break
@@ -914,8 +1012,8 @@ def _frontend_only(file_job: FileJob, cls: Optional[type], ranges: list[Function
 
     outcome, reason = _fork_call(parse_all, max(file_job.budget(), 0.1))
     record["attempts"] += 1
-    if outcome is None:
-        record["reason"] = f"could not confirm: {_explain(reason)}"
+    if outcome is None or outcome.get("tampered"):
+        record["reason"] = guard.reason(outcome["tampered"]) if outcome else f"could not confirm: {_explain(reason)}"
         return
     record["errors"].extend(outcome["errors"])
     record["parsed"] = outcome["parsed"]
@@ -970,6 +1068,8 @@ def _confirm_file(job: Job) -> FileOutcome:
         line = frames[-1].lineno if frames else getattr(error, "lineno", None) if isinstance(error, SyntaxError) else None
         return {"path": job["path"], "reason": f"could not import the file: {text[:500]}", "import_error": {"message": text[:500], "line": line or 1},
                 "modules": [], "uncacheable": True}  # installing the missing package must change the verdict
+    if file_job.tampering():  # what the import scripted, and any verdict from here, is not torch's
+        return {"path": job["path"], "reason": guard.reason(file_job.tampering()), "modules": []}
     classes = file_job.module_classes()
     targets = len(classes) + len(file_job.deferred)
     # a large model can take 20 s to build and script on a loaded machine
@@ -1025,9 +1125,13 @@ def run_job(job: Job) -> FileOutcome:
     started = time.monotonic()
     # the child stops starting work at its deadline; the slack is for the attempt under way to be
     # killed and the verdicts so far to be written back
-    result, reason = _fork_call(lambda: _file_child(job, int(job.get("memory_mb", 4096))), timeout + max(2.0, timeout * 0.05))
+    memory_mb = int(job.get("memory_mb", 4096))
+    result, reason = _fork_call(lambda: _file_child(job, memory_mb), timeout + max(2.0, timeout * 0.05), contain.TreeMemory(memory_mb).over)
+    contain.end_all()  # what the file's code started and left running
     if result is None:
         result = {"path": job["path"], "reason": f"could not confirm: {_explain(reason)}", "modules": []}
+    result["reached"] = _digests(sorted(_REACHED))
+    _REACHED.clear()
     result["seconds"] = round(time.monotonic() - started, 3)
     return result
 
@@ -1036,11 +1140,16 @@ def main() -> int:
     _quiet_warnings()
     import torch  # noqa: F401 - once per worker; every file child inherits it
 
+    guard.snapshot()  # before any user code: what torch.jit.script is
+    contain.become_subreaper()  # what the user's code leaves behind stays below the worker
+    contain.on_stop()
+
     if "--round-trip" in sys.argv:
         # torch.testing.assert_close imports torch.distributed.tensor on its first call (~1.5 s on
         # torch 2.13): once here, instead of in every forked round trip
         torch.testing.assert_close(torch.zeros(1), torch.zeros(1))
 
+    _BASELINE.update(_module_files())
     sys.stdout.write(json.dumps({"ready": True, "torch": torch.__version__}) + "\n")
     sys.stdout.flush()
     for line in sys.stdin:
@@ -1053,6 +1162,7 @@ def main() -> int:
             result = {"path": job.get("path", ""), "reason": f"could not confirm: internal error: {type(error).__name__}: {error}", "modules": []}
         sys.stdout.write(json.dumps(result) + "\n")
         sys.stdout.flush()
+    contain.end_all()
     return 0
 
 

@@ -87,9 +87,17 @@ def format_text(findings: list[Finding], files_checked: int, show_help: bool = T
     elif errors:
         # an error is not a pass: a path that does not exist, an unreadable file, a rule that crashed
         lines.append(f"No problems found in {checked}{failed}.")
+    elif unjudged(confirmed):
+        # nor is a module torch could not be asked about (a time-out, a crash, its compiler replaced)
+        lines.append(f"No problems found in {checked}; torch could not confirm {_plural(unjudged(confirmed), 'module')} (see above).")
     else:
         lines.append(f"All checks passed ({checked}).")
     return "\n".join(lines) + "\n"
+
+
+def unjudged(confirmed: Optional[dict]) -> int:
+    """How many modules (or files) the confirm stage could not ask torch about."""
+    return sum(1 for v in (confirmed or {}).get("verdicts", []) if not (v.scripted or v.rejected) and v.reason.startswith("could not confirm"))
 
 
 def confirm_summary(verdicts: list[ModuleVerdict], torch_version: str) -> list[str]:
