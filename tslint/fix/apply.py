@@ -227,7 +227,7 @@ def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool =
     A fix whose result has a problem the original did not (annotating `scale: Optional[bool]` makes
     `if scale:` one torch rejects) is left out, unless a later fix mends it: the static stage sees
     that torch would reject the fixed code, so the fix is not offered (FixResult.reverted says why)."""
-    result = _fix_passes(source, path, rules, unsafe, skip)
+    result = first = _fix_passes(source, path, rules, unsafe, skip)
     undone: dict[tuple, str] = {}
     for _ in range(MAX_PASSES):
         blamed = _introduced(result, rules)
@@ -236,7 +236,6 @@ def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool =
         undone.update(blamed)
         result = _fix_passes(source, path, rules, unsafe, skip | frozenset(undone))
     if undone:
-        first = _fix_passes(source, path, rules, unsafe, skip)
         place = line_map(source, result.fixed)
         for finding in first.applied:
             if finding.extra["key"] in undone:
