@@ -15,7 +15,7 @@ import libcst as cst
 
 from tslint.model.nodes import findall, is_name
 from tslint.model.regions import ClassInfo, FileModel, _is_nn_class
-from tslint.model.typeflow import literal_type
+from tslint.model.typeflow import literal_type, parameters
 
 CONTAINERS = {"torch.nn.ModuleList", "torch.nn.Sequential", "torch.nn.ModuleDict"}
 REGISTERING = {"register_buffer", "register_parameter", "add_module", "register_module"}
@@ -257,8 +257,7 @@ def init_attributes(model: FileModel, info: ClassInfo) -> InitAttributes:
 
 def _flag_defaults(init: cst.FunctionDef) -> dict[str, object]:
     found: dict[str, object] = {}
-    params = init.params
-    for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+    for param in parameters(init):
         if param.default is not None and is_name(param.default, "True", "False", "None"):
             found[param.name.value] = {"True": True, "False": False, "None": None}[param.default.value]
     return found
@@ -333,11 +332,7 @@ def number_attributes(model: FileModel, info: ClassInfo) -> dict[str, str]:
     if init is None:
         return {}
     attributes = init_attributes(model, info)
-    params = init.params
-    defaults = {
-        p.name.value: literal_type(p.default)
-        for p in [*params.posonly_params, *params.params, *params.kwonly_params] if p.default is not None
-    }
+    defaults = {p.name.value: literal_type(p.default) for p in parameters(init) if p.default is not None}
     found = {}
     annotated = info.class_annotations()
     for name in attributes.always - set(annotated):
