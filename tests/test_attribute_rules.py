@@ -77,7 +77,67 @@ QUIET = {
             def forward(self, x):
                 return self.layers[-1](self.layers[0](x))
     """,
+    # the parameter is rebound before the test, so its default no longer decides it
+    "rebound_default": """
+        class Model(nn.Module):
+            def __init__(self, c: int = 4, stride: int = 1):
+                super().__init__()
+                stride = stride * 2
+                self.stride = stride
+                if stride != 1:
+                    self.down = nn.Conv2d(c, c, 1, stride)
+
+            def forward(self, x):
+                if self.stride != 1:
+                    x = self.down(x)
+                return x
+    """,
 }
+
+# Reads under a plain attribute test that the constructor's int / str defaults leave without
+# the layer: torch compiles the branch, so the default instance fails.
+FLAGGED = {
+    "int_defaults_compared": """
+        class Model(nn.Module):
+            def __init__(self, c_in: int = 8, c_out: int = 8):
+                super().__init__()
+                self.c_in = c_in
+                self.c_out = c_out
+                if self.c_in != self.c_out:
+                    self.proj = nn.Conv2d(c_in, c_out, 1)
+
+            def forward(self, x):
+                if self.c_in != self.c_out:
+                    x = self.proj(x)
+                return x
+    """,
+    "str_default_compared": """
+        class Model(nn.Module):
+            def __init__(self, c: int = 4, pooling: str = "avg", stride: int = 1):
+                super().__init__()
+                self.pooling = pooling
+                if pooling == "att" or stride != 1:
+                    self.att = nn.Conv2d(c, 1, 1)
+
+            def forward(self, x):
+                if self.pooling == "att":
+                    x = self.att(x)
+                return x
+    """,
+}
+
+
+def test_flagged_where_defaults_leave_the_attribute_out(tmp_path):
+    paths = []
+    for name, body in FLAGGED.items():
+        path = tmp_path / f"{name}.py"
+        path.write_text("import torch\nfrom torch import nn\n" + textwrap.dedent(body))
+        assert [f.rule for f in check_source(path.read_bytes(), str(path), TS3).findings] == ["TS301"], name
+        paths.append(str(path))
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "judge.py"), *paths], capture_output=True, text=True)
+    verdicts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(verdicts) == len(paths)
+    assert all(not v["accepted"] and "has no attribute" in v["error"] for v in verdicts), verdicts
 
 
 def test_quiet_where_torch_accepts(tmp_path):

@@ -75,10 +75,25 @@ class _Scan:
             if value is _UNKNOWN:
                 return _UNKNOWN
             return (value is None) == isinstance(test.comparisons[0].operator, cst.Is)
+        if isinstance(test, cst.BooleanOperation):
+            left, right = self.flag_value(test.left), self.flag_value(test.right)
+            decisive = isinstance(test.operator, cst.Or)  # True decides `or`, False decides `and`
+            if left is decisive or right is decisive:
+                return decisive
+            return _UNKNOWN if _UNKNOWN in (left, right) else not decisive
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 \
+                and isinstance(test.comparisons[0].operator, (cst.Equal, cst.NotEqual)):
+            left, right = self.value_of(test.left), self.value_of(test.comparisons[0].comparator)
+            if left is _UNKNOWN or right is _UNKNOWN:
+                return _UNKNOWN
+            return (left == right) == isinstance(test.comparisons[0].operator, cst.Equal)
         value = self.value_of(test)
         return _UNKNOWN if value is _UNKNOWN else bool(value)
 
     def value_of(self, expr: cst.BaseExpression) -> object:
+        literal = _literal(expr)
+        if literal is not _UNKNOWN:
+            return literal
         name = _self_attribute(expr)
         key = f"self.{name}" if name is not None else expr.value if isinstance(expr, cst.Name) else None
         return self.known.get(key, _UNKNOWN) if key is not None else _UNKNOWN
@@ -168,8 +183,15 @@ class _Scan:
                     targets.append((value, node.value if len(elements) == 1 else None))
         elif isinstance(node, cst.AnnAssign) and node.value is not None:
             targets.append((node.target, node.value))
+        if isinstance(node, cst.AugAssign):
+            targets.append((node.target, None))
         for target, value in targets:
+            if isinstance(target, cst.Name):  # a rebound parameter no longer holds its default
+                self.known.pop(target.value, None)
             name = _self_attribute(target)
+            if name is not None and isinstance(node, cst.AugAssign):
+                self.known.pop(f"self.{name}", None)
+                continue
             if name is not None:
                 names.add(name)
                 self.known.pop(f"self.{name}", None)
@@ -255,11 +277,23 @@ def init_attributes(model: FileModel, info: ClassInfo) -> InitAttributes:
     return result
 
 
+def _literal(expr: cst.BaseExpression) -> object:
+    """The value of an int or str literal (what `if stride != 1:` / `if norm == "bn":` compare), else _UNKNOWN."""
+    if isinstance(expr, cst.Integer):
+        return int(expr.evaluated_value)
+    if isinstance(expr, cst.SimpleString) and isinstance(expr.evaluated_value, str):
+        return expr.evaluated_value
+    return _UNKNOWN
+
+
 def _flag_defaults(init: cst.FunctionDef) -> dict[str, object]:
+    """Parameter defaults an `if` of __init__ can decide on: True / False / None, ints and strings."""
     found: dict[str, object] = {}
     for param in parameters(init):
         if param.default is not None and is_name(param.default, "True", "False", "None"):
             found[param.name.value] = {"True": True, "False": False, "None": None}[param.default.value]
+        elif param.default is not None and _literal(param.default) is not _UNKNOWN:
+            found[param.name.value] = _literal(param.default)
     return found
 
 
