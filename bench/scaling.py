@@ -10,7 +10,6 @@ forward has an int default (`scale=2`) called from another method, the case that
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile

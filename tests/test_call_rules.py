@@ -9,8 +9,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import ROOT, run_tslint
 from tslint.engine.analyse import check_source
 

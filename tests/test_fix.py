@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
-import shutil
 import stat
 import subprocess
 import sys
@@ -17,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, RULES, rule_dirs, run_tslint
+from tests.conftest import ROOT, rule_dirs, run_tslint
 from tslint.checks import all_rules
 from tslint.engine.analyse import check_source
 

@@ -18,7 +18,7 @@ from tslint.model import schemas, torchscript_names, typeflow
 from tslint.checks.base import CallRule, Rule
 from tslint.findings import Fix
 from tslint.model.init_attributes import number_attributes
-from tslint.model.regions import ClassInfo, Region, decorator_names
+from tslint.model.regions import ClassInfo, Region
 from tslint.model.symbols import decorator_target, dotted
 
 # --------------------------------------------------------------------------------------------------

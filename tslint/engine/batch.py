@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import asdict, fields
-from pathlib import Path
 from typing import Callable, Optional
 
 from tslint.findings import FileResult, Finding, Fix
