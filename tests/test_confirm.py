@@ -299,6 +299,8 @@ def test_a_file_confirm_cannot_import_is_a_finding_in_every_format(tmp_path):
     assert text.returncode == 1
     assert "missing_import.py:2:1: TS008 confirm could not import the file: ModuleNotFoundError: No module named 'tslint_test_missing_package'" in text.stdout
     assert "not built: missing_import.py: could not import the file" in text.stdout
+    # torch saw no module, so the summary counts none ("scripted 0 of 0 modules (not built 1)" before)
+    assert "judged no module (1 file not judged):" in text.stdout and "of 0 modules" not in text.stdout
     report = json.loads(run_tslint("check", "--no-cache", "--output-format", "json", "missing_import.py", cwd=IMPORT_TIME).stdout)
     assert [(f["code"], f["line"]) for f in report["findings"]] == [("TS008", 2)]
     assert report["confirm"]["modules"][0]["kind"] == "file" and "tslint_test_missing_package" in report["confirm"]["modules"][0]["reason"]

@@ -109,8 +109,16 @@ def confirm_summary(verdicts: list[ModuleVerdict], torch_version: str) -> list[s
     for verdict in verdicts:
         groups[verdict.status].append(verdict)
     modules = [v for v in verdicts if v.kind != "file"]
-    counts = ", ".join(f"{label} {len(group)}" for label, group in list(groups.items())[1:] if group)
-    lines = [f"torch {torch_version} scripted {len(groups['scripted'])} of {len(modules)} modules as written" + (f" ({counts})" if counts else "") + ":"]
+    # the counts are of modules; a file torch never saw (it could not be imported) is counted apart
+    counts = [f"{label} {sum(v.kind != 'file' for v in group)}" for label, group in list(groups.items())[1:] if any(v.kind != "file" for v in group)]
+    files = len(verdicts) - len(modules)
+    if files:
+        counts.append(f"{files} file{'s' if files > 1 else ''} not judged")
+    shown_counts = f" ({', '.join(counts)})" if counts else ""
+    if modules:
+        lines = [f"torch {torch_version} scripted {len(groups['scripted'])} of {len(modules)} modules as written{shown_counts}:"]
+    else:
+        lines = [f"torch {torch_version} judged no module{shown_counts}:"]
     for label, group in groups.items():
         by_path: dict[str, list[str]] = {}
         for v in group:
