@@ -77,6 +77,32 @@ QUIET = {
             def forward(self, x):
                 return self.layers[-1](self.layers[0](x))
     """,
+    # the file builds the class passing the parameter that decides the layer
+    "deciding_parameter_passed": """
+        class Head(nn.Module):
+            def __init__(self, c: int = 4, num_fields: int = 0, output: str = "sum"):
+                super().__init__()
+                self.num_fields = num_fields
+                if num_fields != 0:
+                    self.fields = nn.Linear(c, c)
+                if output == "sum":
+                    self.out = nn.Linear(c, c)
+                else:
+                    self.out = nn.Identity()
+
+            def forward(self, x):
+                if self.num_fields != 0:
+                    x = self.fields(x)
+                return self.out(x)
+
+        class Model(nn.Module):
+            def __init__(self, c: int = 4):
+                super().__init__()
+                self.head = Head(c, num_fields=2, output="mean")
+
+            def forward(self, x):
+                return self.head(x)
+    """,
     # the parameter is rebound before the test, so its default no longer decides it
     "rebound_default": """
         class Model(nn.Module):
@@ -110,6 +136,32 @@ FLAGGED = {
                 if self.c_in != self.c_out:
                     x = self.proj(x)
                 return x
+    """,
+    # the file passes only a parameter that does not decide the layer: still built without it
+    "other_parameter_passed": """
+        class Head(nn.Module):
+            def __init__(self, c: int = 4, num_fields: int = 0, output: str = "sum"):
+                super().__init__()
+                self.num_fields = num_fields
+                if num_fields != 0:
+                    self.fields = nn.Linear(c, c)
+                if output == "sum":
+                    self.out = nn.Linear(c, c)
+                else:
+                    self.out = nn.Identity()
+
+            def forward(self, x):
+                if self.num_fields != 0:
+                    x = self.fields(x)
+                return self.out(x)
+
+        class Model(nn.Module):
+            def __init__(self, c: int = 4):
+                super().__init__()
+                self.head = Head(c, output="mean")
+
+            def forward(self, x):
+                return self.head(x)
     """,
     "str_default_compared": """
         class Model(nn.Module):

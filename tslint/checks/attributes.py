@@ -74,7 +74,10 @@ class AttributeSetOnSomePaths(_SelfReads):
         info = self.ctx.region.cls
         if name not in attributes.missing_by_default or info.final_names() & self._guard_names():
             return False
-        return not any(constructed_with(self.ctx.model, info, param) for param in attributes.flag_params)
+        # only the parameters whose `if`s decide this attribute: a call passing another one still
+        # builds an instance without it
+        deciding = attributes.deciding.get(name, attributes.flag_params)
+        return not any(constructed_with(self.ctx.model, info, param) for param in deciding)
 
     def _guard_names(self) -> set[str]:
         names = set()

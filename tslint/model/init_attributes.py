@@ -33,8 +33,12 @@ class InitAttributes:
     # attributes the instance built with the constructor's defaults lacks (bool and None
     # defaults decide `if use_bn:` / `if downsample is not None:` in __init__)
     missing_by_default: set[str] = field(default_factory=set)
-    # the __init__ parameters with a bool or None default
+    # the __init__ parameters with a bool / None / int / str default that an `if` of __init__ tests
     flag_params: set[str] = field(default_factory=set)
+    # missing attribute -> the flag_params whose `if`s decide whether __init__ sets it (the tests
+    # around its assignments and those of ifs that leave __init__ early); absent when the attribute
+    # is also set outside __init__'s own body, where every flag parameter counts
+    deciding: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _self_attribute(node: cst.BaseExpression) -> Optional[str]:
@@ -270,6 +274,10 @@ def init_attributes(model: FileModel, info: ClassInfo) -> InitAttributes:
         default_always, default_some, _ = _Scan(info, scratch, {"__init__"}, defaults).block(init.body.body)
         result.missing_by_default = sometimes - default_always - default_some
         result.flag_params = _deciding_params(init, set(defaults), result)
+        for name in result.missing_by_default:
+            deciding = _params_deciding(info, init, name, result)
+            if deciding is not None:
+                result.deciding[name] = deciding
     elif not info.bases:
         result.complete = False  # no __init__ of its own: whatever sets attributes is elsewhere
     result.sometimes -= result.always
@@ -310,6 +318,64 @@ def _deciding_params(init: cst.FunctionDef, flags: set[str], result: InitAttribu
                 if isinstance(value, cst.Name) and value.value in flags:
                     found.add(value.value)
     return found
+
+
+def _test_params(test: cst.BaseExpression, flags: set[str], result: InitAttributes) -> set[str]:
+    """The flag parameters a test reads, directly or through `self.F = P`."""
+    found = {name.value for name in findall(test, cst.Name) if name.value in flags}
+    for attribute in findall(test, cst.Attribute):
+        attr = _self_attribute(attribute)
+        for value in result.values.get(attr, []) if attr else ():
+            if isinstance(value, cst.Name) and value.value in flags:
+                found.add(value.value)
+    return found
+
+
+def _sets(node: cst.CSTNode, name: str) -> bool:
+    """Whether this node (not its children) assigns `self.<name>` or registers `name`."""
+    if isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign)):
+        return any(_self_attribute(a) == name for a in [node.target, *findall(node.target, cst.Attribute)])
+    if isinstance(node, cst.Call):
+        func, args = node.func, node.args
+        if isinstance(func, cst.Name) and func.value == "setattr":
+            args = args[1:]
+        elif not (isinstance(func, cst.Attribute) and _self_attribute(func) in REGISTERING):
+            return False
+        return bool(args) and isinstance(args[0].value, cst.SimpleString) and args[0].value.evaluated_value == name
+    return False
+
+
+def _params_deciding(info: ClassInfo, init: cst.FunctionDef, name: str, result: InitAttributes) -> Optional[set[str]]:
+    """The flag parameters whose `if`s decide whether __init__ sets `self.<name>`: those tested by an
+    `if` around one of its assignments, or by an `if` whose branch leaves __init__ (`return`, `raise`).
+    None when a helper method assigns it too (its call may sit under any `if`)."""
+    for method, node in info.methods.items():
+        if method != "__init__" and any(_sets(n, name) for n in findall(node.body, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.Call))):
+            return None
+    flags = result.flag_params
+    found: set[str] = set()
+    assigned = False
+
+    def walk(node: cst.CSTNode, tests: tuple) -> None:
+        nonlocal assigned
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return
+        if _sets(node, name):
+            assigned = True
+            for test in tests:
+                found.update(_test_params(test, flags, result))
+        if isinstance(node, cst.If):
+            if findall(node.body, (cst.Return, cst.Raise)) or (node.orelse is not None and findall(node.orelse, (cst.Return, cst.Raise))):
+                found.update(_test_params(node.test, flags, result))
+            walk(node.body, (*tests, node.test))
+            if node.orelse is not None:
+                walk(node.orelse, (*tests, node.test))
+            return
+        for child in node.children:
+            walk(child, tests)
+
+    walk(init.body, ())
+    return found if assigned else None
 
 
 def init_parameter_index(info: ClassInfo, name: str) -> Optional[int]:
