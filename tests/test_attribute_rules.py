@@ -103,6 +103,31 @@ QUIET = {
             def forward(self, x):
                 return self.head(x)
     """,
+    # the defaults raise, so the instance the file builds (passing mode=) has the layer use_x adds
+    "defaults_raise": """
+        class Head(nn.Module):
+            def __init__(self, c: int = 4, mode=None, use_x: bool = True):
+                super().__init__()
+                self.use_x = use_x
+                if mode is None:
+                    raise ValueError("mode")
+                if use_x:
+                    self.x = nn.Linear(c, c)
+
+            def forward(self, x):
+                if self.use_x:
+                    x = self.x(x)
+                return x
+
+
+        class Model(nn.Module):
+            def __init__(self, c: int = 4):
+                super().__init__()
+                self.head = Head(c, mode="a")
+
+            def forward(self, x):
+                return self.head(x)
+    """,
     # the parameter is rebound before the test, so its default no longer decides it
     "rebound_default": """
         class Model(nn.Module):
@@ -154,6 +179,31 @@ FLAGGED = {
                 if self.num_fields != 0:
                     x = self.fields(x)
                 return self.out(x)
+
+        class Model(nn.Module):
+            def __init__(self, c: int = 4):
+                super().__init__()
+                self.head = Head(c, output="mean")
+
+            def forward(self, x):
+                return self.head(x)
+    """,
+    # an `if` that only raises decides whether there is an instance, not whether it has the layer
+    "raising_check_of_other_parameter": """
+        class Head(nn.Module):
+            def __init__(self, c: int = 4, num_fields=None, output: str = "sum"):
+                super().__init__()
+                self.output = output
+                if output not in ["sum", "mean"]:
+                    raise ValueError(output)
+                if num_fields is not None:
+                    self.fields = nn.Linear(c, c)
+
+            def forward(self, x):
+                if self.output == "mean":
+                    return self.fields(x)
+                return x
+
 
         class Model(nn.Module):
             def __init__(self, c: int = 4):

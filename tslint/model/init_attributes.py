@@ -271,11 +271,11 @@ def init_attributes(model: FileModel, info: ClassInfo) -> InitAttributes:
         result.sometimes |= sometimes
         defaults = _flag_defaults(init)
         scratch = InitAttributes()
-        default_always, default_some, _ = _Scan(info, scratch, {"__init__"}, defaults).block(init.body.body)
+        default_always, default_some, default_raises = _Scan(info, scratch, {"__init__"}, defaults).block(init.body.body)
         result.missing_by_default = sometimes - default_always - default_some
         result.flag_params = _deciding_params(init, set(defaults), result)
         for name in result.missing_by_default:
-            deciding = _params_deciding(info, init, name, result)
+            deciding = _params_deciding(info, init, name, result, default_raises)
             if deciding is not None:
                 result.deciding[name] = deciding
     elif not info.bases:
@@ -345,10 +345,14 @@ def _sets(node: cst.CSTNode, name: str) -> bool:
     return False
 
 
-def _params_deciding(info: ClassInfo, init: cst.FunctionDef, name: str, result: InitAttributes) -> Optional[set[str]]:
+def _params_deciding(info: ClassInfo, init: cst.FunctionDef, name: str, result: InitAttributes,
+                     default_raises: bool) -> Optional[set[str]]:
     """The flag parameters whose `if`s decide whether __init__ sets `self.<name>`: those tested by an
-    `if` around one of its assignments, or by an `if` whose branch leaves __init__ (`return`, `raise`).
+    `if` around one of its assignments, or by an `if` whose branch returns from __init__. An `if` that
+    only raises decides whether there is an instance, not what it holds, so it counts only when the
+    defaults themselves end in an exit (the attribute may be missing because that instance never is).
     None when a helper method assigns it too (its call may sit under any `if`)."""
+    leaving = (cst.Return, cst.Raise) if default_raises else (cst.Return,)
     for method, node in info.methods.items():
         if method != "__init__" and any(_sets(n, name) for n in findall(node.body, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.Call))):
             return None
@@ -365,7 +369,7 @@ def _params_deciding(info: ClassInfo, init: cst.FunctionDef, name: str, result: 
             for test in tests:
                 found.update(_test_params(test, flags, result))
         if isinstance(node, cst.If):
-            if findall(node.body, (cst.Return, cst.Raise)) or (node.orelse is not None and findall(node.orelse, (cst.Return, cst.Raise))):
+            if findall(node.body, leaving) or (node.orelse is not None and findall(node.orelse, leaving)):
                 found.update(_test_params(node.test, flags, result))
             walk(node.body, (*tests, node.test))
             if node.orelse is not None:
