@@ -12,6 +12,7 @@ from tslint.findings import Fix
 from tslint.model.nodes import annotation_head, findall
 from tslint.model.symbols import dotted
 from tslint.model.torchscript_names import typing_unsupported
+from tslint.model.typeflow import parameters
 
 
 class UnsupportedAnnotation(TypeRule):
@@ -22,8 +23,7 @@ class UnsupportedAnnotation(TypeRule):
 
     def enter_region(self, region) -> None:
         function = region.node
-        params = function.params
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        for param in parameters(function):
             if param.annotation is not None:
                 self._check(param.annotation.annotation)
         if function.returns is not None:

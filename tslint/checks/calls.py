@@ -795,7 +795,7 @@ class ModuleIntHyperparameter(CallRule):
         if init is None or not info.is_module:
             return
         defaults = {  # __init__ parameters with an int default: the instance built without them
-            param.name.value: param.default for param in typeflow_parameters(init)
+            param.name.value: param.default for param in typeflow.parameters(init)
             if param.default is not None and param.annotation is None and _int_literal(param.default)
         }
         rebound = {t.target.value for t in findall(init.body, cst.AssignTarget) if isinstance(t.target, cst.Name)}
@@ -829,11 +829,6 @@ class ModuleIntHyperparameter(CallRule):
                     context=info.name,
                 )
                 break
-
-
-def typeflow_parameters(function: cst.FunctionDef) -> list[cst.Param]:
-    params = function.params
-    return [*params.posonly_params, *params.params, *params.kwonly_params]
 
 
 def _int_literal(expr: cst.BaseExpression) -> bool:

@@ -27,7 +27,7 @@ from tslint.model.init_attributes import init_attributes
 from tslint.model.nodes import findall, is_name, visit as visit_tree, walk
 from tslint.model.regions import ClassInfo, FileModel, Region, static_condition
 from tslint.model.symbols import Symbols
-from tslint.model.typeflow import bindings
+from tslint.model.typeflow import bindings, parameters
 
 TENSOR, RAGGED, TUPLE, RAGGED_TUPLE, DATA, SHAPE = "tensor", "ragged", "tuple", "ragged-tuple", "data", "shape"
 _UNSET = "unset"  # no binding seen yet (fixed-point iteration)
@@ -190,7 +190,7 @@ class FunctionKinds:
         self._body: Optional[tuple[list, list, list]] = None
         self.hazards: dict[tuple, tuple] = {}  # condition_hazard's answers: (id(test), what, raises_only) -> (test, hazard)
         self.names: dict[str, Optional[str]] = {}
-        params = [*function.params.posonly_params, *function.params.params, *function.params.kwonly_params]
+        params = parameters(function)
         if is_method and params and params[0].name.value == "self":
             params = params[1:]
         bindings = self._bindings(function)
