@@ -211,20 +211,12 @@ class _Scan:
         return names
 
     def call(self, call: cst.Call) -> set[str]:
-        func = call.func
-        literal = None
-        if call.args and isinstance(call.args[0].value, cst.SimpleString):
-            literal = call.args[0].value.evaluated_value
-        if isinstance(func, cst.Attribute) and _self_attribute(func) in REGISTERING:
-            if literal is None:
-                self.result.complete = False
-            return {literal} if isinstance(literal, str) else set()
-        if isinstance(func, cst.Name) and func.value == "setattr":
-            if len(call.args) > 1 and isinstance(call.args[1].value, cst.SimpleString):
-                return {call.args[1].value.evaluated_value}
+        registered = _registered_name(call)
+        if registered is _UNKNOWN:  # setattr / register_buffer with a computed name
             self.result.complete = False
-            return set()
-        method = _self_attribute(func)
+        if registered is not None:
+            return {registered} if isinstance(registered, str) else set()
+        method = _self_attribute(call.func)
         if method is not None:  # self._build(...): what the helper assigns counts as assigned
             found = self.info.find_method(method)
             if found is not None and method not in self.seen:
@@ -298,10 +290,12 @@ def _flag_defaults(init: cst.FunctionDef) -> dict[str, object]:
     """Parameter defaults an `if` of __init__ can decide on: True / False / None, ints and strings."""
     found: dict[str, object] = {}
     for param in parameters(init):
-        if param.default is not None and is_name(param.default, "True", "False", "None"):
+        if param.default is None:
+            continue
+        if is_name(param.default, "True", "False", "None"):
             found[param.name.value] = {"True": True, "False": False, "None": None}[param.default.value]
-        elif param.default is not None and _literal(param.default) is not _UNKNOWN:
-            found[param.name.value] = _literal(param.default)
+        elif (literal := _literal(param.default)) is not _UNKNOWN:
+            found[param.name.value] = literal
     return found
 
 
@@ -309,14 +303,7 @@ def _deciding_params(init: cst.FunctionDef, flags: set[str], result: InitAttribu
     """The bool / None-default parameters an `if` of __init__ tests, directly or through `self.F = P`."""
     found: set[str] = set()
     for node in findall(init.body, cst.If):
-        for name in findall(node.test, cst.Name):
-            if name.value in flags:
-                found.add(name.value)
-        for attribute in findall(node.test, cst.Attribute):
-            attr = _self_attribute(attribute)
-            for value in result.values.get(attr, []) if attr else ():
-                if isinstance(value, cst.Name) and value.value in flags:
-                    found.add(value.value)
+        found |= _test_params(node.test, flags, result)
     return found
 
 
@@ -335,14 +322,20 @@ def _sets(node: cst.CSTNode, name: str) -> bool:
     """Whether this node (not its children) assigns `self.<name>` or registers `name`."""
     if isinstance(node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign)):
         return any(_self_attribute(a) == name for a in [node.target, *findall(node.target, cst.Attribute)])
-    if isinstance(node, cst.Call):
-        func, args = node.func, node.args
-        if isinstance(func, cst.Name) and func.value == "setattr":
-            args = args[1:]
-        elif not (isinstance(func, cst.Attribute) and _self_attribute(func) in REGISTERING):
-            return False
-        return bool(args) and isinstance(args[0].value, cst.SimpleString) and args[0].value.evaluated_value == name
-    return False
+    return isinstance(node, cst.Call) and _registered_name(node) == name
+
+
+def _registered_name(call: cst.Call) -> object:
+    """The literal name a `setattr(self, "n", v)` / `self.register_buffer("n", t)` call sets;
+    _UNKNOWN when the name is not a string literal; None when the call sets no attribute."""
+    func, args = call.func, call.args
+    if isinstance(func, cst.Name) and func.value == "setattr":
+        args = args[1:]
+    elif not (isinstance(func, cst.Attribute) and _self_attribute(func) in REGISTERING):
+        return None
+    if args and isinstance(args[0].value, cst.SimpleString):
+        return args[0].value.evaluated_value
+    return _UNKNOWN
 
 
 def _params_deciding(info: ClassInfo, init: cst.FunctionDef, name: str, result: InitAttributes,
