@@ -13,6 +13,36 @@ from tests.conftest import ROOT
 
 TS3 = [rule for rule in all_rules() if rule.family == "attributes"]
 
+
+def _fields_head(construction: str) -> str:
+    """A Head whose `fields` layer only `num_fields != 0` adds, built by the file as `construction`."""
+    return '''
+        class Head(nn.Module):
+            def __init__(self, c: int = 4, num_fields: int = 0, output: str = "sum"):
+                super().__init__()
+                self.num_fields = num_fields
+                if num_fields != 0:
+                    self.fields = nn.Linear(c, c)
+                if output == "sum":
+                    self.out = nn.Linear(c, c)
+                else:
+                    self.out = nn.Identity()
+
+            def forward(self, x):
+                if self.num_fields != 0:
+                    x = self.fields(x)
+                return self.out(x)
+
+        class Model(nn.Module):
+            def __init__(self, c: int = 4):
+                super().__init__()
+                self.head = ''' + construction + '''
+
+            def forward(self, x):
+                return self.head(x)
+    '''
+
+
 QUIET = {
     # set on both branches
     "both_branches": """
@@ -78,31 +108,7 @@ QUIET = {
                 return self.layers[-1](self.layers[0](x))
     """,
     # the file builds the class passing the parameter that decides the layer
-    "deciding_parameter_passed": """
-        class Head(nn.Module):
-            def __init__(self, c: int = 4, num_fields: int = 0, output: str = "sum"):
-                super().__init__()
-                self.num_fields = num_fields
-                if num_fields != 0:
-                    self.fields = nn.Linear(c, c)
-                if output == "sum":
-                    self.out = nn.Linear(c, c)
-                else:
-                    self.out = nn.Identity()
-
-            def forward(self, x):
-                if self.num_fields != 0:
-                    x = self.fields(x)
-                return self.out(x)
-
-        class Model(nn.Module):
-            def __init__(self, c: int = 4):
-                super().__init__()
-                self.head = Head(c, num_fields=2, output="mean")
-
-            def forward(self, x):
-                return self.head(x)
-    """,
+    "deciding_parameter_passed": _fields_head("Head(c, num_fields=2, output=\"mean\")"),
     # the defaults raise, so the instance the file builds (passing mode=) has the layer use_x adds
     "defaults_raise": """
         class Head(nn.Module):
@@ -163,31 +169,7 @@ FLAGGED = {
                 return x
     """,
     # the file passes only a parameter that does not decide the layer: still built without it
-    "other_parameter_passed": """
-        class Head(nn.Module):
-            def __init__(self, c: int = 4, num_fields: int = 0, output: str = "sum"):
-                super().__init__()
-                self.num_fields = num_fields
-                if num_fields != 0:
-                    self.fields = nn.Linear(c, c)
-                if output == "sum":
-                    self.out = nn.Linear(c, c)
-                else:
-                    self.out = nn.Identity()
-
-            def forward(self, x):
-                if self.num_fields != 0:
-                    x = self.fields(x)
-                return self.out(x)
-
-        class Model(nn.Module):
-            def __init__(self, c: int = 4):
-                super().__init__()
-                self.head = Head(c, output="mean")
-
-            def forward(self, x):
-                return self.head(x)
-    """,
+    "other_parameter_passed": _fields_head("Head(c, output=\"mean\")"),
     # an `if` that only raises decides whether there is an instance, not whether it has the layer
     "raising_check_of_other_parameter": """
         class Head(nn.Module):
@@ -229,30 +211,29 @@ FLAGGED = {
 }
 
 
-def test_flagged_where_defaults_leave_the_attribute_out(tmp_path):
+def _checked_then_judged(tmp_path, cases: dict[str, str], rules: list[str]) -> list[dict]:
+    """Each case as a file: TS3xx reports exactly `rules` on it; then torch's verdict per file
+    (tests/judge.py scripts every module with its default constructor)."""
     paths = []
-    for name, body in FLAGGED.items():
+    for name, body in cases.items():
         path = tmp_path / f"{name}.py"
         path.write_text("import torch\nfrom torch import nn\n" + textwrap.dedent(body))
-        assert [f.rule for f in check_source(path.read_bytes(), str(path), TS3).findings] == ["TS301"], name
+        assert [f.rule for f in check_source(path.read_bytes(), str(path), TS3).findings] == rules, name
         paths.append(str(path))
     result = subprocess.run([sys.executable, str(ROOT / "tests" / "judge.py"), *paths], capture_output=True, text=True)
     verdicts = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(verdicts) == len(paths)
+    return verdicts
+
+
+def test_flagged_where_defaults_leave_the_attribute_out(tmp_path):
+    verdicts = _checked_then_judged(tmp_path, FLAGGED, ["TS301"])
     assert all(not v["accepted"] and "has no attribute" in v["error"] for v in verdicts), verdicts
 
 
 def test_quiet_where_torch_accepts(tmp_path):
-    paths = []
-    for name, body in QUIET.items():
-        path = tmp_path / f"{name}.py"
-        path.write_text("import torch\nfrom torch import nn\n" + textwrap.dedent(body))
-        assert check_source(path.read_bytes(), str(path), TS3).findings == [], name
-        paths.append(str(path))
     # and torch agrees: every one of them scripts with its default constructor
-    result = subprocess.run([sys.executable, str(ROOT / "tests" / "judge.py"), *paths], capture_output=True, text=True)
-    verdicts = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(verdicts) == len(paths)
+    verdicts = _checked_then_judged(tmp_path, QUIET, [])
     assert all(v["accepted"] for v in verdicts), [v["error"][:200] for v in verdicts if not v["accepted"]]
 
 
