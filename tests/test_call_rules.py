@@ -47,6 +47,12 @@ CASES = [
     ("return torch.ones(x.size(0), 1)", None),
     ("return torch.where(x > 0, x, 0)", None),
     ("return torch.norm(x, p=2)", None),
+    # Python functions typed by a `# type:` comment (torch.functional's cdist, norm, lu, unique)
+    ("return torch.cdist(x, x, p=1)", "TS401"),
+    ("return torch.cdist(x, x, 1.0)", None),
+    ("return torch.norm(x, 2, 1, keepdim=True)", None),
+    ("return torch.unique(x, sorted=True, dim=0)", None),
+    ("return torch.unique(x, axis=0)", "TS402"),
     ("return torch.einsum('ij,jk->ik', x, x)", None),
     ("return F.max_pool2d(x, kernel_size=3, stride=None)", None),
     ("return F.batch_norm(x, None, None, training=False, momentum=0, eps=1e-5)", "TS401"),

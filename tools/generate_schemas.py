@@ -35,7 +35,7 @@ warnings.filterwarnings("ignore")
 import torch  # noqa: E402
 import torch._jit_internal as jit_internal  # noqa: E402
 from torch.jit._builtins import _find_builtin  # noqa: E402
-from torch.jit.annotations import get_signature  # noqa: E402
+from torch.jit.annotations import get_signature, try_real_annotations  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "tslint" / "data" / "torch_schemas.json"
 NAMESPACES = {
@@ -83,14 +83,18 @@ def tensor_methods(schemas: dict[str, list]) -> tuple[dict[str, list[str]], list
 def python_alternative(fn) -> str:
     signature = inspect.signature(fn)
     types, _ = get_signature(fn, None, None, False)
+    # Without annotations, get_signature reads the `# type: (Tensor, float) -> Tensor` comment, which
+    # types every parameter; with annotations, an unannotated parameter is left unknown.
+    from_comment = try_real_annotations(fn, None) is None
     parameters = list(signature.parameters.values())
     if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters) or len(types) != len(parameters):
         raise ValueError("not a signature TorchScript compiles")
     params = []
     for parameter, typ in zip(parameters, types):
-        shown = str(typ) if parameter.annotation is not inspect.Parameter.empty else "?"
-        if "NoneType" in shown and not shown.startswith("Optional["):
-            shown = "?"  # BroadcastingList2[int] and other aliases get_signature cannot name
+        shown = str(typ) if from_comment or parameter.annotation is not inspect.Parameter.empty else "?"
+        inner = shown[len("Optional["):-1] if shown.startswith("Optional[") else shown
+        if "NoneType" in inner:
+            shown = "?"  # BroadcastingList2[int], `number`, `Any` and other names get_signature cannot resolve
         flags = ("d" if parameter.default is not inspect.Parameter.empty else "") + (
             "k" if parameter.kind is parameter.KEYWORD_ONLY else ""
         )
@@ -103,8 +107,8 @@ def python_alternatives(fn) -> list[str]:
     if overloads:
         return [python_alternative(overload) for overload in overloads]
     dispatched = jit_internal.boolean_dispatched.get(fn)
-    if dispatched:
-        return [python_alternative(dispatched["if_true"]), python_alternative(dispatched["if_false"])]
+    if dispatched:  # the halves may dispatch again (torch.unique on return_inverse, then return_counts)
+        return python_alternatives(dispatched["if_true"]) + python_alternatives(dispatched["if_false"])
     return [python_alternative(fn)]
 
 
