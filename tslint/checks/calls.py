@@ -210,6 +210,51 @@ class UnknownKeyword(CallRule):
                 )
 
 
+class MissingRequiredArgument(CallRule):
+    id = "TS419"
+    name = "missing-required-argument"
+    summary = "every overload of this Tensor method that takes the call's arguments needs one the call leaves out"
+    suggestion = "pass the argument explicitly (`x.norm(p=2, dim=1)`, not `x.norm(dim=1)`)"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not isinstance(node.func, cst.Attribute):
+            return
+        found = torch_signatures(self, node)
+        if found is None or not found[0].startswith("Tensor."):
+            return  # Tensor methods only: their table entries are aten's schemas, defaults and all
+        qualified, overloads = found
+        given = [arg for arg in node.args if arg.keyword is None]
+        missing_per_overload = []
+        for signature in overloads:
+            positional = [param for param in signature if not param.keyword_only]
+            if len(given) > len(positional):
+                if any(param.type.startswith("List[") for param in positional):
+                    return  # torch may pack the positional arguments into the list (`x.view(2, 3)`)
+                continue
+            bound = _bindings(signature, node)
+            if bound is None:
+                continue  # the keyword or count does not fit this overload
+            named = {param.name for _, param in bound}
+            missing = [param.name for param in signature if not param.has_default and param.name not in named]
+            if not missing:
+                return  # an overload takes the call as written
+            missing_per_overload.append(missing)
+        if not missing_per_overload:
+            return  # no overload takes these keywords (TS402) or this many arguments
+        fewest = min(missing_per_overload, key=len)
+        common = [name for name in fewest if all(name in missing for missing in missing_per_overload)]
+        needed = " and ".join(f"`{name}`" for name in (common or fewest))
+        keywords = [arg.keyword.value for arg in node.args if arg.keyword is not None]
+        taking = f"that takes {', '.join(f'{k}=' for k in keywords)}" if keywords else "that takes these arguments"
+        self.report(
+            node,
+            f"every overload of {qualified}() {taking} needs {needed}, which the call leaves out: TorchScript "
+            f"matches the call against aten's schemas, which give it no default (\"Argument "
+            f"{(common or fewest)[0]} not provided\")",
+            suggestion=f"pass {needed} explicitly",
+        )
+
+
 # --------------------------------------------------------------------------------------------------
 # Calls into code TorchScript cannot compile
 
