@@ -9,12 +9,13 @@ from tslint.checks import rewrites
 from tslint.model import typeflow
 from tslint.checks.base import AttributeRule
 from tslint.findings import Fix
-from tslint.model.nodes import findall, is_name, visit as visit_tree, walk
+from tslint.model.nodes import code_of, findall, is_name, visit as visit_tree, walk
 
 
 def _hasattr_guarded(function: cst.FunctionDef, name: str) -> bool:
     # torch resolves hasattr(self, "name") at compile time, so a guarded read is fine
-    return f'hasattr(self, "{name}")' in cst.Module(body=[function]).code or f"hasattr(self, '{name}')" in cst.Module(body=[function]).code
+    code = code_of(function)
+    return f'hasattr(self, "{name}")' in code or f"hasattr(self, '{name}')" in code
 
 
 def _tests_attribute_for_none(function: cst.FunctionDef) -> bool:

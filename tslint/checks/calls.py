@@ -12,7 +12,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from tslint.model.nodes import findall, is_name, visit as visit_tree
+from tslint.model.nodes import code_of, findall, is_name, visit as visit_tree
 
 from tslint.model import schemas, torchscript_names, typeflow
 from tslint.checks.base import CallRule, Rule
@@ -883,7 +883,7 @@ def _int_literal(expr: cst.BaseExpression) -> bool:
 
 
 def _code_of(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
+    return code_of(node)
 
 
 def _float_text(value: cst.BaseExpression, defaults: dict) -> str:

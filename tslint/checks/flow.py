@@ -15,7 +15,7 @@ import libcst as cst
 
 from tslint.checks.base import AttributeRule, TypeRule
 from tslint.findings import Fix
-from tslint.model.nodes import annotation_head, findall, is_name, read_names, walk
+from tslint.model.nodes import annotation_head, code_of, findall, is_name, read_names, walk
 from tslint.model.regions import MODULE_BASE, Region, static_condition
 from tslint.model import typeflow
 
@@ -228,15 +228,15 @@ def _optional_inner(expr: Optional[cst.BaseExpression]) -> Optional[str]:
         head = annotation_head(expr)
         items = [s.slice.value for s in expr.slice if isinstance(s.slice, cst.Index)]
         if head == "Optional" and len(items) == 1:
-            return cst.Module([]).code_for_node(items[0])
+            return code_of(items[0])
         if head == "Union" and any(is_name(i, "None") for i in items):
             rest = [i for i in items if not is_name(i, "None")]
-            return cst.Module([]).code_for_node(rest[0]) if len(rest) == 1 else None
+            return code_of(rest[0]) if len(rest) == 1 else None
     if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
         if is_name(expr.right, "None"):
-            return cst.Module([]).code_for_node(expr.left)
+            return code_of(expr.left)
         if is_name(expr.left, "None"):
-            return cst.Module([]).code_for_node(expr.right)
+            return code_of(expr.right)
     return None
 
 

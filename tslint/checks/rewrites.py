@@ -17,20 +17,16 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from tslint.model import typeflow
-from tslint.model.nodes import children, is_name, read_names, walk
+from tslint.model.nodes import children, code_of, is_name, read_names, walk
 from tslint.model.symbols import Symbols
 
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
-
-
 def _part(node: cst.CSTNode) -> str:
     """An expression's text for a line of its own: parenthesised when it spans lines (inside the
     comprehension's brackets it could; on a line of its own it needs brackets)."""
-    text = _code(node).strip()
+    text = code_of(node).strip()
     return f"({text})" if "\n" in text or "\r" in text else text
 
 
@@ -146,7 +142,7 @@ def list_annotation(annotation: Optional[cst.Annotation]) -> Optional[str]:
     """`List[int]` / `typing.List[int]` / `list[int]` as written, else None."""
     if annotation is None:
         return None
-    text = _code(annotation.annotation).strip()
+    text = code_of(annotation.annotation).strip()
     head = text.split("[", 1)[0].strip()
     return text if head in ("List", "typing.List", "list") and text.endswith("]") else None
 
@@ -176,7 +172,7 @@ def element_type(comp: cst.ListComp, function: cst.FunctionDef, symbols: Symbols
             env[name] = env[source.value][len("List["):-1]
     for param in params.values():
         if param.annotation is not None and param.name.value not in env:
-            env[param.name.value] = _code(param.annotation.annotation).strip()
+            env[param.name.value] = code_of(param.annotation.annotation).strip()
     return _expression_type(comp.elt, env, symbols)
 
 
@@ -317,7 +313,7 @@ def sum_loop(
             return None
         terms = fresh_name(function, symbols, ("terms",), taken)
         taken.add(terms)
-        lines.append(f"{terms} = [{_code(argument.elt).strip()}{_code(argument.for_in)}]")
+        lines.append(f"{terms} = [{code_of(argument.elt).strip()}{code_of(argument.for_in)}]")
     elif isinstance(argument, cst.Name):
         terms = argument.value
     else:
@@ -326,7 +322,7 @@ def sum_loop(
     if not (total and terms and term) or total == terms:
         return None  # `xs = sum(xs)`: the loop would read the new value
     indent = module.default_indent
-    annotation = f": {_code(statement.annotation.annotation).strip()}" if isinstance(statement, cst.AnnAssign) else ""
+    annotation = f": {code_of(statement.annotation.annotation).strip()}" if isinstance(statement, cst.AnnAssign) else ""
     lines += [
         f"{total}{annotation} = 0 + {terms}[0]",
         f"for {term} in {terms}[1:]:",

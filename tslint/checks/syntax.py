@@ -7,7 +7,7 @@ import libcst as cst
 from tslint.checks import rewrites
 from tslint.checks.base import Rule, SyntaxRule
 from tslint.findings import Fix
-from tslint.model.nodes import annotation_head, findall, is_name
+from tslint.model.nodes import annotation_head, code_of, findall, is_name
 
 
 class TryStatement(SyntaxRule):
@@ -282,7 +282,7 @@ class SumOverTensors(SyntaxRule):
             return False
         for param in self.ctx.region.node.params.params:
             if param.name.value == expr.value and param.annotation is not None:
-                text = cst.Module(body=[]).code_for_node(param.annotation.annotation).replace(" ", "")
+                text = code_of(param.annotation.annotation).replace(" ", "")
                 return text.lower() in ("list[torch.tensor]", "list[tensor]")
         return False
 
@@ -518,7 +518,7 @@ class UnsupportedAugmentedAssignment(SyntaxRule):
         if found is None:
             return
         binary = found[1]()
-        token = cst.Module(body=[]).code_for_node(binary).strip()
+        token = code_of(binary).strip()
         right = node.value
         if not isinstance(right, (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float, cst.SimpleString)):
             right = right.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) if not right.lpar else right

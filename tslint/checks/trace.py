@@ -21,9 +21,9 @@ from tslint.model.traceflow import (
     Hazard,
     TracedCode,
     TracedFunction,
-    code_of,
     is_tensor,
     iteration_hazard,
+    short_code,
     traced_functions,
 )
 
@@ -134,7 +134,7 @@ class _Conversions(_Finder):
         if name in CONVERSION_BUILTINS and kinds and is_tensor(kinds[0]):
             self.report(node, f"`{name}()` turns a tensor into {CONVERSION_BUILTINS[name]}: the trace records its value for the example input as a constant")
         elif self.qualified(node).startswith("math.") and any(is_tensor(self.kinds.kind(arg.value)) for arg in node.args):
-            self.report(node, f"`{code_of(func)}()` turns a tensor into a Python float: the trace records its value for the example input as a constant")
+            self.report(node, f"`{short_code(func)}()` turns a tensor into a Python float: the trace records its value for the example input as a constant")
         elif isinstance(func, cst.Attribute) and func.attr.value in CONVERSION_METHODS and is_tensor(self.kinds.kind(func.value)):
             method = func.attr.value
             self.report(node, f"`.{method}()` turns a tensor into {CONVERSION_METHODS[method]}: the trace records its value for the example input as a constant")
@@ -172,11 +172,11 @@ class _RandomDraws(_Finder):
         qualified, func = self.qualified(node), node.func
         last = qualified.rpartition(".")[2]
         if qualified.startswith("random.") and last not in ("seed", "getstate", "setstate"):
-            self.report(node, f"`{code_of(func)}()` draws a Python random number: the trace records the one drawn while tracing as a constant")
+            self.report(node, f"`{short_code(func)}()` draws a Python random number: the trace records the one drawn while tracing as a constant")
         elif qualified.startswith("numpy.random.") and last not in ("seed", "default_rng"):
-            self.report(node, f"`{code_of(func)}()` draws a NumPy random number: the trace records the one drawn while tracing as a constant")
+            self.report(node, f"`{short_code(func)}()` draws a NumPy random number: the trace records the one drawn while tracing as a constant")
         elif qualified.startswith("numpy.") and any(is_tensor(self.kinds.kind(arg.value)) for arg in node.args):
-            self.report(node, f"`{code_of(func)}()` computes with NumPy on tensor data: the trace records its result for the example input as a constant")
+            self.report(node, f"`{short_code(func)}()` computes with NumPy on tensor data: the trace records its result for the example input as a constant")
 
 
 class BakedInRandom(TraceRule):
@@ -305,7 +305,7 @@ class _StateChanges(_Finder):
         self.stores.add(id(attributes[0]))
         name = attributes[0].attr.value
         if name not in self.kinds.attributes.tensors:  # an in-place op on a buffer is recorded
-            self.report(node, f"`self.{name} {code_of(node.operator).strip()}` changes Python state in forward: the trace records "
+            self.report(node, f"`self.{name} {short_code(node.operator).strip()}` changes Python state in forward: the trace records "
                               f"the value `self.{name}` had while tracing and never updates it")
 
 

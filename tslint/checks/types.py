@@ -11,16 +11,12 @@ from typing import Optional
 
 import libcst as cst
 
-from tslint.model.nodes import findall, is_name, visit as visit_tree
+from tslint.model.nodes import code_of, findall, is_name, visit as visit_tree
 
 from tslint.model import typeflow
 from tslint.checks.base import Rule, TypeRule
 from tslint.findings import Fix
 from tslint.model.regions import Region
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module([]).code_for_node(node)
 
 
 def _annotate(param: cst.Param, annotation: str) -> cst.Param:
@@ -108,10 +104,10 @@ class UnannotatedDefault(TypeRule):
             default_kind = kind
             if kind == "int" and "float" in _call_site_types(self, region, param):
                 kind = "float"  # `scale=2` called with 1.5: float takes both (an int default is accepted)
-            text = f"{name}: {kind} = {_code(param.default)}"
+            text = f"{name}: {kind} = {code_of(param.default)}"
             self.report(
                 param,
-                f"`{name}={_code(param.default)}` has no annotation: TorchScript types `{name}` as Tensor and "
+                f"`{name}={code_of(param.default)}` has no annotation: TorchScript types `{name}` as Tensor and "
                 f"rejects {_article(default_kind)} {default_kind} default",
                 suggestion=f"annotate it: `{text}`",
                 fix=Fix(f"annotate `{text}`", safe=True, replacement=_annotate(param, kind), imports=_typing_imports(kind)),
@@ -163,7 +159,7 @@ class MutableDefault(TypeRule):
             if param.default is not None and typeflow.is_mutable_literal(param.default):
                 self.report(
                     param.default,
-                    f"`{param.name.value}={_code(param.default)}`: TorchScript does not support mutable default values",
+                    f"`{param.name.value}={code_of(param.default)}`: TorchScript does not support mutable default values",
                 )
 
 
@@ -275,7 +271,7 @@ class NonTensorParameter(TypeRule):
             if kind is None:
                 continue
             where = next(node for node, k in evidence if k.rstrip("?") == kind)
-            use = _code(_use_context(where, region.node) or where)
+            use = code_of(_use_context(where, region.node) or where)
             later = "" if kind != "bool" else "; the model scripts, and passing a bool fails at run time"
             self.report(
                 param,
@@ -312,7 +308,7 @@ def _use_context(name: cst.CSTNode, function: cst.FunctionDef) -> Optional[cst.C
     finder.stack = []
     visit_tree(function.body, finder)
     result = best[0]
-    if result is not None and len(_code(result)) > 60:
+    if result is not None and len(code_of(result)) > 60:
         return None
     return result
 
@@ -417,7 +413,7 @@ def _unrefined_optional(function: cst.FunctionDef, expr: cst.BaseExpression) -> 
             continue
         if any(is_name(n, expr.value) for n in findall(getattr(node, "test", node), cst.Name)):
             return None
-    return _code(annotation)
+    return code_of(annotation)
 
 
 class StarredArgument(TypeRule):
@@ -432,14 +428,14 @@ class StarredArgument(TypeRule):
                 continue
             self.report(
                 arg,
-                f"`*{_code(arg.value)}`: TorchScript cannot statically infer the length of a list it unpacks "
+                f"`*{code_of(arg.value)}`: TorchScript cannot statically infer the length of a list it unpacks "
                 f"into arguments (tuples work)",
             )
         if is_name(node.func, "tuple") and len(node.args) == 1 and not node.args[0].keyword and not self._type_tested() \
                 and self._is_list(node.args[0].value):
             self.report(
                 node,
-                f"`tuple({_code(node.args[0].value)})` of a list: TorchScript cannot statically infer the length "
+                f"`tuple({code_of(node.args[0].value)})` of a list: TorchScript cannot statically infer the length "
                 f"of the tuple",
                 suggestion="return or pass the list itself (List[Tensor]), or build the tuple from its items",
             )
@@ -451,7 +447,7 @@ class StarredArgument(TypeRule):
                 and not self._type_tested() and self._is_list(node.value):
             self.report(
                 node,
-                f"`*{_code(node.value)}` in a {'tuple' if isinstance(parent, cst.Tuple) else 'list'} display: TorchScript cannot statically infer the length of a list it "
+                f"`*{code_of(node.value)}` in a {'tuple' if isinstance(parent, cst.Tuple) else 'list'} display: TorchScript cannot statically infer the length of a list it "
                 f"unpacks (tuples work)",
             )
 
@@ -481,7 +477,7 @@ class StarredArgument(TypeRule):
         for param in typeflow.parameters(region.node):
             if param.name.value == expr.value:
                 annotation = param.annotation
-                return annotation is not None and _code(annotation.annotation).startswith(("List[", "list[", "typing.List["))
+                return annotation is not None and code_of(annotation.annotation).startswith(("List[", "list[", "typing.List["))
         values = typeflow.bindings(region.node, expr.value)
         return bool(values) and all(v is not None and self._is_list(v, depth + 1) for v in values)
 
@@ -520,11 +516,11 @@ class EmptyContainerType(TypeRule):
             kind, use = item
             container = f"Dict[str, {kind}]" if isinstance(assign.value, cst.Dict) else f"List[{kind}]"
             default = "Dict[str, Tensor]" if isinstance(assign.value, cst.Dict) else "List[Tensor]"
-            text = f"{name}: {container} = {_code(assign.value)}"
+            text = f"{name}: {container} = {code_of(assign.value)}"
             target = assign.targets[0].target
             self.report(
                 assign,
-                f"`{name} = {_code(assign.value)}` is typed {default}, and `{use}` gives it {_article(kind)} {kind}",
+                f"`{name} = {code_of(assign.value)}` is typed {default}, and `{use}` gives it {_article(kind)} {kind}",
                 suggestion=f"annotate it: `{text}`",
                 fix=Fix(f"annotate `{text}`", safe=True,
                         replacement=cst.AnnAssign(target=target, annotation=cst.Annotation(cst.parse_expression(container)), value=assign.value),
@@ -562,7 +558,7 @@ class EmptyContainerType(TypeRule):
                 for item in items:
                     kind = typeflow.value_type(item, loop_ints)
                     if kind is not None:
-                        found.append((kind, _code(node).strip().splitlines()[0]))
+                        found.append((kind, code_of(node).strip().splitlines()[0]))
 
             def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
                 return False
@@ -665,13 +661,13 @@ class IsinstanceUnsupportedType(TypeRule):
         candidates = [e.value for e in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]
         for candidate in candidates:
             qualified = self.ctx.qualify(candidate) or ""
-            name = qualified.rpartition(".")[2] if qualified.startswith("typing.") else _code(candidate)
-            if _code(candidate) in _ISINSTANCE_UNKNOWN:
-                better = _ISINSTANCE_UNKNOWN[_code(candidate)]
-                message = f"`isinstance(..., {_code(candidate)})`: TorchScript has no type named `{_code(candidate)}`"
+            name = qualified.rpartition(".")[2] if qualified.startswith("typing.") else code_of(candidate)
+            if code_of(candidate) in _ISINSTANCE_UNKNOWN:
+                better = _ISINSTANCE_UNKNOWN[code_of(candidate)]
+                message = f"`isinstance(..., {code_of(candidate)})`: TorchScript has no type named `{code_of(candidate)}`"
             elif name in _ISINSTANCE_BARE_GENERICS and (qualified.startswith("typing.") or is_name(candidate)):
                 better = _ISINSTANCE_BARE_GENERICS[name]
-                message = f"`isinstance(..., {_code(candidate)})` without contained types: TorchScript needs e.g. `{better or name + '[...]'}`"
+                message = f"`isinstance(..., {code_of(candidate)})` without contained types: TorchScript needs e.g. `{better or name + '[...]'}`"
             else:
                 continue
             hint = f"`isinstance(x, {better})`, or test for the other type the value can have" if better else "test for the other type the value can have"
@@ -705,7 +701,7 @@ class StaticForward(TypeRule):
                 self.report(
                     forward.name,
                     f"{info.name}.forward is a @staticmethod: TorchScript compiles it as a method, so `{first}` is "
-                    f"the module itself, and `{_code(parent)}` uses it as a tensor",
+                    f"the module itself, and `{code_of(parent)}` uses it as a tensor",
                     context=info.name,
                     evidence=node,
                 )

@@ -23,7 +23,7 @@ from tslint.checks.context import FileContext
 from tslint.checks.tool import FileTooLarge, ParseError
 from tslint.engine.discover import MAX_READ_BYTES
 from tslint.findings import FileResult, Finding
-from tslint.model.nodes import children, visit as visit_tree
+from tslint.model.nodes import children, code_of, new_generation, visit as visit_tree
 from tslint.model.positions import positions as node_positions
 from tslint.model import typeflow
 from tslint.model.project import Project
@@ -332,7 +332,7 @@ def _submodule_roots(model: FileModel, classes, unit_of, collect) -> list[Region
             entry = site if site is not None else call
             unit = unit_of(sub.model)
             collect(unit, unit.check_class(sub, entry))
-            why = f"submodule of {owner_model.display()}:{info.name} ({cst.Module(body=[]).code_for_node(call.func)}(...))"
+            why = f"submodule of {owner_model.display()}:{info.name} ({code_of(call.func)}(...))"
             for region in sub.model.class_roots(sub):
                 region.model, region.site, region.why = sub.model, entry, why
                 roots.append(region)
@@ -457,6 +457,7 @@ def check_parsed(source: bytes, module: cst.Module, path: str, rule_classes: Opt
 
 def _check_module(source: bytes, module: cst.Module, path: str, rule_classes: list[type[Rule]], report_parse_errors: bool,
                   result: FileResult, project: Optional[Project] = None) -> FileResult:
+    new_generation()
     if bracket_depth(source) >= MAX_BRACKET_DEPTH:
         errors = _python_syntax_errors(source, path)
         if errors:

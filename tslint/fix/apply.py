@@ -27,7 +27,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from tslint.checks.base import RawFinding, Rule
 from tslint.engine.analyse import MAX_FILE_BYTES, PARSE_ERROR, TOO_LARGE, analyse_module, decode, run_deep, suppressed_lines
 from tslint.findings import Finding
-from tslint.model.nodes import children
+from tslint.model.nodes import children, code_of
 from tslint.model.positions import positions as node_positions
 
 MAX_PASSES = 5
@@ -111,7 +111,7 @@ def _imported(module: cst.Module) -> set[tuple[str, str]]:
         for small in statement.body:
             if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative \
                     and not isinstance(small.names, cst.ImportStar):
-                where = cst.Module([]).code_for_node(small.module)
+                where = code_of(small.module)
                 found.update((where, alias.name.value) for alias in small.names
                              if alias.asname is None and isinstance(alias.name, cst.Name))
     return found

@@ -13,7 +13,7 @@ from typing import Optional
 
 import libcst as cst
 
-from tslint.model.nodes import findall, is_name
+from tslint.model.nodes import code_of, findall, is_name
 from tslint.model.regions import ClassInfo, FileModel, _is_nn_class
 from tslint.model.typeflow import literal_type, parameters
 
@@ -255,7 +255,7 @@ def init_attributes(model: FileModel, info: ClassInfo) -> InitAttributes:
                             result.always.add(target.target.value)
     init = info.methods.get("__init__")
     if init is not None:
-        code = cst.Module(body=[init]).code
+        code = code_of(init)
         if "__dict__" in code or "vars(self)" in code:
             result.complete = False
         always, sometimes, _ = _Scan(info, result, {"__init__"}).block(init.body.body)

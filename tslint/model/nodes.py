@@ -49,9 +49,74 @@ def _fields(cls: type) -> tuple[str, ...]:
     return names
 
 
-def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+class NodeMemo:
+    """Facts computed from a node, remembered while the node is in use: the generation since the
+    last new_generation() and the one before it. A node of the previous check that is still in use
+    (the language server keeps the statements an edit did not touch) is moved forward; the rest are
+    let go with their tree after one more check. Nodes are immutable, so a fact stays true. Entries
+    are {id(node): (node, fact)}: CSTNode.__hash__ is a Python call, as costly as the lookup, and
+    holding the node means its id cannot be reused while it is there."""
+
+    def __init__(self) -> None:
+        self.current: dict[int, tuple] = {}
+        self.previous: dict[int, tuple] = {}
+        _MEMOS.append(self)
+
+    def get(self, node: cst.CSTNode):
+        """The fact remembered for `node`, or None."""
+        key = id(node)
+        known = self.current.get(key)
+        if known is None or known[0] is not node:
+            known = self.previous.pop(key, None)
+            if known is None or known[0] is not node:
+                return None
+            self.current[key] = known
+        return known[1]
+
+    def put(self, node: cst.CSTNode, fact) -> None:
+        self.current[id(node)] = (node, fact)
+
+
+_MEMOS: list[NodeMemo] = []
+
+
+def new_generation() -> None:
+    """Called before each file's check: forget what the check before the last one saw."""
+    for memo in _MEMOS:
+        memo.previous, memo.current = memo.current, {}
+
+
+_CHILDREN = NodeMemo()
+
+
+def children(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
     """The node's children in source order: those of `node.children` that are not layout (see
-    _TRIVIA), much cheaper."""
+    _TRIVIA), much cheaper. Remembered (every rule walks the tree): NodeMemo.get, inlined."""
+    key = id(node)
+    known = _CHILDREN.current.get(key)
+    if known is None or known[0] is not node:
+        known = _CHILDREN.previous.pop(key, None)
+        if known is None or known[0] is not node:
+            known = (node, _children(node))
+        _CHILDREN.current[key] = known
+    return known[1]
+
+
+_CODE = NodeMemo()
+_DEFAULT_LAYOUT = cst.Module(body=[])
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """The node's code as libcst writes it with the default layout (four-space indent, "\\n"
+    newlines): `cst.Module([]).code_for_node(node)`, remembered (rules ask for the same code again)."""
+    code = _CODE.get(node)
+    if code is None:
+        code = _DEFAULT_LAYOUT.code_for_node(node)
+        _CODE.put(node, code)
+    return code
+
+
+def _children(node: cst.CSTNode) -> tuple[cst.CSTNode, ...]:
     found: list[cst.CSTNode] = []
     is_node = _NODE_TYPES
     for value in _getter(type(node))(node):
@@ -65,7 +130,7 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
             known = is_node.get(kind)
             if known or (known is None and _is_node(kind)):
                 found.append(value)
-    return found
+    return tuple(found) if found else ()
 
 
 _GETTERS: dict[type, Callable] = {}
@@ -158,8 +223,35 @@ def _visit_direct(node: cst.CSTNode, visitor: cst.CSTVisitor, handlers: dict) ->
 
 
 def findall(node: cst.CSTNode, types) -> list:
-    """Every node of the given type(s) in the tree rooted at `node` (like libcst.matchers.findall)."""
-    return [n for n in walk(node) if isinstance(n, types)]
+    """Every node of the given type(s) in the tree rooted at `node` (like libcst.matchers.findall),
+    remembered per node (rules ask the same question of the same function)."""
+    asked = _FOUND.get(node)
+    if asked is None:
+        asked = {}
+        _FOUND.put(node, asked)
+    found = asked.get(types)
+    if found is None:
+        found = asked[types] = tuple(_findall(node, types))
+    return list(found)
+
+
+_FOUND = NodeMemo()  # {node: {types: the nodes found}}
+
+
+def _findall(node: cst.CSTNode, types) -> Iterator[cst.CSTNode]:
+    matches = _MATCHES.get(types)
+    if matches is None:
+        matches = _MATCHES[types] = {}
+    for current in walk(node):
+        kind = type(current)
+        match = matches.get(kind)
+        if match is None:
+            match = matches[kind] = issubclass(kind, types)  # once per type: abstract bases make it slow
+        if match:
+            yield current
+
+
+_MATCHES: dict = {}  # {types asked for: {node type: whether it is one of them}}
 
 
 def is_name(node: Optional[cst.CSTNode], *values: str) -> bool:

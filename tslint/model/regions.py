@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Optional
 import libcst as cst
 
 from tslint.model import torchscript_names
-from tslint.model.nodes import annotation_head, children
+from tslint.model.nodes import annotation_head, children, code_of
 from tslint.model.symbols import Symbols, decorator_target
 
 if TYPE_CHECKING:
@@ -258,7 +258,7 @@ class FileModel:
         """`self.forward = types.MethodType(fn, self)` or `self.forward = self._impl` in __init__:
         torch.jit.script compiles what the instance's forward is bound to (proven on torch 2.13)."""
         init = info.methods.get("__init__")
-        if init is None or "forward" not in cst.Module(body=[]).code_for_node(init.body):
+        if init is None or "forward" not in code_of(init.body):
             return []
         regions = []
         for assign in _forward_assignments(init.body):
@@ -370,7 +370,7 @@ class FileModel:
             model, function = target
             if model.is_skipped(function) if not tracing else model.is_scripted(function):
                 return None
-            why = f"reached from {self._where(region, model)} via {cst.Module(body=[]).code_for_node(func)}()"
+            why = f"reached from {self._where(region, model)} via {code_of(func)}()"
             return Region(function.name.value, function, None, why, region, model=model)
         return None
 

@@ -24,7 +24,7 @@ from typing import Iterator, Optional
 import libcst as cst
 
 from tslint.model.init_attributes import init_attributes
-from tslint.model.nodes import findall, is_name, visit as visit_tree, walk
+from tslint.model.nodes import code_of, findall, is_name, visit as visit_tree, walk
 from tslint.model.regions import ClassInfo, FileModel, Region, static_condition
 from tslint.model.symbols import Symbols
 from tslint.model.typeflow import bindings, parameters
@@ -112,8 +112,9 @@ def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
     return None
 
 
-def code_of(node: cst.CSTNode) -> str:
-    text = cst.Module([]).code_for_node(node).strip()
+def short_code(node: cst.CSTNode) -> str:
+    """The node's code cut to 40 characters, for messages."""
+    text = code_of(node).strip()
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -218,7 +219,7 @@ class FunctionKinds:
     # -- parameters -------------------------------------------------------------------------
     def _param_kind(self, param: cst.Param, function: cst.FunctionDef) -> Optional[str]:
         if param.annotation is not None:
-            annotation = cst.Module([]).code_for_node(param.annotation.annotation).strip()
+            annotation = code_of(param.annotation.annotation).strip()
             return TENSOR if annotation in ("Tensor", "torch.Tensor") else None
         if param.default is not None:
             return None
@@ -692,7 +693,7 @@ def _condition_hazard(kinds: FunctionKinds, test: cst.BaseExpression, what: str,
     if (not any(is_tensor(k) for k in leaf_kinds) and SHAPE not in leaf_kinds and DATA not in leaf_kinds
             and (raises_only or not uses_rank(kinds, test))):
         return None  # most tests: no hazard, and no need for the test's code
-    code = code_of(test)
+    code = short_code(test)
     if any(is_tensor(k) for k in leaf_kinds):
         if what == "`while` loop":
             return Hazard("TS503", f"`while` tests a tensor's value (`{code}`): the trace records the number of iterations the example input took")

@@ -17,7 +17,7 @@ from typing import Iterator, Optional
 
 import libcst as cst
 
-from tslint.model.nodes import children, findall, is_name, visit as visit_tree
+from tslint.model.nodes import children, code_of, findall, is_name, visit as visit_tree
 
 from tslint.model import schemas
 from tslint.model.symbols import Symbols
@@ -278,7 +278,7 @@ def uses(function: cst.FunctionDef, name: str, symbols: Symbols, signatures: dic
             if callee is not None:
                 param = bound_param(callee, call, arg)
                 if param is not None and param.annotation is not None:
-                    annotation = cst.Module([]).code_for_node(param.annotation.annotation)
+                    annotation = code_of(param.annotation.annotation)
                     found.append((node, _strip_optional(annotation.replace("torch.Tensor", "Tensor"))))
 
     visit_tree(function.body, Finder())
@@ -518,7 +518,7 @@ def is_tensor(function: cst.FunctionDef, expr: cst.BaseExpression, is_method: bo
                 return False  # `[x.split(",") for x in names]`: a comprehension's own x
             if param.annotation is None:
                 return param.default is None or is_name(param.default, "None")
-            return cst.Module([]).code_for_node(param.annotation.annotation) in _TENSOR_ANNOTATIONS
+            return code_of(param.annotation.annotation) in _TENSOR_ANNOTATIONS
         return False
     if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and schemas.returns_tensor(expr.func.attr.value):
         return is_tensor(function, expr.func.value, is_method, depth + 1)
@@ -534,7 +534,7 @@ def _param_type(function: cst.FunctionDef, name: str, is_method: bool) -> tuple[
             return True, None
         if param.annotation is None:
             return True, None
-        annotation = cst.Module([]).code_for_node(param.annotation.annotation)
+        annotation = code_of(param.annotation.annotation)
         return True, annotation if annotation in SCALARS else None
     return False, None
 

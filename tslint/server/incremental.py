@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
@@ -26,7 +27,8 @@ class IncrementalParser:
     parse (tslint's check_source) must judge it. Keeps only the pieces of the last text."""
 
     def __init__(self) -> None:
-        self._pieces: dict[tuple[bytes, str, str], cst.Module] = {}
+        # {(text, indent, newline): the pieces of that text, one per occurrence (each needs its own nodes)}
+        self._pieces: dict[tuple[bytes, str, str], list[_Piece]] = {}
         self.reused = 0  # pieces taken from the previous text by the last parse (for the bench)
 
     def parse(self, source: bytes) -> Optional[cst.Module]:
@@ -49,19 +51,19 @@ class IncrementalParser:
         has_trailing_newline = True
         for index, text in enumerate(pieces):
             key = (text, default_indent, default_newline)
-            # the same text twice in one file is parsed twice: each occurrence needs its own nodes
-            piece = previous.pop(key, None)
-            if piece is not None:
+            same_text = previous.get(key)
+            kept = same_text.pop(0) if same_text else None
+            if kept is not None:
                 self.reused += 1
             else:
                 try:
-                    piece = cst.parse_module(
+                    kept = _Piece(cst.parse_module(
                         text, config=cst.PartialParserConfig(default_indent=default_indent, default_newline=default_newline)
-                    )
+                    ))
                 except Exception:  # noqa: BLE001 - whatever libcst rejects, the full parse reports
                     return None
-            if key not in self._pieces:
-                self._pieces[key] = piece
+            self._pieces.setdefault(key, []).append(kept)
+            piece = kept.module
             last = index == len(pieces) - 1
             if last:
                 has_trailing_newline = piece.has_trailing_newline
@@ -74,7 +76,9 @@ class IncrementalParser:
                 header, lines_before = lines_before, []
             statements = list(piece.body)
             if lines_before:
-                statements[0] = statements[0].with_changes(leading_lines=[*lines_before, *statements[0].leading_lines])
+                if kept.joined is None:  # kept with the piece: the checks remember facts per node
+                    kept.joined = statements[0].with_changes(leading_lines=[*lines_before, *statements[0].leading_lines])
+                statements[0] = kept.joined
             body.extend(statements)
             if piece.footer:
                 if not last:
@@ -84,6 +88,12 @@ class IncrementalParser:
             body=body, header=header, footer=footer, encoding="utf-8", default_indent=default_indent,
             default_newline=default_newline, has_trailing_newline=has_trailing_newline,
         )
+
+
+@dataclass
+class _Piece:
+    module: cst.Module  # the piece parsed on its own
+    joined: Optional[cst.BaseStatement] = None  # its first statement with the lines before it, once needed
 
 
 def _pieces(tree: ast.Module, lines: list[bytes]) -> list[bytes]:
@@ -108,13 +118,17 @@ def _pieces(tree: ast.Module, lines: list[bytes]) -> list[bytes]:
 
 def _first_indent(tree: ast.Module, lines: list[bytes]) -> str:
     """What libcst takes as the module's default indent: the first indented line's whitespace."""
-    first: Optional[int] = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.stmt) and node.col_offset > 0 and (first is None or node.lineno < first):
+    # statements only, depth first in source order: the first one found that starts its line is the first
+    stack = list(reversed(tree.body))
+    while stack:
+        node = stack.pop()
+        if node.col_offset > 0:
             line = lines[node.lineno - 1]
             if not line[: node.col_offset].strip():  # starts its line (not `if x: y`)
-                first = node.lineno
-    if first is None:
-        return "    "
-    line = lines[first - 1]
-    return line[: len(line) - len(line.lstrip(b" \t"))].decode()
+                return line[: len(line) - len(line.lstrip(b" \t"))].decode()
+        nested: list[ast.stmt] = []
+        for name in ("body", "handlers", "orelse", "finalbody", "cases"):
+            for child in getattr(node, name, ()):
+                nested.extend(child.body if isinstance(child, (ast.ExceptHandler, ast.match_case)) else [child])
+        stack.extend(reversed(nested))
+    return "    "
