@@ -161,3 +161,35 @@ def test_fixes_make_the_model_script(tmp_path):
     assert check_source(fixed.fixed, str(path)).findings == [], fixed.fixed.decode()
     result = subprocess.run([sys.executable, str(ROOT / "tests" / "judge.py"), str(path)], capture_output=True, text=True, timeout=300)
     assert json.loads(result.stdout)["accepted"], result.stdout + fixed.fixed.decode()
+
+
+def test_a_dim_passed_on_positionally_is_annotated_int_and_the_fix_scripts(tmp_path):
+    """torch.norm(x, 2, dim) and torch.squeeze(x, dim) have an int and a List[int] overload for `dim`:
+    the fix of a helper's unannotated dim is `int`, as for `dim=`, and the callers' ints then fit."""
+    from tslint.checks import all_rules  # noqa: PLC0415
+    from tslint.fix.apply import fix_source  # noqa: PLC0415
+
+    source = HEADER + textwrap.dedent(
+        """
+        def l2_normalize(x, dim):
+            return x / torch.norm(x, 2, dim, keepdim=True)
+
+
+        def squeezed(x, dim):
+            return torch.squeeze(x, dim)
+
+
+        class Model(nn.Module):
+            def forward(self, x: torch.Tensor) -> torch.Tensor:
+                return l2_normalize(x, 1) + squeezed(x, 2)
+        """
+    )
+    path = tmp_path / "model.py"
+    path.write_text(source)
+    fixed = fix_source(source.encode(), str(path), list(all_rules()))
+    text = fixed.fixed.decode()
+    assert "def l2_normalize(x, dim: int)" in text and "def squeezed(x, dim: int)" in text, text
+    path.write_bytes(fixed.fixed)
+    assert check_source(fixed.fixed, str(path)).findings == [], text
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "judge.py"), str(path)], capture_output=True, text=True, timeout=300)
+    assert json.loads(result.stdout)["accepted"], result.stdout + text

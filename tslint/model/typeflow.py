@@ -173,7 +173,7 @@ def _schema_type(symbols: Symbols, call: cst.Call, arg: cst.Arg) -> Optional[str
     overloads = schemas.signatures(qualified)
     if not overloads:
         return None
-    types = []
+    types, names = [], set()
     for signature in overloads:
         params = list(signature)
         if arg.keyword is not None:
@@ -187,10 +187,13 @@ def _schema_type(symbols: Symbols, call: cst.Call, arg: cst.Arg) -> Optional[str
         if not found:
             continue
         types.append(_strip_optional(found[0].type))
+        names.add(found[0].name)
     if types and all(t == "List[Tensor]" for t in types):
         return "List[Tensor]"  # torch.cat(x) / torch.stack(x): x is a list of tensors
     if not types or any("Tensor" in t or t == "?" or t.startswith(("Union", "Any", "number", "Scalar")) for t in types):
         return None
+    if "int" in types and names <= _INT_KEYWORDS:
+        return "int"  # torch.norm(x, 2, dim), torch.squeeze(x, dim): an int dim fits, as `dim=` does
     return types[0]
 
 
