@@ -121,29 +121,64 @@ def _call_site_types(rule: Rule, region: Region, param: cst.Param) -> set[str]:
     function = region.node
     method = _is_method(region)
     kinds: set[str] = set()
-    for call in _calls_by_name(rule).get((method, function.name.value), ()):
-        for arg in call.args:
-            if typeflow.bound_param(function, call, arg, method) is param:
-                kind = typeflow.literal_type(arg.value)
-                if kind:
-                    kinds.add(kind)
+    for shape in _call_shapes(rule).get((method, function.name.value), ()):
+        for slot in _bound_slots(shape, function, param, method):
+            kinds.update(kind for kind in shape.kinds(slot) if kind)
     return kinds
 
 
-def _calls_by_name(rule: Rule) -> dict[tuple[bool, str], list[cst.Call]]:
-    """The module's calls by (through `self.`, name), found once per module: walking the module for
-    every int-default parameter made time grow with the square of the file's size."""
+class _CallShape:
+    """The calls of one name whose arguments have the same keywords and stars in the same order:
+    they bind to any function's parameters alike (typeflow.bound_param reads only that), so a
+    parameter's call sites are read once per shape, not once per call. `kinds(slot)` counts the
+    literal types passed in that argument slot (None for a value that is no literal)."""
+
+    __slots__ = ("call", "calls", "star", "_kinds")
+
+    def __init__(self, call: cst.Call) -> None:
+        self.call = call  # the first call of the shape: its arguments stand for every call's
+        self.calls: dict[cst.Call, None] = {}
+        self.star = any(arg.star for arg in call.args)
+        self._kinds: dict[int, dict[Optional[str], int]] = {}
+
+    def kinds(self, slot: int) -> dict[Optional[str], int]:
+        counts = self._kinds.get(slot)
+        if counts is None:
+            counts = self._kinds[slot] = {}
+            for call in self.calls:
+                kind = typeflow.literal_type(call.args[slot].value)
+                counts[kind] = counts.get(kind, 0) + 1
+        return counts
+
+
+def _bound_slots(shape: _CallShape, function: cst.FunctionDef, param: cst.Param, method: bool) -> list[int]:
+    call = shape.call
+    return [i for i, arg in enumerate(call.args) if typeflow.bound_param(function, call, arg, method) is param]
+
+
+def _call_shapes(rule: Rule) -> dict[tuple[bool, str], list[_CallShape]]:
+    """The module's calls by (through `self.`, name), then by shape, found once per module: reading
+    every call of the name for every parameter made time grow with the square of the file's size."""
     module = rule.ctx.module
     cached = getattr(rule, "_call_index", None)
     if cached is not None and cached[0] is module:
         return cached[1]
-    index: dict[tuple[bool, str], list[cst.Call]] = {}
+    shapes: dict[tuple, _CallShape] = {}
+    index: dict[tuple[bool, str], list[_CallShape]] = {}
     for call in findall(module, cst.Call):
         func = call.func
         if isinstance(func, cst.Attribute) and is_name(func.value, "self"):
-            index.setdefault((True, func.attr.value), []).append(call)
+            key = (True, func.attr.value)
         elif isinstance(func, cst.Name):
-            index.setdefault((False, func.value), []).append(call)
+            key = (False, func.value)
+        else:
+            continue
+        layout = (key, tuple((arg.keyword.value if arg.keyword is not None else None, arg.star) for arg in call.args))
+        shape = shapes.get(layout)
+        if shape is None:
+            shape = shapes[layout] = _CallShape(call)
+            index.setdefault(key, []).append(shape)
+        shape.calls[call] = None
     rule._call_index = (module, index)
     return index
 
@@ -372,20 +407,25 @@ def _agreed_type(rule: Rule, callee: Region, call: cst.Call, param: cst.Param, k
         return None
     seen |= set(evidence)
     method = _is_method(callee)
-    for other in _calls_by_name(rule).get((method, function.name.value), ()):
-        if any(arg.star for arg in other.args):
+    for shape in _call_shapes(rule).get((method, function.name.value), ()):
+        if shape.star:
             return None
-        passed = [arg for arg in other.args if typeflow.bound_param(function, other, arg, method) is param]
-        if other is call:
+        others = len(shape.calls) - (call in shape.calls)  # this call is `kind`, already seen
+        if not others:
             continue
-        if not passed:
+        slots = _bound_slots(shape, function, param, method)
+        if not slots:
             if param.default is None:
                 return None
             continue
-        other_kind = typeflow.literal_type(passed[0].value)
-        if other_kind not in typeflow.SCALARS:
-            return None
-        seen.add(other_kind)
+        counts = dict(shape.kinds(slots[0]))  # the first argument bound to the parameter
+        if call in shape.calls:
+            counts[typeflow.literal_type(call.args[slots[0]].value)] -= 1
+        for other_kind, count in counts.items():
+            if count and other_kind not in typeflow.SCALARS:
+                return None
+            if count:
+                seen.add(other_kind)
     default = typeflow.literal_type(param.default) if param.default is not None else None
     if default is not None and default != "None":
         seen.add(default)
