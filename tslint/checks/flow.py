@@ -40,12 +40,19 @@ class PossiblyUndefinedVariable(TypeRule):
     def enter_region(self, region: Region) -> None:
         function = region.node
         params = {p.name.value for p in typeflow.parameters(function)}
-        # a name that is also a module-level name is looked up there by Python: stay quiet
-        module_names = set(self.ctx.model.functions) | set(self.ctx.model.classes) | set(self.ctx.symbols.aliases)
-        self.tracked = typeflow.assigned_names(function) - params - module_names
+        self.tracked = typeflow.assigned_names(function) - params - self._module_names()
         self.reported: set[str] = set()
         if self.tracked and isinstance(function.body, cst.IndentedBlock):
             self._block(function.body.body, set(params), {})
+
+    def _module_names(self) -> set[str]:
+        """A name that is also a module-level name is looked up there by Python: stay quiet. Built
+        once per file, not once per compiled function (that grew with the square of the file)."""
+        model, symbols = self.ctx.model, self.ctx.symbols
+        cached = getattr(self, "_module_names_of", None)
+        if cached is None or cached[0] is not model or cached[1] is not symbols:
+            cached = self._module_names_of = (model, symbols, set(model.functions) | set(model.classes) | set(symbols.aliases))
+        return cached[2]
 
     # Definite assignment over structured control flow. `defined`: names assigned on every path
     # so far; `partial`: names assigned on some paths, with where ("the `if c:`"). Returns the

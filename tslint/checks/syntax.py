@@ -217,13 +217,27 @@ class VariableArguments(SyntaxRule):
             names = ", ".join(f"`{p.star if isinstance(p.star, str) else ''}{p.name.value}`" for p in offending)
             method = region.cls is not None
             name = region.node.name.value
-            calls = [call for call in findall(self.ctx.module, cst.Call)
-                     if (is_name(call.func, name) and not method) or (method and isinstance(call.func, cst.Attribute)
-                                                                      and is_name(call.func.value, "self") and call.func.attr.value == name)]
+            calls = self._calls().get((method, name), [])
             replacement = rewrites.explicit_parameters(region.node, calls, method)
             fix = None if replacement is None else Fix(
                 f"drop {names}: the body never reads them", safe=False, replacement=replacement, target=params)
             self.report(offending[0], f"{self.summary}: {names}", fix=fix)
+
+    def _calls(self) -> dict[tuple[bool, str], list[cst.Call]]:
+        """The module's calls by (through `self.`, name), in source order, found once per module:
+        walking the module for every such signature grew with the square of the file's size."""
+        module = self.ctx.module
+        cached = getattr(self, "_call_index", None)
+        if cached is None or cached[0] is not module:
+            index: dict[tuple[bool, str], list[cst.Call]] = {}
+            for call in findall(module, cst.Call):
+                func = call.func
+                if isinstance(func, cst.Name):
+                    index.setdefault((False, func.value), []).append(call)
+                elif isinstance(func, cst.Attribute) and is_name(func.value, "self"):
+                    index.setdefault((True, func.attr.value), []).append(call)
+            cached = self._call_index = (module, index)
+        return cached[1]
 
 
 class YieldExpression(SyntaxRule):

@@ -16,7 +16,7 @@ from tslint.model.nodes import code_of, findall, is_name, visit as visit_tree
 from tslint.model import typeflow
 from tslint.checks.base import Rule, TypeRule
 from tslint.findings import Fix
-from tslint.model.regions import Region
+from tslint.model.regions import ClassInfo, FileModel, Region
 
 
 def _annotate(param: cst.Param, annotation: str) -> cst.Param:
@@ -46,9 +46,20 @@ def _is_method(region: Region) -> bool:
 
 
 def _local_signatures(rule: Rule, region: Region) -> dict[str, cst.FunctionDef]:
-    """Callees a compiled function can name: functions of the file and `self.` methods."""
-    signatures: dict[str, cst.FunctionDef] = dict(rule.ctx.model.functions)
-    info = region.cls
+    """Callees a compiled function can name: functions of the file and `self.` methods. Built once
+    per file and class, not once per parameter (copying the file's functions grew with its size)."""
+    model, info = rule.ctx.model, region.cls
+    memo = getattr(rule, "_signatures", None)
+    if memo is None or memo[0] is not model:
+        memo = rule._signatures = (model, {})
+    cached = memo[1].get(id(info))
+    if cached is None or cached[0] is not info:
+        cached = memo[1][id(info)] = (info, _signatures(model, info))
+    return cached[1]
+
+
+def _signatures(model: FileModel, info: Optional[ClassInfo]) -> dict[str, cst.FunctionDef]:
+    signatures: dict[str, cst.FunctionDef] = dict(model.functions)
     seen = set()
     while info is not None and id(info) not in seen:
         seen.add(id(info))

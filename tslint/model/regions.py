@@ -320,16 +320,7 @@ class FileModel:
         if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self") \
                 or info is None or "__init__" not in info.methods:
             return None
-        built = set()
-        for node in _walk_all(info.methods["__init__"].body):
-            if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
-                targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
-                if any(isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self"
-                       and t.attr.value == func.attr.value for t in targets):
-                    value = getattr(node, "value", None)
-                    ok = isinstance(node, cst.Assign) and len(targets) == 1 and isinstance(value, cst.Call) \
-                        and isinstance(value.func, cst.Name) and value.func.value in self.classes
-                    built.add(value.func.value if ok else None)
+        built = set(self._built_in_init(info).get(func.attr.value, ()))
         if len(built) != 1 or None in built:
             return None
         target = self.classes[built.pop()]
@@ -337,6 +328,29 @@ class FileModel:
         if forward is None or self.is_skipped(forward):
             return None
         return Region(f"{target.name}.forward", forward, target, f"reached from {region.qualname} via self.{func.attr.value}", region, model=self)
+
+    def _built_in_init(self, info: ClassInfo) -> dict[str, set[Optional[str]]]:
+        """For each `self.<attr>` that `info.__init__` assigns, what each assignment builds: the name
+        of a class of this file (`self.block = Block(...)`), or None for anything else. Read once per
+        class, not once per `self.<attr>(...)` call (that grew with the square of the class)."""
+        cache = self.__dict__.setdefault("_built_in_init_cache", {})
+        cached = cache.get(id(info))
+        if cached is not None and cached[0] is info:
+            return cached[1]
+        built: dict[str, set[Optional[str]]] = {}
+        for node in _walk_all(info.methods["__init__"].body):
+            if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+                attributes = {t.attr.value for t in targets
+                              if isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name) and t.value.value == "self"}
+                if attributes:
+                    value = getattr(node, "value", None)
+                    ok = isinstance(node, cst.Assign) and len(targets) == 1 and isinstance(value, cst.Call) \
+                        and isinstance(value.func, cst.Name) and value.func.value in self.classes
+                    for attribute in attributes:
+                        built.setdefault(attribute, set()).add(value.func.value if ok else None)
+        cache[id(info)] = (info, built)
+        return built
 
     def callee(self, region: Region, call: cst.Call, tracing: bool = False) -> Optional[Region]:
         """The region a call inside `region` compiles, if it names a function of this file.
