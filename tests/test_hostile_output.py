@@ -127,3 +127,44 @@ def test_sigterm_during_a_verified_fix_leaves_no_copy_in_the_package(tmp_path: P
     process.communicate(timeout=60)
     assert process.returncode == 128 + signal.SIGTERM
     assert sorted(path.name for path in package.iterdir()) in (["__init__.py", "m.py"], ["__init__.py", "__pycache__", "m.py"])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return not Path(f"/proc/{pid}/stat").read_text().split(") ")[-1].startswith("Z")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_parallel_check_killed_stops_at_once_and_leaves_no_worker(tmp_path: Path, sig: int) -> None:
+    # 64 files of ~2,800 lines: each worker is handed 4 files (some 15 s of work) at a time, so a
+    # worker that finishes what it was given before it notices fails the 10 s below
+    block = "class Block{i}(torch.nn.Module):\n    def forward(self, x, scale=2):\n        return x * scale\n\n"
+    text = "import torch\n\n" + "".join(block.format(i=i) for i in range(700))
+    for n in range(64):
+        (tmp_path / f"m{n}.py").write_text(text)
+    process = subprocess.Popen([sys.executable, "-m", "tslint", "check", "--no-confirm", "--no-cache", "--jobs", "2", "."],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=UTF8)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while len(workers) < 2 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        workers = [int(pid) for pid in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()]
+    assert len(workers) == 2, "the check did not start its workers"
+    time.sleep(2)
+    process.send_signal(sig)
+    try:
+        process.communicate(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = [pid for pid in workers if _alive(pid)]
+    finally:
+        process.kill()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert process.returncode == (128 + sig if sig == signal.SIGTERM else -sig)
+    assert not left, "a worker outlived the check"

@@ -323,15 +323,12 @@ def _fix_one(job: tuple[str, bytes, list[str], bool]) -> FixResult:
 def fix_sources(jobs: list[tuple[str, bytes, list[str], bool]], workers: int) -> list[FixResult]:
     """fix_source for each (path, source, rule ids, unsafe), in `workers` processes when there
     are enough files to pay for the pool (as the check does)."""
-    from tslint.engine.batch import MIN_FILES_FOR_POOL
+    from tslint.engine.batch import MIN_FILES_FOR_POOL, parallel_map
 
     workers = min(workers if workers > 0 else (os.cpu_count() or 1), len(jobs) or 1)
     if workers <= 1 or len(jobs) < MIN_FILES_FOR_POOL:
         return [_fix_one(job) for job in jobs]
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_fix_one, jobs, chunksize=1))  # files differ widely in cost
+    return parallel_map(_fix_one, jobs, workers)  # one file at a time: files differ widely in cost
 
 
 def _python_parses(source: bytes) -> bool:

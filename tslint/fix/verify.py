@@ -221,10 +221,12 @@ def _job(path: Path, opts: ConfirmOptions, lines: list[int], original_module: st
     return make_job(path, opts, lines, lines, "script", factories=factories, round_trip=False)
 
 
-def _copy(result: FixResult, opts: ConfirmOptions) -> tuple[Path, str, str]:
-    """Write the fixed text beside the original, under a name that imports the same way."""
+def _copy(result: FixResult, opts: ConfirmOptions, copies: list[Path]) -> tuple[Path, str, str]:
+    """Write the fixed text beside the original, under a name that imports the same way; the copy
+    joins `copies` before it is written, so that a SIGTERM in between cannot leave it behind."""
     original = Path(result.path).resolve()
     copy = original.with_name(f"_tslint_fixed_{original.stem}_{secrets.token_hex(4)}.py")
+    copies.append(copy)
     copy.write_bytes(result.fixed)
     root = import_root(original, list(opts.src))
     original_module = module_name(original, root)
@@ -254,8 +256,7 @@ def _script_copies(results: list[FixResult], opts: ConfirmOptions, jobs: int, or
     copies = []
     try:
         for result in results:
-            copy, original_module, copy_module = _copy(result, opts)
-            copies.append(copy)
+            copy, original_module, copy_module = _copy(result, opts, copies)
             remaining = check_source(result.fixed, str(copy)).findings
             lines = sorted({line for f in remaining for line in range(f.line, max(f.end_line, f.line) + 1)}
                            | {line for a in result.applied for line in range(a.extra["fixed_lines"][0], a.extra["fixed_lines"][1] + 1)})
