@@ -461,7 +461,9 @@ def test_confirm_on_save_replaces_diagnostics_with_torchs_verdicts_and_an_edit_c
             # the server itself still has no torch: the verdicts came from its child
             assert "libtorch" not in Path(f"/proc/{s.pid}/maps").read_text()
             # a second save, then an edit while torch runs: the child session is killed
+            count = len(s.published)
             s.save(uri)
+            await s.diagnostics(uri, 1, after=count)  # the save's own static check (it may arrive after the child starts)
             deadline = time.monotonic() + 30
             while not _children(s.pid) and time.monotonic() < deadline:
                 await asyncio.sleep(0.01)
