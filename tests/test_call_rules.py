@@ -126,6 +126,133 @@ def test_tslint_and_torch_agree_on_calls(tmp_path):
     assert not disagreements, "\n".join(map(str, disagreements))
 
 
+# (__init__ body after super().__init__(), forward body, the TS4xx rule or None), judged by torch like
+# CASES: a Tensor method called on a module attribute __init__ always sets to a new tensor.
+ATTRIBUTE_CASES = [
+    ("self.weight = nn.Parameter(torch.randn(3, 3))", "return self.weight.norm(dim=1)", "TS419"),
+    ("self.weight = torch.nn.Parameter(torch.randn(3, 3))", "return self.weight.norm(dim=1, keepdim=True)", "TS419"),
+    ("self.register_buffer('scale', torch.ones(3, 3))", "return x * self.scale.norm(dim=1)", "TS419"),
+    ("self.w = torch.zeros(3, 3)", "return self.w.t().norm(dim=0)", "TS419"),
+    ("self.w = torch.randn(3, 3)", "return self.w.sum(dim=1, keepdims=True)", "TS402"),
+    ("self.weight = nn.Parameter(torch.randn(3, 3))", "return self.weight.norm(p=2, dim=1) + self.weight.t().norm(2, 0)", None),
+    # None on the path the default instance takes: torch drops the `is not None` branch
+    ("if flag:\n    self.weight = nn.Parameter(torch.randn(3, 3))\nelse:\n    self.weight = None",
+     "if self.weight is not None:\n    return self.weight.norm(dim=1)\nreturn x", None),
+    ("self.weight = nn.Parameter(torch.randn(3, 3)) if flag else None",
+     "if self.weight is not None:\n    return self.weight.norm(dim=1)\nreturn x", None),
+    # a module there, a tensor on the other path
+    ("if flag:\n    self.w = nn.Parameter(torch.randn(3, 3))\nelse:\n    self.w = nn.Identity()", "return self.w(x)", None),
+]
+
+
+def _write_module(directory: Path, number: int, init: str, body: str) -> Path:
+    source = HEADER + textwrap.dedent(
+        """
+
+        class Model(nn.Module):
+            def __init__(self, flag: bool = False):
+                super().__init__()
+        """
+    ) + textwrap.indent(init, " " * 8) + "\n\n    def forward(self, x: torch.Tensor) -> torch.Tensor:\n" \
+        + textwrap.indent(body, " " * 8) + "\n"
+    path = directory / f"attribute_{number}.py"
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def test_tensor_methods_on_tensor_attributes_agree_with_torch(tmp_path):
+    paths = [_write_module(tmp_path, number, init, body) for number, (init, body, _) in enumerate(ATTRIBUTE_CASES)]
+    verdicts = _torch_verdicts(paths)
+    disagreements = []
+    for path, (init, body, expected) in zip(paths, ATTRIBUTE_CASES):
+        found = {f.rule for f in check_source(path.read_bytes(), str(path)).findings if f.rule.startswith("TS4")}
+        torch_rejects = not verdicts[str(path)]["accepted"]
+        if found != ({expected} if expected else set()) or torch_rejects != (expected is not None):
+            disagreements.append((init, body, expected, sorted(found), verdicts[str(path)]["error"][:200]))
+    assert not disagreements, "\n".join(map(str, disagreements))
+
+
+def test_attributes_not_certainly_tensors_are_not_flagged():
+    """An attribute some path, another method or a subclass may set to something else, or one the
+    class body types, is not known to be a Tensor: the call on it is not checked."""
+    source = HEADER + textwrap.dedent(
+        """
+        class Maybe(nn.Module):
+            def __init__(self, flag: bool = True):
+                super().__init__()
+                if flag:
+                    self.weight = nn.Parameter(torch.randn(3, 3))
+                else:
+                    self.weight = None
+
+            def forward(self, x):
+                return self.weight.norm(dim=1)
+
+
+        class Reset(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.weight = nn.Parameter(torch.randn(3, 3))
+
+            def reset(self):
+                self.weight = 1.0
+
+            def forward(self, x):
+                return self.weight.norm(dim=1)
+
+
+        class Unpacked(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.weight = nn.Parameter(torch.randn(3, 3))
+                self.weight, self.bias = None, None
+
+            def forward(self, x):
+                return self.weight.norm(dim=1)
+
+
+        class Typed(nn.Module):
+            weight: Optional[torch.Tensor]
+
+            def __init__(self):
+                super().__init__()
+                self.weight = torch.zeros(3)
+
+            def forward(self, x):
+                return self.weight.norm(dim=1)
+
+
+        class Base(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.weight = nn.Parameter(torch.randn(3, 3))
+
+            def forward(self, x):
+                return self.weight.norm(dim=1)
+
+
+        class Child(Base):
+            def __init__(self):
+                super().__init__()
+                self.weight = nn.Linear(3, 3)
+
+
+        class Sometimes(nn.Module):
+            def __init__(self, flag: bool = True):
+                super().__init__()
+                if flag:
+                    self.register_buffer("scale", torch.ones(3))
+                self.mask = make_mask()
+
+            def forward(self, x):
+                return self.scale.norm(dim=0) + self.mask.norm(dim=0)
+        """
+    ).replace("from typing import List", "from typing import List, Optional")
+    source = source.replace("from typing import List\n", "from typing import List, Optional\n")
+    findings = [f for f in check_source(source.encode(), "maybe.py").findings if f.rule in ("TS401", "TS402", "TS419")]
+    assert findings == []
+
+
 def test_shipped_table_matches_the_installed_torch(tmp_path):
     out = tmp_path / "schemas.json"
     subprocess.run(

@@ -17,7 +17,7 @@ from tslint.model.nodes import code_of, findall, is_name, visit as visit_tree
 from tslint.model import schemas, torchscript_names, typeflow
 from tslint.checks.base import CallRule, Rule
 from tslint.findings import Fix
-from tslint.model.init_attributes import number_attributes
+from tslint.model.init_attributes import class_tensors, number_attributes
 from tslint.model.regions import ClassInfo, Region
 from tslint.model.symbols import decorator_target, dotted
 
@@ -77,7 +77,7 @@ def torch_signatures(rule: Rule, call: cst.Call) -> Optional[tuple[str, tuple[sc
         return None  # *args / **kwargs: what binds where is unknown (and another rule's finding)
     region = rule.ctx.region
     if isinstance(call.func, cst.Attribute) and region is not None and isinstance(region.node, cst.FunctionDef) \
-            and typeflow.is_tensor(region.node, call.func.value, region.cls is not None):
+            and _is_tensor_receiver(rule, region, call.func.value):
         found = schemas.method_signatures(call.func.attr.value)
         return (f"Tensor.{call.func.attr.value}", found) if found else None
     qualified = rule.ctx.qualify(call.func)
@@ -85,6 +85,28 @@ def torch_signatures(rule: Rule, call: cst.Call) -> Optional[tuple[str, tuple[sc
         return None
     found = schemas.signatures(qualified)
     return (qualified, found) if found else None
+
+
+def _is_tensor_receiver(rule: Rule, region: Region, expr: cst.BaseExpression) -> bool:
+    """True when TorchScript certainly types `expr` Tensor: what typeflow.is_tensor knows, and a module
+    attribute `__init__` always sets to a new tensor (`self.weight` after `self.weight = nn.Parameter(...)`),
+    also through Tensor methods returning one Tensor (`self.weight.t()`)."""
+    function = region.node
+    if typeflow.is_tensor(function, expr, region.cls is not None):
+        return True
+    for _ in range(6):
+        if not (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and schemas.returns_tensor(expr.func.attr.value)):
+            break
+        expr = expr.func.value
+    if region.cls is None or not region.cls.is_module or not isinstance(expr, cst.Attribute) or not isinstance(expr.value, cst.Name):
+        return False
+    params = typeflow.parameters(function)
+    if not params or params[0].name.value != expr.value.value or function.decorators and any(
+            is_name(d.decorator, "staticmethod", "classmethod") for d in function.decorators):
+        return False
+    if expr.value.value in typeflow.assigned_names(function):
+        return False  # `self` rebound: no longer the module
+    return expr.attr.value in class_tensors(rule.ctx.model, region.cls).certain
 
 
 def _short(qualified: str) -> str:

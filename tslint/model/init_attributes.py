@@ -13,6 +13,7 @@ from typing import Optional
 
 import libcst as cst
 
+from tslint.model import schemas
 from tslint.model.nodes import code_of, findall, is_name
 from tslint.model.regions import ClassInfo, FileModel, _is_nn_class
 from tslint.model.typeflow import literal_type, parameters
@@ -444,3 +445,187 @@ def number_attributes(model: FileModel, info: ClassInfo) -> dict[str, str]:
         elif kinds and kinds <= {"int", "float", "number"}:
             found[name] = "number"
     return found
+
+
+# torch functions whose result is not a tensor (or is one the rules must not guess about).
+TORCH_NOT_TENSOR = {
+    "is_tensor", "is_storage", "is_floating_point", "is_complex", "is_conj", "is_neg", "is_signed",
+    "is_inference", "is_same_size", "get_default_dtype", "set_default_dtype", "is_grad_enabled",
+    "set_grad_enabled", "no_grad", "enable_grad", "inference_mode", "autocast", "manual_seed", "seed",
+    "initial_seed", "get_rng_state", "set_rng_state", "typename", "result_type", "promote_types",
+    "can_cast", "broadcast_shapes", "device", "dtype", "finfo", "iinfo", "compile", "load", "save",
+    "get_num_threads", "set_num_threads", "is_inference_mode_enabled", "use_deterministic_algorithms",
+    "are_deterministic_algorithms_enabled", "set_printoptions", "_assert", "cond", "vmap",
+    "sym_int", "sym_float", "sym_max", "sym_min", "sym_not", "empty_cache", "numel",
+}
+_NOT_TENSOR_LAYERS = {
+    "Module", "ModuleList", "ModuleDict", "Sequential", "ParameterList", "ParameterDict", "Identity",
+    "RNN", "LSTM", "GRU", "RNNBase", "LSTMCell", "MultiheadAttention", "Parameter", "Buffer",
+}
+_PARAMETER = {"torch.nn.Parameter", "torch.nn.parameter.Parameter"}
+# torch functions that always build one new tensor: what `self.x = torch.zeros(...)` holds for sure.
+_TENSOR_FACTORIES = {
+    "zeros", "ones", "empty", "full", "rand", "randn", "randint", "randperm", "arange", "linspace",
+    "logspace", "eye", "tensor", "as_tensor", "from_numpy", "zeros_like", "ones_like", "empty_like",
+    "full_like", "rand_like", "randn_like", "randint_like", "Tensor", "FloatTensor", "LongTensor",
+}
+
+
+class ClassTensors:
+    """Which attributes of a module hold tensors (parameters, buffers) and which hold layers whose
+    call returns a tensor (nn.Conv2d, nn.Linear, ...), from `__init__`.
+
+    `tensors` and `layers` are what the trace rules guess from; `certain` are the attributes a
+    scripted instance holds as Tensor for sure: `__init__` sets them on every path, only to
+    nn.Parameter(...), a torch factory (torch.zeros(...)) or a buffer registered from a torch call,
+    no other method (nor a subclass of this file) assigns them, and no class body names them."""
+
+    def __init__(self, model: FileModel, info: Optional[ClassInfo]) -> None:
+        self.tensors: set[str] = set()
+        self.layers: set[str] = set()
+        self.certain: set[str] = set()
+        if info is None:
+            return
+        attributes = init_attributes(model, info)
+        values = attributes.values
+        for name, assigned in values.items():
+            if assigned and all(self._is_tensor_value(model, v) for v in assigned):
+                self.tensors.add(name)
+            elif assigned and all(self._is_tensor_layer(model, v) for v in assigned):
+                self.layers.add(name)
+        classes = [info]
+        while classes:
+            current = classes.pop()
+            classes.extend(current.bases)
+            init = current.methods.get("__init__")
+            if init is None:
+                continue
+            for call in findall(init, cst.Call):
+                func = call.func
+                if (
+                    isinstance(func, cst.Attribute)
+                    and is_name(func.value, "self")
+                    and func.attr.value in ("register_buffer", "register_parameter")
+                    and len(call.args) >= 2
+                    and isinstance(call.args[0].value, cst.SimpleString)
+                    and not is_name(call.args[1].value, "None")
+                ):
+                    name = call.args[0].value.evaluated_value
+                    if isinstance(name, str) and name not in values:
+                        self.tensors.add(name)
+        self.certain = _certain_tensors(model, info, attributes.always)
+
+    @staticmethod
+    def _is_tensor_value(model: FileModel, value: cst.BaseExpression) -> bool:
+        if not isinstance(value, cst.Call):
+            return False
+        qualified = model.symbols.qualify(value.func) or ""
+        if qualified in ("torch.nn.Parameter", "torch.nn.parameter.Parameter", "torch.tensor", "torch.as_tensor"):
+            return True
+        name = qualified[len("torch."):]
+        return qualified.startswith("torch.") and "." not in name and name[:1].islower() and name not in TORCH_NOT_TENSOR
+
+    @staticmethod
+    def _is_tensor_layer(model: FileModel, value: cst.BaseExpression) -> bool:
+        if not isinstance(value, cst.Call):
+            return False
+        qualified = model.symbols.qualify(value.func) or ""
+        prefix, _, last = qualified.rpartition(".")
+        if not prefix.startswith("torch.nn") or "functional" in prefix or not last[:1].isupper():
+            return False
+        if last in _NOT_TENSOR_LAYERS or "Transformer" in last:
+            return False
+        # nn.MaxPool2d(..., return_indices=True) returns (values, indices).
+        return not any(arg.keyword is not None and arg.keyword.value == "return_indices" for arg in value.args)
+
+
+def class_tensors(model: FileModel, info: ClassInfo) -> ClassTensors:
+    """ClassTensors of a class, read once per file."""
+    cache = model.__dict__.setdefault("_class_tensors", {})
+    if info.name not in cache:
+        cache[info.name] = ClassTensors(model, info)
+    return cache[info.name]
+
+
+def _new_tensor(model: FileModel, value: cst.BaseExpression, registered: bool = False) -> bool:
+    """Whether the value is certainly a Tensor: nn.Parameter(...), a torch factory, a Tensor method
+    returning a Tensor on one (`torch.zeros(3).float()`); for register_buffer / register_parameter,
+    which raise on anything but a Tensor or None, any torch call."""
+    if not isinstance(value, cst.Call):
+        return False
+    func = value.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call) and schemas.returns_tensor(func.attr.value):
+        return _new_tensor(model, func.value, registered)
+    qualified = model.symbols.qualify(func) or ""
+    if qualified in _PARAMETER:
+        return True
+    name = qualified[len("torch."):]
+    if not qualified.startswith("torch.") or "." in name:
+        return False
+    return name in _TENSOR_FACTORIES or (registered and name[:1].islower() and name not in TORCH_NOT_TENSOR)
+
+
+def _tensor_sets(model: FileModel, function: cst.FunctionDef) -> Optional[dict[str, bool]]:
+    """The attributes the function sets on `self`, each True when every assignment or registration of
+    it gives a new tensor, False when one may give anything else (None, a module, a number, an
+    unpacked tuple, an augmented assignment, setattr); None when a setattr / register call with a
+    computed name may set any of them."""
+    found: dict[str, bool] = {}
+    for node in findall(function.body, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Call)):
+        if isinstance(node, cst.Call):
+            registered = _registered_name(node)
+            if registered is _UNKNOWN:
+                return None
+            if isinstance(registered, str):
+                tensor = isinstance(node.func, cst.Attribute) and node.func.attr.value in ("register_buffer", "register_parameter") \
+                    and len(node.args) >= 2 and node.args[1].keyword is None and _new_tensor(model, node.args[1].value, registered=True)
+                found[registered] = found.get(registered, True) and tensor
+            continue
+        targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        for target in targets:
+            name = _self_attribute(target)
+            if name is not None:
+                tensor = not isinstance(node, cst.AugAssign) and node.value is not None and _new_tensor(model, node.value)
+                found[name] = found.get(name, True) and tensor
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                for attribute in findall(target, cst.Attribute):
+                    unpacked = _self_attribute(attribute)
+                    if unpacked is not None:
+                        found[unpacked] = False
+    return found
+
+
+def _certain_tensors(model: FileModel, info: ClassInfo, always: set[str]) -> set[str]:
+    """The attributes of `always` that only __init__s of the class and its bases set, each time to a
+    new tensor, that no subclass of this file sets and no class body names."""
+    subclasses = [c for c in model.classes.values() if c is not info and any(b is info for b in _all_bases(c))]
+    candidates = set(always)
+    in_init: set[str] = set()
+    for cls in [info, *_all_bases(info), *subclasses]:
+        candidates -= set(cls.class_annotations())
+        for statement in cls.node.body.body:  # `weight = None` in the class body
+            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.Assign):
+                    candidates -= {t.target.value for t in small.targets if isinstance(t.target, cst.Name)}
+        own = not any(cls is sub for sub in subclasses)
+        for method, function in cls.methods.items():
+            sets = _tensor_sets(cls.model or model, function)
+            if sets is None:
+                return set()
+            for name, tensor in sets.items():
+                if tensor and own and method == "__init__":
+                    in_init.add(name)
+                else:
+                    candidates.discard(name)
+    return candidates & in_init
+
+
+def _all_bases(info: ClassInfo) -> list[ClassInfo]:
+    found: dict[int, ClassInfo] = {}
+    pending = list(info.bases)
+    while pending:
+        current = pending.pop()
+        if id(current) not in found:
+            found[id(current)] = current
+            pending.extend(current.bases)
+    return list(found.values())

@@ -23,9 +23,9 @@ from typing import Iterator, Optional
 
 import libcst as cst
 
-from tslint.model.init_attributes import init_attributes
+from tslint.model.init_attributes import TORCH_NOT_TENSOR as _TORCH_NOT_TENSOR, ClassTensors
 from tslint.model.nodes import code_of, findall, is_name, visit as visit_tree, walk
-from tslint.model.regions import ClassInfo, FileModel, Region, static_condition
+from tslint.model.regions import FileModel, Region, static_condition
 from tslint.model.symbols import Symbols
 from tslint.model.typeflow import bindings, parameters
 
@@ -37,17 +37,6 @@ def is_tensor(kind: Optional[str]) -> bool:
     return kind in (TENSOR, RAGGED)
 
 
-# torch functions whose result is not a tensor (or is one the rules must not guess about).
-_TORCH_NOT_TENSOR = {
-    "is_tensor", "is_storage", "is_floating_point", "is_complex", "is_conj", "is_neg", "is_signed",
-    "is_inference", "is_same_size", "get_default_dtype", "set_default_dtype", "is_grad_enabled",
-    "set_grad_enabled", "no_grad", "enable_grad", "inference_mode", "autocast", "manual_seed", "seed",
-    "initial_seed", "get_rng_state", "set_rng_state", "typename", "result_type", "promote_types",
-    "can_cast", "broadcast_shapes", "device", "dtype", "finfo", "iinfo", "compile", "load", "save",
-    "get_num_threads", "set_num_threads", "is_inference_mode_enabled", "use_deterministic_algorithms",
-    "are_deterministic_algorithms_enabled", "set_printoptions", "_assert", "cond", "vmap",
-    "sym_int", "sym_float", "sym_max", "sym_min", "sym_not", "empty_cache", "numel",
-}
 # Read a Python bool out of tensor data without a TracerWarning (proven: torch.equal is baked silently).
 _DATA_BOOL = {"equal", "allclose", "is_nonzero"}
 # Results whose length depends on the values (not only the shape) of the input.
@@ -96,10 +85,6 @@ _TENSOR_EVIDENCE = {
     "nonzero", "masked_select", "unique", "topk", "chunk", "unbind", "mul", "add", "sub", "div", "neg",
     "norm", "std", "var", "prod", "cumsum", "mm", "bmm", "t", "square", "tanh", "exp_", "fill_", "zero_",
 }
-_NOT_TENSOR_LAYERS = {
-    "Module", "ModuleList", "ModuleDict", "Sequential", "ParameterList", "ParameterDict", "Identity",
-    "RNN", "LSTM", "GRU", "RNNBase", "LSTMCell", "MultiheadAttention", "Parameter", "Buffer",
-}
 
 
 def _join(a: Optional[str], b: Optional[str]) -> Optional[str]:
@@ -118,70 +103,10 @@ def short_code(node: cst.CSTNode) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-class _ClassTensors:
-    """Which attributes of a module hold tensors (parameters, buffers) and which hold layers whose
-    call returns a tensor (nn.Conv2d, nn.Linear, ...), from `__init__`."""
-
-    def __init__(self, model: FileModel, info: Optional[ClassInfo]) -> None:
-        self.tensors: set[str] = set()
-        self.layers: set[str] = set()
-        if info is None:
-            return
-        values = init_attributes(model, info).values
-        for name, assigned in values.items():
-            if assigned and all(self._is_tensor_value(model, v) for v in assigned):
-                self.tensors.add(name)
-            elif assigned and all(self._is_tensor_layer(model, v) for v in assigned):
-                self.layers.add(name)
-        classes = [info]
-        while classes:
-            current = classes.pop()
-            classes.extend(current.bases)
-            init = current.methods.get("__init__")
-            if init is None:
-                continue
-            for call in findall(init, cst.Call):
-                func = call.func
-                if (
-                    isinstance(func, cst.Attribute)
-                    and is_name(func.value, "self")
-                    and func.attr.value in ("register_buffer", "register_parameter")
-                    and len(call.args) >= 2
-                    and isinstance(call.args[0].value, cst.SimpleString)
-                    and not is_name(call.args[1].value, "None")
-                ):
-                    name = call.args[0].value.evaluated_value
-                    if isinstance(name, str) and name not in values:
-                        self.tensors.add(name)
-
-    @staticmethod
-    def _is_tensor_value(model: FileModel, value: cst.BaseExpression) -> bool:
-        if not isinstance(value, cst.Call):
-            return False
-        qualified = model.symbols.qualify(value.func) or ""
-        if qualified in ("torch.nn.Parameter", "torch.nn.parameter.Parameter", "torch.tensor", "torch.as_tensor"):
-            return True
-        name = qualified[len("torch."):]
-        return qualified.startswith("torch.") and "." not in name and name[:1].islower() and name not in _TORCH_NOT_TENSOR
-
-    @staticmethod
-    def _is_tensor_layer(model: FileModel, value: cst.BaseExpression) -> bool:
-        if not isinstance(value, cst.Call):
-            return False
-        qualified = model.symbols.qualify(value.func) or ""
-        prefix, _, last = qualified.rpartition(".")
-        if not prefix.startswith("torch.nn") or "functional" in prefix or not last[:1].isupper():
-            return False
-        if last in _NOT_TENSOR_LAYERS or "Transformer" in last:
-            return False
-        # nn.MaxPool2d(..., return_indices=True) returns (values, indices).
-        return not any(arg.keyword is not None and arg.keyword.value == "return_indices" for arg in value.args)
-
-
 class FunctionKinds:
     """The kind of every name and expression in one traced function."""
 
-    def __init__(self, model: FileModel, function: cst.FunctionDef, attributes: _ClassTensors, is_method: bool) -> None:
+    def __init__(self, model: FileModel, function: cst.FunctionDef, attributes: ClassTensors, is_method: bool) -> None:
         self.model = model
         self.symbols = model.symbols
         self.attributes = attributes
@@ -760,7 +685,7 @@ def traced_functions(model: FileModel) -> list[TracedFunction]:
     root_ids = {id(region.node) for region in roots}
     queue = deque(roots)
     walked: set[int] = set()
-    attributes: dict[str, _ClassTensors] = {}
+    attributes: dict[str, ClassTensors] = {}
     while queue:
         region = queue.popleft()
         if id(region.node) in walked:
@@ -768,7 +693,7 @@ def traced_functions(model: FileModel) -> list[TracedFunction]:
         walked.add(id(region.node))
         key = region.cls.name if region.cls is not None else ""
         if key not in attributes:
-            attributes[key] = _ClassTensors(model, region.cls)
+            attributes[key] = ClassTensors(model, region.cls)
         kinds = FunctionKinds(model, region.node, attributes[key], is_method=region.cls is not None)
         function = TracedFunction(region, kinds, is_root=id(region.node) in root_ids)
         functions.append(function)
