@@ -163,7 +163,6 @@ class OpArgumentType(CallRule):
                     suggestion=f"leave out `{param.name}=None`: the default is what eager torch does with it",
                 )
 
-
     def _packed_float(self, node: cst.Call, qualified: str, overloads: tuple[schemas.Signature, ...]) -> bool:
         """`x.view(n, c * s ** 2, h, w)`: torch packs positional arguments into the one List[int]
         parameter of an overload; a float among them fits no overload (proven on torch 2.13)."""
