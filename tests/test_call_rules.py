@@ -172,6 +172,47 @@ def test_tensor_methods_on_tensor_attributes_agree_with_torch(tmp_path):
     assert not disagreements, "\n".join(map(str, disagreements))
 
 
+# (__init__'s parameters after self, its body, forward's body, the TS4xx rule or None), with the helper
+# `def scaled(x, p: float = 0.0)` beside the class; judged by torch on the instance built with no
+# arguments, like CASES: an attribute holding an __init__ default passed on to a typed parameter.
+SCALED = "\n\ndef scaled(x, p: float = 0.0, mask: Optional[torch.Tensor] = None):\n    return x * (1.0 - p)\n"
+DEFAULT_CASES = [
+    ("p=None", "self.p = p", "return scaled(x, self.p)", "TS420"),
+    ("p=0", "self.p = p", "return scaled(x, p=self.p)", "TS420"),
+    ("p=0.0", "self.p = p", "return scaled(x, self.p)", None),
+    ("p: float = 0", "self.p = p", "return scaled(x, self.p)", "TS420"),  # torch types the attribute from the value
+    ("p: Optional[float] = None", "self.p = p", "return scaled(x, self.p)", "TS420"),
+    ("p=None", "self.p = p if p is not None else 0.5", "return scaled(x, self.p)", None),
+    ("p=None", "self.p = p", "if self.p is None:\n    return x\nreturn scaled(x, self.p)", None),  # torch drops the branch
+    ("mask=None", "self.mask = mask", "return scaled(x, 0.1, self.mask)", None),  # the parameter takes None
+]
+
+
+def test_attributes_holding_init_defaults_agree_with_torch(tmp_path):
+    paths = []
+    for number, (signature, init, body, _) in enumerate(DEFAULT_CASES):
+        source = HEADER + "from typing import Optional\n" + SCALED + textwrap.dedent(
+            f"""
+
+            class Model(nn.Module):
+                def __init__(self, {signature}):
+                    super().__init__()
+            """
+        ) + textwrap.indent(init, " " * 8) + "\n\n    def forward(self, x: torch.Tensor) -> torch.Tensor:\n" \
+            + textwrap.indent(body, " " * 8) + "\n"
+        path = tmp_path / f"default_{number}.py"
+        path.write_text(source, encoding="utf-8")
+        paths.append(path)
+    verdicts = _torch_verdicts(paths)
+    disagreements = []
+    for path, (signature, init, body, expected) in zip(paths, DEFAULT_CASES):
+        found = {f.rule for f in check_source(path.read_bytes(), str(path)).findings if f.rule.startswith("TS4")}
+        torch_rejects = not verdicts[str(path)]["accepted"]
+        if found != ({expected} if expected else set()) or torch_rejects != (expected is not None):
+            disagreements.append((signature, init, body, expected, sorted(found), verdicts[str(path)]["error"][:200]))
+    assert not disagreements, "\n".join(map(str, disagreements))
+
+
 def test_attributes_not_certainly_tensors_are_not_flagged():
     """An attribute some path, another method or a subclass may set to something else, or one the
     class body types, is not known to be a Tensor: the call on it is not checked."""

@@ -17,7 +17,7 @@ from tslint.model.nodes import code_of, findall, is_name, visit as visit_tree
 from tslint.model import schemas, torchscript_names, typeflow
 from tslint.checks.base import CallRule, Rule
 from tslint.findings import Fix
-from tslint.model.init_attributes import class_tensors, number_attributes
+from tslint.model.init_attributes import class_tensors, default_attributes, number_attributes
 from tslint.model.regions import ClassInfo, Region
 from tslint.model.symbols import decorator_target, dotted
 
@@ -895,6 +895,54 @@ class ModuleIntHyperparameter(CallRule):
                     context=info.name,
                 )
                 break
+
+
+class DefaultAttributeArgument(CallRule):
+    id = "TS420"
+    name = "default-attribute-argument"
+    summary = "an attribute holding an __init__ default (None, an int) is passed to a function parameter typed otherwise (float)"
+    suggestion = "give the __init__ parameter a default of the type the function takes (`drop_prob: float = 0.0`)"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        region = self.ctx.region
+        if region is None or region.cls is None or not region.cls.is_module or not isinstance(node.func, cst.Name):
+            return
+        function = self.ctx.model.functions.get(node.func.value)
+        method = region.node
+        if function is None or function.decorators or any(arg.star for arg in node.args) or not isinstance(method, cst.FunctionDef):
+            return
+        own = typeflow.parameters(method)
+        if not own or method.decorators or own[0].name.value in typeflow.assigned_names(method):
+            return
+        self_name = own[0].name.value
+        attributes = default_attributes(self.ctx.model, region.cls)
+        params = typeflow.parameters(function)
+        positional = [*function.params.posonly_params, *function.params.params]
+        for index, arg in enumerate(node.args):
+            value = arg.value
+            if not (isinstance(value, cst.Attribute) and is_name(value.value, self_name) and value.attr.value in attributes):
+                continue
+            if arg.keyword is not None:
+                param = next((p for p in params if p.name.value == arg.keyword.value), None)
+            else:
+                param = positional[index] if index < len(positional) else None
+            if param is None or param.annotation is None:
+                continue
+            typ = code_of(param.annotation.annotation).replace(" ", "")
+            init_param, kind = attributes[value.attr.value]
+            if not (typ == "float" if kind == "int" else typ in _NOT_NONE_TYPES or typ == "torch.Tensor"):
+                continue
+            if sum(1 for n in findall(method.body, cst.Attribute)
+                   if is_name(n.value, self_name) and n.attr.value == value.attr.value) > 1:
+                continue  # read elsewhere too (`if self.p is None:` may guard it): torch decides with the instance
+            self.report(
+                value,
+                f"`{self_name}.{value.attr.value}` is {'None' if kind == 'None' else 'an int'} in instances built without "
+                f"`{init_param}` (its default), and {node.func.value}() types `{param.name.value}` as {typ}: torch.jit.script "
+                f"rejects such an instance (\"Expected a value of type '{typ}' for argument '{param.name.value}' but instead "
+                f"found type '{'NoneType' if kind == 'None' else 'int'}'\")",
+                context=region.cls.name,
+            )
 
 
 def _int_literal(expr: cst.BaseExpression) -> bool:

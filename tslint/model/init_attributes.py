@@ -16,7 +16,7 @@ import libcst as cst
 from tslint.model import schemas
 from tslint.model.nodes import code_of, findall, is_name
 from tslint.model.regions import ClassInfo, FileModel, _is_nn_class
-from tslint.model.typeflow import literal_type, parameters
+from tslint.model.typeflow import assigned_names, literal_type, parameters
 
 CONTAINERS = {"torch.nn.ModuleList", "torch.nn.Sequential", "torch.nn.ModuleDict"}
 REGISTERING = {"register_buffer", "register_parameter", "add_module", "register_module"}
@@ -444,6 +444,51 @@ def number_attributes(model: FileModel, info: ClassInfo) -> dict[str, str]:
             found[name] = kinds.pop()
         elif kinds and kinds <= {"int", "float", "number"}:
             found[name] = "number"
+    return found
+
+
+def default_attributes(model: FileModel, info: ClassInfo) -> dict[str, tuple[str, str]]:
+    """Attributes `__init__` always sets straight from one of its parameters whose default is None or
+    an int literal: attribute -> (parameter, "None" / "int"), what the attribute holds in an instance
+    built without that argument (torch types an attribute from its value, whatever the parameter's
+    annotation: `p: float = 0` gives an int). Only attributes nothing else sets: no other method, no
+    class body, no subclass of this file, no rebinding of the parameter."""
+    init = info.methods.get("__init__")
+    if init is None:
+        return {}
+    defaults = {p.name.value: literal_type(p.default) for p in parameters(init)
+                if p.default is not None}
+    defaults = {name: kind for name, kind in defaults.items() if kind in ("None", "int")}
+    if not defaults:
+        return {}
+    attributes = init_attributes(model, info)
+    rebound = assigned_names(init)
+    found: dict[str, tuple[str, str]] = {}
+    for name in attributes.always - set(info.class_annotations()):
+        values = attributes.values.get(name, [])
+        params = {value.value for value in values if isinstance(value, cst.Name)}
+        if len(values) >= 1 and len(params) == 1 and all(isinstance(value, cst.Name) for value in values):
+            param = params.pop()
+            if param in defaults and param not in rebound:
+                found[name] = (param, defaults[param])
+    if not found:
+        return {}
+    subclasses = [c for c in model.classes.values() if c is not info and any(b is info for b in _all_bases(c))]
+    for cls in [info, *subclasses]:
+        for statement in cls.node.body.body:  # `drop_prob = 0.1` in a class body
+            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        if isinstance(target.target, cst.Name):
+                            found.pop(target.target.value, None)
+        for method, function in cls.methods.items():
+            if cls is info and method == "__init__":
+                continue
+            sets = _tensor_sets(cls.model or model, function)
+            if sets is None:
+                return {}
+            for name in sets:
+                found.pop(name, None)
     return found
 
 
