@@ -185,6 +185,7 @@ DEFAULT_CASES = [
     ("p=None", "self.p = p if p is not None else 0.5", "return scaled(x, self.p)", None),
     ("p=None", "self.p = p", "if self.p is None:\n    return x\nreturn scaled(x, self.p)", None),  # torch drops the branch
     ("mask=None", "self.mask = mask", "return scaled(x, 0.1, self.mask)", None),  # the parameter takes None
+    ("p: float = 0", "self.drop = nn.Dropout(p)", "return self.drop(x)", "TS418"),  # the module keeps the int
 ]
 
 

@@ -860,9 +860,9 @@ class ModuleIntHyperparameter(CallRule):
         init = info.methods.get("__init__")
         if init is None or not info.is_module:
             return
-        defaults = {  # __init__ parameters with an int default: the instance built without them
+        defaults = {  # __init__ parameters with an int default, annotated or not: the instance built without them
             param.name.value: param.default for param in typeflow.parameters(init)
-            if param.default is not None and param.annotation is None and _int_literal(param.default)
+            if param.default is not None and _int_literal(param.default)
         }
         rebound = {t.target.value for t in findall(init.body, cst.AssignTarget) if isinstance(t.target, cst.Name)}
         # Only calls on every path: `nn.BatchNorm2d(c, momentum=0) if bn else None` depends on the arguments.
