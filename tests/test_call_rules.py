@@ -114,15 +114,23 @@ def _torch_verdicts(paths: list[Path]) -> dict[str, dict]:
     return verdicts
 
 
-def test_tslint_and_torch_agree_on_calls(tmp_path):
-    paths = [_write(tmp_path, number, body) for number, (body, _) in enumerate(CASES)]
+def _disagreements(paths: list[Path], cases: list[tuple]) -> list[tuple]:
+    """The cases (each ending with the TS4xx rule expected, or None) where tslint's TS4xx findings or
+    torch's verdict disagree with the case: torch must reject exactly when a rule is expected."""
     verdicts = _torch_verdicts(paths)
     disagreements = []
-    for path, (body, expected) in zip(paths, CASES):
+    for path, case in zip(paths, cases):
+        expected = case[-1]
         found = {f.rule for f in check_source(path.read_bytes(), str(path)).findings if f.rule.startswith("TS4")}
         torch_rejects = not verdicts[str(path)]["accepted"]
         if found != ({expected} if expected else set()) or torch_rejects != (expected is not None):
-            disagreements.append((body, expected, sorted(found), verdicts[str(path)]["error"][:200]))
+            disagreements.append((*case, sorted(found), verdicts[str(path)]["error"][:200]))
+    return disagreements
+
+
+def test_tslint_and_torch_agree_on_calls(tmp_path):
+    paths = [_write(tmp_path, number, body) for number, (body, _) in enumerate(CASES)]
+    disagreements = _disagreements(paths, CASES)
     assert not disagreements, "\n".join(map(str, disagreements))
 
 
@@ -162,13 +170,7 @@ def _write_module(directory: Path, number: int, init: str, body: str) -> Path:
 
 def test_tensor_methods_on_tensor_attributes_agree_with_torch(tmp_path):
     paths = [_write_module(tmp_path, number, init, body) for number, (init, body, _) in enumerate(ATTRIBUTE_CASES)]
-    verdicts = _torch_verdicts(paths)
-    disagreements = []
-    for path, (init, body, expected) in zip(paths, ATTRIBUTE_CASES):
-        found = {f.rule for f in check_source(path.read_bytes(), str(path)).findings if f.rule.startswith("TS4")}
-        torch_rejects = not verdicts[str(path)]["accepted"]
-        if found != ({expected} if expected else set()) or torch_rejects != (expected is not None):
-            disagreements.append((init, body, expected, sorted(found), verdicts[str(path)]["error"][:200]))
+    disagreements = _disagreements(paths, ATTRIBUTE_CASES)
     assert not disagreements, "\n".join(map(str, disagreements))
 
 
@@ -204,13 +206,7 @@ def test_attributes_holding_init_defaults_agree_with_torch(tmp_path):
         path = tmp_path / f"default_{number}.py"
         path.write_text(source, encoding="utf-8")
         paths.append(path)
-    verdicts = _torch_verdicts(paths)
-    disagreements = []
-    for path, (signature, init, body, expected) in zip(paths, DEFAULT_CASES):
-        found = {f.rule for f in check_source(path.read_bytes(), str(path)).findings if f.rule.startswith("TS4")}
-        torch_rejects = not verdicts[str(path)]["accepted"]
-        if found != ({expected} if expected else set()) or torch_rejects != (expected is not None):
-            disagreements.append((signature, init, body, expected, sorted(found), verdicts[str(path)]["error"][:200]))
+    disagreements = _disagreements(paths, DEFAULT_CASES)
     assert not disagreements, "\n".join(map(str, disagreements))
 
 

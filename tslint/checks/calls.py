@@ -189,7 +189,7 @@ class OpArgumentType(CallRule):
                 self.report(
                     arg.value,
                     f"{_short(qualified)}() packs its positional arguments into `{packing[0].name}` (List[int]), and "
-                    f"`{_code_of(arg.value)}` is a float in TorchScript (`/` and `**` give float)",
+                    f"`{code_of(arg.value)}` is a float in TorchScript (`/` and `**` give float)",
                     suggestion="make it an int: `//` instead of `/`, `s * s` instead of `s ** 2`, or int(...)",
                 )
                 return True
@@ -882,9 +882,9 @@ class ModuleIntHyperparameter(CallRule):
                     continue
                 value = arg.value
                 if _int_literal(value):
-                    how = f"the int {_code_of(value)}"
+                    how = f"the int {code_of(value)}"
                 elif isinstance(value, cst.Name) and value.value in defaults and value.value not in rebound:
-                    how = f"`{value.value}`, whose default is the int {_code_of(defaults[value.value])} (for instances built without it)"
+                    how = f"`{value.value}`, whose default is the int {code_of(defaults[value.value])} (for instances built without it)"
                 else:
                     continue
                 self.report(
@@ -951,11 +951,7 @@ def _int_literal(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Integer)
 
 
-def _code_of(node: cst.CSTNode) -> str:
-    return code_of(node)
-
-
 def _float_text(value: cst.BaseExpression, defaults: dict) -> str:
     if isinstance(value, cst.Name):
-        return f"`{value.value}={_code_of(defaults[value.value])}.0` in __init__'s signature"
-    return f"`{_code_of(value)}.0`"
+        return f"`{value.value}={code_of(defaults[value.value])}.0` in __init__'s signature"
+    return f"`{code_of(value)}.0`"

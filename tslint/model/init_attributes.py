@@ -473,14 +473,9 @@ def default_attributes(model: FileModel, info: ClassInfo) -> dict[str, tuple[str
                 found[name] = (param, defaults[param])
     if not found:
         return {}
-    subclasses = [c for c in model.classes.values() if c is not info and any(b is info for b in _all_bases(c))]
-    for cls in [info, *subclasses]:
-        for statement in cls.node.body.body:  # `drop_prob = 0.1` in a class body
-            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
-                if isinstance(small, cst.Assign):
-                    for target in small.targets:
-                        if isinstance(target.target, cst.Name):
-                            found.pop(target.target.value, None)
+    for cls in [info, *_file_subclasses(model, info)]:
+        for name in _class_body_names(cls):  # `drop_prob = 0.1` in a class body
+            found.pop(name, None)
         for method, function in cls.methods.items():
             if cls is info and method == "__init__":
                 continue
@@ -643,15 +638,12 @@ def _tensor_sets(model: FileModel, function: cst.FunctionDef) -> Optional[dict[s
 def _certain_tensors(model: FileModel, info: ClassInfo, always: set[str]) -> set[str]:
     """The attributes of `always` that only __init__s of the class and its bases set, each time to a
     new tensor, that no subclass of this file sets and no class body names."""
-    subclasses = [c for c in model.classes.values() if c is not info and any(b is info for b in _all_bases(c))]
+    subclasses = _file_subclasses(model, info)
     candidates = set(always)
     in_init: set[str] = set()
     for cls in [info, *_all_bases(info), *subclasses]:
         candidates -= set(cls.class_annotations())
-        for statement in cls.node.body.body:  # `weight = None` in the class body
-            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
-                if isinstance(small, cst.Assign):
-                    candidates -= {t.target.value for t in small.targets if isinstance(t.target, cst.Name)}
+        candidates -= _class_body_names(cls)  # `weight = None` in the class body
         own = not any(cls is sub for sub in subclasses)
         for method, function in cls.methods.items():
             sets = _tensor_sets(cls.model or model, function)
@@ -663,6 +655,20 @@ def _certain_tensors(model: FileModel, info: ClassInfo, always: set[str]) -> set
                 else:
                     candidates.discard(name)
     return candidates & in_init
+
+
+def _file_subclasses(model: FileModel, info: ClassInfo) -> list[ClassInfo]:
+    return [c for c in model.classes.values() if c is not info and any(b is info for b in _all_bases(c))]
+
+
+def _class_body_names(cls: ClassInfo) -> set[str]:
+    """Names the class body assigns (`weight = None` beside the methods)."""
+    return {
+        target.target.value
+        for statement in cls.node.body.body if isinstance(statement, cst.SimpleStatementLine)
+        for small in statement.body if isinstance(small, cst.Assign)
+        for target in small.targets if isinstance(target.target, cst.Name)
+    }
 
 
 def _all_bases(info: ClassInfo) -> list[ClassInfo]:
