@@ -198,13 +198,14 @@ def test_open_publishes_findings_with_context_and_hover_shows_the_rule_book(proj
 
 def test_changes_are_checked_debounced_and_tracked_by_version(project: Path) -> None:
     async def scenario():
-        async with serve(project, {"debounce": 200}) as s:
+        async with serve(project, {"debounce": 2000}) as s:
             uri = s.open("net.py")
             await s.diagnostics(uri, 1)
-            # an edit in the middle of the file: `try` inside forward (TS101)
-            s.edit(uri, [types.TextDocumentContentChangePartial(
+            # an edit in the middle of the file: `try` inside forward (TS101); the first change, checked at once
+            edited = s.edit(uri, [types.TextDocumentContentChangePartial(
                 range=types.Range(start=types.Position(line=10, character=0), end=types.Position(line=10, character=0)),
                 text="        try:\n            pass\n        except Exception:\n            pass\n")])
+            assert "TS101" in s.codes(await s.diagnostics(uri, edited, timeout=1.5))
             # typing fast: three more changes inside the debounce window, then one check for the last
             count = len(s.published)
             for i in range(3):
@@ -222,13 +223,34 @@ def test_changes_are_checked_debounced_and_tracked_by_version(project: Path) -> 
     run(scenario())
 
 
+def test_a_change_after_a_quiet_spell_is_checked_at_once_and_a_burst_waits(project: Path) -> None:
+    async def scenario():
+        async with serve(project, {"debounce": 2000}) as s:
+            uri = s.open("net.py")
+            await s.diagnostics(uri, 1)
+            await asyncio.sleep(2.1)  # longer than the debounce since the last check
+            lambda_line = types.Range(start=types.Position(line=10, character=0), end=types.Position(line=10, character=0))
+            sent = time.monotonic()
+            version = s.edit(uri, [types.TextDocumentContentChangePartial(range=lambda_line, text="        f = lambda t: t\n")])
+            diagnostics = await s.diagnostics(uri, version, timeout=1.5)  # not after the 2 s debounce
+            assert "TS102" in s.codes(diagnostics) and time.monotonic() - sent < 1.9
+            # a change right after that check waits for the debounce, then is checked
+            sent = time.monotonic()
+            version = s.edit(uri, [types.TextDocumentContentChangePartial(range=lambda_line, text="        g = 1\n")])
+            await s.diagnostics(uri, version, timeout=10)
+            assert time.monotonic() - sent >= 2.0
+
+    run(scenario())
+
+
 def test_save_checks_at_once_and_close_clears(project: Path) -> None:
     async def scenario():
         async with serve(project, {"debounce": 10_000}) as s:
             uri = s.open("net.py")
             await s.diagnostics(uri, 1)
+            await s.diagnostics(uri, s.replace(uri, MODEL + "\n"))  # a first change is checked at once
             text = MODEL.replace("y = self.conv(x)", "y = self.conv(x)\n        f = lambda t: t")
-            version = s.replace(uri, text)
+            version = s.replace(uri, text)  # the next one waits for the debounce
             (project / "net.py").write_text(text)
             count = len(s.published)
             s.save(uri)  # long before the debounce ends

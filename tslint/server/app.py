@@ -1,7 +1,8 @@
 """`tslint server`: the language server (stdio, pygls). Wiring only: what runs on which message.
 
-- open / save: checked at once; change: checked after `debounce` ms without another change;
-  diagnostics carry the document version they describe.
+- open / save: checked at once; change: checked at once when it comes `debounce` ms or more after
+  the previous change, else after `debounce` ms without another change (a burst of changes is
+  checked for its first and its last text); diagnostics carry the document version they describe.
 - hover on a diagnostic: the rule book's page of its code (`tslint rule TSnnn`).
 - code actions: each finding's fix, "fix all safe" (also as source.fixAll.tslint), `# noqa: TSnnn`.
 - settings: `[tool.tslint]` of the nearest pyproject.toml, read again when it changes (watched
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -45,7 +47,8 @@ class Document:
     parser: IncrementalParser = field(default_factory=IncrementalParser)
     entries: list[tuple[Finding, types.Diagnostic]] = field(default_factory=list)
     version: Optional[int] = None  # of the text the entries describe
-    timer: Optional[asyncio.TimerHandle] = None
+    timer: Optional[asyncio.Handle] = None
+    changed_at: float = float("-inf")  # time.monotonic() of the last change
     confirm: Optional[ConfirmJob] = None
     confirm_task: Optional[asyncio.Task] = None
     checked: Optional[tuple[bytes, adapter.Project, FileResult]] = None  # the last text checked, its project and result
@@ -114,9 +117,18 @@ class TslintServer(LanguageServer):
     def schedule(self, uri: str) -> None:
         document = self.open(uri)
         self.cancel_confirm(document)
+        loop = asyncio.get_running_loop()
+        now = time.monotonic()
+        quiet = document.timer is None and now - document.changed_at >= self.debounce
+        document.changed_at = now
+        if quiet:
+            # a first change after a pause: answered at once (call_soon still lets the changes
+            # already read from the client arrive first); the rest of a burst waits for its end
+            document.timer = loop.call_soon(self.check_now, uri)
+            return
         if document.timer is not None:
             document.timer.cancel()
-        document.timer = asyncio.get_running_loop().call_later(self.debounce, self.check_now, uri)
+        document.timer = loop.call_later(self.debounce, self.check_now, uri)
 
     def check_now(self, uri: str) -> None:
         document = self.documents.get(uri)
