@@ -150,6 +150,21 @@ ATTRIBUTE_CASES = [
      "if self.weight is not None:\n    return self.weight.norm(dim=1)\nreturn x", None),
     # a module there, a tensor on the other path
     ("if flag:\n    self.w = nn.Parameter(torch.randn(3, 3))\nelse:\n    self.w = nn.Identity()", "return self.w(x)", None),
+    # an attribute __init__ sets to an int literal: torch types it int in every instance
+    ("self.scale = 2", "return F.interpolate(x, scale_factor=self.scale)", "TS401"),
+    ("self.p = 0", "return F.dropout(x, p=self.p, training=self.training)", "TS401"),
+    ("self.p = 0", "if self.p > 0:\n    x = F.dropout(x, self.p)\nreturn x", "TS401"),  # torch compiles the branch
+    ("self.eps: float = 1", "return F.layer_norm(x, [3], eps=self.eps)", "TS401"),  # the annotation changes nothing
+    ("self.value = 0", "return F.pad(x, [1, 1], 'constant', self.value)", "TS401"),  # Optional[float]
+    ("self.eps = 1", "return torch.cosine_similarity(x, x, eps=self.eps)", "TS401"),  # an aten op
+    ("self.to = 1", "return x.uniform_(0.0, self.to)", "TS401"),
+    ("self.lo = 0", "return torch.clamp(x, min=self.lo)", None),  # Scalar takes an int
+    ("self.beta = 1", "return F.softplus(x, beta=self.beta)", None),
+    ("self.scale = 2.0", "return F.interpolate(x, scale_factor=self.scale)", None),
+    ("self.scale = 2", "return F.interpolate(x, scale_factor=float(self.scale))", None),
+    ("self.scale = 2 if flag else 2.5", "return F.interpolate(x, scale_factor=self.scale)", None),
+    ("if flag:\n    self.scale = 2\nelse:\n    self.scale = 1.5", "return F.interpolate(x, scale_factor=self.scale)", None),
+    ("self.scale = 2\nself.scale = float(self.scale)", "return F.interpolate(x, scale_factor=self.scale)", None),
 ]
 
 
@@ -188,6 +203,18 @@ DEFAULT_CASES = [
     ("p=None", "self.p = p", "if self.p is None:\n    return x\nreturn scaled(x, self.p)", None),  # torch drops the branch
     ("mask=None", "self.mask = mask", "return scaled(x, 0.1, self.mask)", None),  # the parameter takes None
     ("p: float = 0", "self.drop = nn.Dropout(p)", "return self.drop(x)", "TS418"),  # the module keeps the int
+    ("p=0", "self.p = p", "return x if self.p == 0 else scaled(x, self.p)", "TS420"),  # torch compiles both branches
+    # torch's functions, matched against the schema table
+    ("scale=2", "self.scale = scale", "return F.interpolate(x, scale_factor=self.scale)", "TS420"),
+    ("p: float = 0", "self.p = p", "return F.dropout(x, p=self.p, training=self.training)", "TS420"),
+    ("p=None", "self.p = p", "return F.dropout(x, self.p)", "TS420"),
+    ("eps=1", "self.eps = eps", "return torch.cosine_similarity(x, x, eps=self.eps)", "TS420"),
+    ("p=0", "self.p = p", "return x if self.p == 0 else F.dropout(x, self.p)", "TS420"),
+    ("p=None", "self.p = p", "return x if self.p is None else F.dropout(x, self.p)", None),
+    ("scale=None", "self.scale = scale", "return F.interpolate(x, scale_factor=self.scale)", None),  # Optional
+    ("lo=0", "self.lo = lo", "return torch.clamp(x, min=self.lo)", None),  # Scalar
+    ("scale=2.0", "self.scale = scale", "return F.interpolate(x, scale_factor=self.scale)", None),
+    ("scale=2", "self.scale = float(scale)", "return F.interpolate(x, scale_factor=self.scale)", None),
 ]
 
 
@@ -289,6 +316,30 @@ def test_attributes_not_certainly_tensors_are_not_flagged():
     source = source.replace("from typing import List\n", "from typing import List, Optional\n")
     findings = [f for f in check_source(source.encode(), "maybe.py").findings if f.rule in ("TS401", "TS402", "TS419")]
     assert findings == []
+
+
+def test_attributes_not_certainly_ints_are_not_flagged():
+    """An int attribute something else may set (another method, a base or subclass __init__, a class
+    body, setattr with a computed name), a constant torch may fold tests on, a base tslint cannot see,
+    or one the class body types: the call passing it is not checked (neither by TS401 nor TS420)."""
+    forward = "\n    def forward(self, x):\n        return F.interpolate(x, scale_factor=self.scale)\n"
+    classes = {
+        "Reset": "    def __init__(self):\n        super().__init__()\n        self.scale = 2\n\n"
+                 "    def reset(self):\n        self.scale = 2.0\n",
+        "Body": "    scale = 2.0\n\n    def __init__(self):\n        super().__init__()\n        self.scale = 2\n",
+        "Typed": "    scale: float\n\n    def __init__(self):\n        super().__init__()\n        self.scale = 2\n",
+        "Constant": "    __constants__ = ['scale']\n\n    def __init__(self):\n        super().__init__()\n        self.scale = 2\n",
+        "Computed": "    def __init__(self, name='scale'):\n        super().__init__()\n        self.scale = 2\n"
+                    "        setattr(self, name, 2.0)\n",
+        "Helper": "    def __init__(self, scale=2):\n        super().__init__()\n        self.scale = scale\n        self._build(0.5)\n\n"
+                  "    def _build(self, scale):\n        self.scale = scale\n",
+    }
+    source = HEADER + "".join(f"\n\nclass {name}(nn.Module):\n{body}{forward}" for name, body in classes.items())
+    source += "\n\nclass FromElsewhere(SomeBase):\n    def __init__(self):\n        super().__init__()\n        self.scale = 2\n" + forward
+    source += "\n\nclass Base(nn.Module):\n    def __init__(self, scale=2):\n        super().__init__()\n        self.scale = scale\n" + forward
+    source += "\n\nclass Child(Base):\n    def __init__(self):\n        super().__init__()\n        self.scale = 1.5\n"
+    findings = [(f.rule, f.line) for f in check_source(source.encode(), "ints.py").findings if f.rule.startswith("TS4")]
+    assert findings == [], findings
 
 
 def test_shipped_table_matches_the_installed_torch(tmp_path):

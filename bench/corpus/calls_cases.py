@@ -93,3 +93,30 @@ class Named(nn.Module):
     @traced_name
     def forward(self, x):
         return x + 1  # ok: functools.wraps lets torch compile the method itself
+
+
+class UpsampleBy(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.scale = 2
+
+    def forward(self, x):
+        return F.interpolate(x, scale_factor=self.scale, mode="nearest")  # error: TS4xx
+
+
+class DropoutRate(nn.Module):
+    def __init__(self, rate=0):
+        super().__init__()
+        self.rate = rate
+
+    def forward(self, x):
+        return F.dropout(x, p=self.rate, training=self.training)  # error: TS420
+
+
+class ClampAt(nn.Module):
+    def __init__(self, low=0):
+        super().__init__()
+        self.low = low
+
+    def forward(self, x):
+        return torch.clamp(x, min=self.low)  # ok: clamp's min is a Scalar, which takes an int

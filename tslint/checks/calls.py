@@ -8,7 +8,7 @@ TorchScript API used the wrong way round.
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 import libcst as cst
 
@@ -17,7 +17,7 @@ from tslint.model.nodes import code_of, findall, is_name, visit as visit_tree
 from tslint.model import schemas, torchscript_names, typeflow
 from tslint.checks.base import CallRule, Rule
 from tslint.findings import Fix
-from tslint.model.init_attributes import class_tensors, default_attributes, number_attributes
+from tslint.model.init_attributes import class_tensors, default_attributes, int_attributes, number_attributes
 from tslint.model.regions import ClassInfo, Region
 from tslint.model.symbols import decorator_target, dotted
 
@@ -70,6 +70,33 @@ def _bindings(signature: schemas.Signature, call: cst.Call) -> Optional[list[tup
     return bound
 
 
+def unaccepted(call: cst.Call, overloads: tuple[schemas.Signature, ...],
+               kind: Callable[[cst.BaseExpression], Optional[str]]) -> list[tuple[cst.Arg, schemas.Param]]:
+    """The arguments (with their parameter under the first overload) every overload that binds the call
+    objects to, given the type `kind` tells for an argument ("int", "None" or None when not known);
+    empty when an overload takes the call or none binds it (the keyword or count: TS402 or not ours)."""
+    problems_per_overload = []
+    for signature in overloads:
+        bound = _bindings(signature, call)
+        if bound is None:
+            continue
+        problems = [(arg, param) for arg, param in bound if _mismatch(kind(arg.value), param.type)]
+        if not problems:
+            return []  # torch finds an overload that takes the call
+        problems_per_overload.append(problems)
+    if not problems_per_overload:
+        return []
+    common = set.intersection(*({id(arg) for arg, _ in problems} for problems in problems_per_overload))
+    return [(arg, param) for arg, param in problems_per_overload[0] if id(arg) in common]
+
+
+def _torch_says(overloads: tuple[schemas.Signature, ...], param: schemas.Param, found: str) -> str:
+    """torch's message for an argument of type `found` that `param` does not take."""
+    if len(overloads) > 1:
+        return "Arguments for call are not valid"
+    return f"Expected a value of type '{param.type}' for argument '{param.name}' but instead found type '{found}'"
+
+
 def torch_signatures(rule: Rule, call: cst.Call) -> Optional[tuple[str, tuple[schemas.Signature, ...]]]:
     """(qualified name, overloads) for a call to a torch function the table knows, or to a method of
     a value TorchScript types Tensor ("Tensor.view"), else None."""
@@ -98,15 +125,24 @@ def _is_tensor_receiver(rule: Rule, region: Region, expr: cst.BaseExpression) ->
         if not (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and schemas.returns_tensor(expr.func.attr.value)):
             break
         expr = expr.func.value
-    if region.cls is None or not region.cls.is_module or not isinstance(expr, cst.Attribute) or not isinstance(expr.value, cst.Name):
-        return False
+    name = module_attribute(region, expr)
+    return name is not None and name in class_tensors(rule.ctx.model, region.cls).certain
+
+
+def module_attribute(region: Optional[Region], expr: cst.BaseExpression) -> Optional[str]:
+    """`name` when `expr` is `self.name` in a method of an nn.Module (its first parameter, not rebound,
+    not a static or class method), else None."""
+    if region is None or region.cls is None or not region.cls.is_module or not isinstance(region.node, cst.FunctionDef) \
+            or not isinstance(expr, cst.Attribute) or not isinstance(expr.value, cst.Name):
+        return None
+    function = region.node
     params = typeflow.parameters(function)
     if not params or params[0].name.value != expr.value.value or function.decorators and any(
             is_name(d.decorator, "staticmethod", "classmethod") for d in function.decorators):
-        return False
+        return None
     if expr.value.value in typeflow.assigned_names(function):
-        return False  # `self` rebound: no longer the module
-    return expr.attr.value in class_tensors(rule.ctx.model, region.cls).certain
+        return None  # `self` rebound: no longer the module
+    return expr.attr.value
 
 
 def _short(qualified: str) -> str:
@@ -126,25 +162,25 @@ class OpArgumentType(CallRule):
         qualified, overloads = found
         if self._packed_float(node, qualified, overloads):
             return
-        problems_per_overload = []
-        for signature in overloads:
-            bound = _bindings(signature, node)
-            if bound is None:
-                continue  # the keyword or count does not fit this overload (TS402 or not ours)
-            problems = [(arg, param) for arg, param in bound if _mismatch(_literal_kind(arg.value), param.type)]
-            if not problems:
-                return  # torch finds an overload that takes the call
-            problems_per_overload.append(problems)
-        if not problems_per_overload:
-            return
-        # Report what every overload objects to (often one argument).
-        common = set.intersection(*({id(arg) for arg, _ in problems} for problems in problems_per_overload))
-        for arg, param in problems_per_overload[0]:
-            if id(arg) not in common:
-                continue
-            kind = _literal_kind(arg.value)
+        region = self.ctx.region
+        ints = int_attributes(self.ctx.model, region.cls) if region is not None and region.cls is not None and region.cls.is_module else {}
+
+        def kind(expr: cst.BaseExpression) -> Optional[str]:
+            return _literal_kind(expr) or ("int" if module_attribute(region, expr) in ints else None)
+
+        for arg, param in unaccepted(node, overloads, kind):
             where = f"`{param.name}`" if arg.keyword is None else f"`{param.name}=`"
-            if kind == "int":
+            attribute = module_attribute(region, arg.value)
+            if attribute in ints:
+                literal = code_of(ints[attribute])
+                self.report(
+                    arg.value,
+                    f"{_short(qualified)}() types {where} as {param.type}, and `{code_of(arg.value)}` is the int {literal} "
+                    f"in every instance (__init__ sets it so; torch types a module attribute from its value): TorchScript "
+                    f"does not convert it to float (\"{_torch_says(overloads, param, 'int')}\")",
+                    suggestion=f"set it to a float in __init__ (`self.{attribute} = {literal}.0`)",
+                )
+            elif _literal_kind(arg.value) == "int":
                 literal = arg.value.expression if isinstance(arg.value, cst.UnaryOperation) else arg.value
                 fix = None
                 if literal.value.isdigit():
@@ -900,27 +936,49 @@ class ModuleIntHyperparameter(CallRule):
 class DefaultAttributeArgument(CallRule):
     id = "TS420"
     name = "default-attribute-argument"
-    summary = "an attribute holding an __init__ default (None, an int) is passed to a function parameter typed otherwise (float)"
+    summary = "an attribute holding an __init__ default (None, an int) is passed to a parameter typed otherwise (float) of a function of the file or of torch"
     suggestion = "give the __init__ parameter a default of the type the function takes (`drop_prob: float = 0.0`)"
 
     def visit_Call(self, node: cst.Call) -> None:
         region = self.ctx.region
-        if region is None or region.cls is None or not region.cls.is_module or not isinstance(node.func, cst.Name):
+        if region is None or region.cls is None or not region.cls.is_module or not isinstance(region.node, cst.FunctionDef) \
+                or region.node.decorators or any(arg.star for arg in node.args):
             return
-        function = self.ctx.model.functions.get(node.func.value)
-        method = region.node
-        if function is None or function.decorators or any(arg.star for arg in node.args) or not isinstance(method, cst.FunctionDef):
-            return
-        own = typeflow.parameters(method)
-        if not own or method.decorators or own[0].name.value in typeflow.assigned_names(method):
-            return
-        self_name = own[0].name.value
         attributes = default_attributes(self.ctx.model, region.cls)
+        if not attributes:
+            return
+        if isinstance(node.func, cst.Name) and node.func.value in self.ctx.model.functions:
+            callee, problems = node.func.value, self._file_function(node, attributes)
+        else:
+            found = torch_signatures(self, node)
+            if found is None:
+                return
+            callee, problems = _short(found[0]), self._torch_function(node, found[1], attributes)
+        method = region.node
+        for value, param, typ, says in problems:
+            self_name, name = value.value.value, value.attr.value
+            init_param, kind = attributes[name]
+            if kind == "None" and sum(1 for n in findall(method.body, cst.Attribute) if is_name(n.value, self_name) and n.attr.value == name) > 1:
+                continue  # read elsewhere too: torch drops the branch an `if self.p is None:` rules out for such an instance
+            self.report(
+                value,
+                f"`{self_name}.{name}` is {'None' if kind == 'None' else 'an int'} in instances built without "
+                f"`{init_param}` (its default), and {callee}() types `{param}` as {typ}: torch.jit.script "
+                f"rejects such an instance (\"{says}\")",
+                context=region.cls.name,
+            )
+
+    def _file_function(self, node: cst.Call, attributes: dict) -> list[tuple[cst.Attribute, str, str, str]]:
+        """(attribute, parameter, its annotation, torch's message) for each default attribute the call passes
+        to a parameter of a function of this file annotated with a type its default value does not have."""
+        function = self.ctx.model.functions[node.func.value]
+        if function.decorators:
+            return []
         params = typeflow.parameters(function)
         positional = [*function.params.posonly_params, *function.params.params]
+        problems = []
         for index, arg in enumerate(node.args):
-            value = arg.value
-            if not (isinstance(value, cst.Attribute) and is_name(value.value, self_name) and value.attr.value in attributes):
+            if module_attribute(self.ctx.region, arg.value) not in attributes:
                 continue
             if arg.keyword is not None:
                 param = next((p for p in params if p.name.value == arg.keyword.value), None)
@@ -929,20 +987,31 @@ class DefaultAttributeArgument(CallRule):
             if param is None or param.annotation is None:
                 continue
             typ = code_of(param.annotation.annotation).replace(" ", "")
-            init_param, kind = attributes[value.attr.value]
-            if not (typ == "float" if kind == "int" else typ in _NOT_NONE_TYPES or typ == "torch.Tensor"):
-                continue
-            if sum(1 for n in findall(method.body, cst.Attribute)
-                   if is_name(n.value, self_name) and n.attr.value == value.attr.value) > 1:
-                continue  # read elsewhere too (`if self.p is None:` may guard it): torch decides with the instance
-            self.report(
-                value,
-                f"`{self_name}.{value.attr.value}` is {'None' if kind == 'None' else 'an int'} in instances built without "
-                f"`{init_param}` (its default), and {node.func.value}() types `{param.name.value}` as {typ}: torch.jit.script "
-                f"rejects such an instance (\"Expected a value of type '{typ}' for argument '{param.name.value}' but instead "
-                f"found type '{'NoneType' if kind == 'None' else 'int'}'\")",
-                context=region.cls.name,
-            )
+            kind = attributes[arg.value.attr.value][1]
+            if typ == "float" if kind == "int" else typ in _NOT_NONE_TYPES or typ == "torch.Tensor":
+                found = "NoneType" if kind == "None" else "int"
+                says = f"Expected a value of type '{typ}' for argument '{param.name.value}' but instead found type '{found}'"
+                problems.append((arg.value, param.name.value, typ, says))
+        return problems
+
+    def _torch_function(self, node: cst.Call, overloads: tuple[schemas.Signature, ...],
+                        attributes: dict) -> list[tuple[cst.Attribute, str, str, str]]:
+        """The same for a torch function: the default attributes among what no overload of torch's
+        signatures takes in the instance built with the defaults (literals and the attributes
+        int_attributes knows count too)."""
+        region = self.ctx.region
+        ints = int_attributes(self.ctx.model, region.cls)
+
+        def kind(expr: cst.BaseExpression) -> Optional[str]:
+            name = module_attribute(region, expr)
+            if name in attributes:
+                return attributes[name][1]
+            return _literal_kind(expr) or ("int" if name in ints else None)
+
+        return [
+            (arg.value, param.name, param.type, _torch_says(overloads, param, "NoneType" if kind(arg.value) == "None" else "int"))
+            for arg, param in unaccepted(node, overloads, kind) if module_attribute(region, arg.value) in attributes
+        ]
 
 
 def _int_literal(expr: cst.BaseExpression) -> bool:

@@ -451,8 +451,12 @@ def default_attributes(model: FileModel, info: ClassInfo) -> dict[str, tuple[str
     """Attributes `__init__` always sets straight from one of its parameters whose default is None or
     an int literal: attribute -> (parameter, "None" / "int"), what the attribute holds in an instance
     built without that argument (torch types an attribute from its value, whatever the parameter's
-    annotation: `p: float = 0` gives an int). Only attributes nothing else sets: no other method, no
-    class body, no subclass of this file, no rebinding of the parameter."""
+    annotation: `p: float = 0` gives an int). Only attributes nothing else sets (`_set_by_init_only`)
+    and parameters `__init__` does not rebind."""
+    return _per_class(model, info, "_default_attributes", _default_attributes)
+
+
+def _default_attributes(model: FileModel, info: ClassInfo) -> dict[str, tuple[str, str]]:
     init = info.methods.get("__init__")
     if init is None:
         return {}
@@ -471,10 +475,48 @@ def default_attributes(model: FileModel, info: ClassInfo) -> dict[str, tuple[str
             param = params.pop()
             if param in defaults and param not in rebound:
                 found[name] = (param, defaults[param])
+    return _set_by_init_only(model, info, found)
+
+
+def int_attributes(model: FileModel, info: ClassInfo) -> dict[str, cst.BaseExpression]:
+    """Attributes every instance holds as an int, whatever the constructor's arguments: `__init__`
+    sets them on every path, each time to an int literal (`self.scale = 2`, annotated or not: torch
+    types a module attribute from its value), nothing else sets them (`_set_by_init_only`), and they
+    are no constants (`__constants__` / Final: torch may fold the tests on them). Attribute -> the
+    last literal assigned."""
+    return _per_class(model, info, "_int_attributes", _int_attributes)
+
+
+def _int_attributes(model: FileModel, info: ClassInfo) -> dict[str, cst.BaseExpression]:
+    if "__init__" not in info.methods:
+        return {}
+    attributes = init_attributes(model, info)
+    if not attributes.complete:
+        return {}  # a base we cannot see may set them too
+    found: dict[str, cst.BaseExpression] = {}
+    for name in attributes.always - set(info.class_annotations()) - info.final_names():
+        values = attributes.values.get(name, [])
+        if values and all(literal_type(value) == "int" for value in values):
+            found[name] = values[-1]
+    return _set_by_init_only(model, info, found)
+
+
+def _per_class(model: FileModel, info: ClassInfo, key: str, compute) -> dict:
+    """compute(model, info), once per class and file (the call rules ask at every call)."""
+    cache = model.__dict__.setdefault(key, {})
+    if info.name not in cache:
+        cache[info.name] = compute(model, info)
+    return cache[info.name]
+
+
+def _set_by_init_only(model: FileModel, info: ClassInfo, found: dict) -> dict:
+    """`found` less the attributes something besides the class's own `__init__` may set: a class body
+    (`drop_prob = 0.1`), another method (a helper `__init__` calls too), the `__init__` of a base or of a
+    subclass of this file; nothing at all when a setattr / register call has a computed name."""
     if not found:
         return {}
-    for cls in [info, *_file_subclasses(model, info)]:
-        for name in _class_body_names(cls):  # `drop_prob = 0.1` in a class body
+    for cls in [info, *_all_bases(info), *_file_subclasses(model, info)]:
+        for name in _class_body_names(cls):
             found.pop(name, None)
         for method, function in cls.methods.items():
             if cls is info and method == "__init__":
