@@ -1,6 +1,7 @@
 """Fuzzing the static engine and the fix path (issue 10).
 
     python bench/fuzz.py [--seconds 300] [--seed 0] [--case-timeout 20]
+    python bench/fuzz.py --hostile     # the hostile-file family through the CLI (bench/hostile.py)
 
 Three kinds of input: real model files (fixtures/, rules/*/bad.py and good.py) mutated line by line
 (delete, duplicate, swap, re-indent, insert a token), hypothesmith programs (from Python's grammar
@@ -229,7 +230,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--case-timeout", type=float, default=20)
     parser.add_argument("--batch", type=int, default=200, help="cases of each kind per round")
+    parser.add_argument("--hostile", action="store_true",
+                        help="run the hostile-file family instead: FIFOs, devices, deep nesting of every operator, huge files")
     args = parser.parse_args()
+    if args.hostile:
+        import hostile  # bench/hostile.py, beside this script
+
+        return hostile.report(hostile.run_all("100,1000,10000,50000", "1,10", timeout=300))
     started = time.monotonic()
     deadline = started + args.seconds
     total_kinds: Counter = Counter()

@@ -62,3 +62,12 @@ def test_fix_bench_judges_what_the_fixes_did_on_two_dev_set_files(tmp_path):
     safe = out.split("  --fix --unsafe-fixes:")[0]
     assert "scripted before -> not scripted after: 0" in safe, out
     assert set(json.loads((tmp_path / "details.json").read_text())) == {"safe", "unsafe"}
+
+
+def test_hostile_family_runs_through_the_cli_and_every_case_holds():
+    """bench/hostile.py at its smallest depth: every non-file, device and nesting kind gives a verdict or
+    a clear error (exit 1/2, no traceback), the model beside it is still checked, no process is left."""
+    out = run_bench("bench/hostile.py", "--depths", "100", "--huge-mb", "")
+    assert re.search(r"^\| FIFO named \.py \| ok \| 2 \|", out, re.MULTILINE), out
+    assert re.search(r"^\| unary minus x100 \| ok \| 1 \|", out, re.MULTILINE), out
+    assert re.search(r"^hostile cases: (\d+), failed: 0$", out, re.MULTILINE), out

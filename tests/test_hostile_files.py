@@ -51,6 +51,18 @@ def test_code_nested_beyond_pythons_parser_is_ts001_and_the_run_goes_on(tmp_path
                           capture_output=True).returncode != 0
 
 
+@pytest.mark.parametrize("operator", [" and ", " or "])
+def test_code_python_reads_flat_but_libcst_nests_is_checked(tmp_path: Path, operator: str) -> None:
+    """`x and x and ...` 10,000 long: Python compiles it (one BoolOp), libcst nests it 10,000 deep and
+    overflowed the main thread's native stack (a segfault, exit -11, every other file's findings lost)."""
+    (tmp_path / "deep.py").write_text("import torch\n\n\ndef f(x: bool):\n    y = lambda t: t\n    return " + operator.join(["x"] * 10_000) + "\n")
+    (tmp_path / "model.py").write_text(MODEL)
+    result = tslint("check", "--no-confirm", "--no-cache", ".", cwd=tmp_path, timeout=180)
+    assert result.returncode == 1, result.stderr
+    assert "model.py:5:9: TS101" in result.stdout
+    assert "TS001" not in result.stdout, result.stdout
+
+
 def test_fix_keeps_what_another_process_appends(tmp_path: Path) -> None:
     target = tmp_path / "m.py"
     for _ in range(3):

@@ -380,7 +380,12 @@ def run_deep(function: Callable[[], T]) -> T:
     try:
         return function()
     except RecursionError:
-        pass
+        return in_deep_thread(function)
+
+
+def in_deep_thread(function: Callable[[], T]) -> T:
+    """function() in a thread with a large stack and recursion limit (native code nested thousands
+    deep overflows the main thread's 8 MB stack: a segfault, not an exception)."""
     outcome: dict = {}
 
     def deep() -> None:
@@ -416,7 +421,8 @@ def _check(source: bytes, path: str, rule_classes: list[type[Rule]], report_pars
         if report_parse_errors:
             result.findings.extend(_python_syntax_errors(source, path))
         return result
-    if _may_nest_deeply(source):
+    nests_deeply = _may_nest_deeply(source)
+    if nests_deeply:
         # libcst crashes the process (a native stack overflow) or takes minutes and gigabytes on code
         # nested thousands deep; Python's own parser refuses such code cleanly, so ask it first
         errors = _python_syntax_errors(source, path)
@@ -427,7 +433,9 @@ def _check(source: bytes, path: str, rule_classes: list[type[Rule]], report_pars
     try:
         # a file an importer already parsed (its tree is shared; the analysis does not change it)
         module = project.parsed(path, hashlib.sha256(source).hexdigest()) if project is not None else None
-        module = module if module is not None else cst.parse_module(source)
+        if module is None:
+            # code Python reads flat (`a and b and ...`, 10,000 long) libcst nests: parse it with room
+            module = in_deep_thread(lambda: cst.parse_module(source)) if nests_deeply else cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         if report_parse_errors:
             result.findings.append(_parse_error(path, error.raw_line, error.raw_column, _first_line(str(error))))
