@@ -54,6 +54,8 @@ def test_every_kind_of_file_gives_a_finding_or_a_result(tree):
     # 10 MB: generated data beside a model (the worst case: 1.7 million statements), and data alone
     (tree / "huge.py").write_bytes(b"import torch\n" + b"x = 1\n" * 1_700_000 + TRY_MODEL.encode())
     (tree / "huge_data.py").write_bytes(b"W = [" + b"0.12345678, " * 850_000 + b"]\n")
+    # a large file is compiled a piece at a time; an error in one piece is reported at its real line
+    (tree / "huge_syntax.py").write_bytes(b"import torch\n" + b"x = 1\n" * 800_000 + b"def f(:\n" + b"y = 2\n" * 10)
     result = run_tslint("check", "--no-cache", "--no-confirm", ".", cwd=tree)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and "error" not in result.stderr, result.stderr
@@ -80,8 +82,9 @@ def test_every_kind_of_file_gives_a_finding_or_a_result(tree):
     # each deep forward has exactly the finding its shallow version has: `flag=None` is TS203
     for name in ("deep_binop.py", "deep_unary.py", "deep_calls.py", "deep_ifexp.py"):
         assert [line.split()[1] for line in by_file[name]] == ["TS203"], (name, by_file.get(name))
+    assert by_file["huge_syntax.py"] == ["huge_syntax.py:800002:7: TS001 the file could not be parsed: invalid syntax"]
     assert "empty.py" not in by_file and "huge_data.py" not in by_file
-    assert lines[-2] == f"Found {sum(map(len, by_file.values()))} problems in {len(by_file)} of 16 files checked."
+    assert lines[-2] == f"Found {sum(map(len, by_file.values()))} problems in {len(by_file)} of 17 files checked."
     # (speed is bench/speed.py's to judge; a hang is caught by run_tslint's time-out)
 
 

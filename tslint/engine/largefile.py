@@ -30,16 +30,37 @@ class Reduced:
         return self.lines[min(max(line, 1), len(self.lines)) - 1] if self.lines else line
 
 
-def reduce_source(source: bytes) -> Optional[Reduced]:
-    """The top-level code of `source` worth checking, or None when nothing is."""
-    lines = source.splitlines(keepends=True)
-    segments: list[list[int]] = [[0, 0]]  # [first line index, end index); the first is the prefix (comments, cookie, BOM)
+def _segments(lines: list[bytes]) -> list[list[int]]:
+    """[first line index, end index) of each top-level statement; the first is the prefix (comments, cookie, BOM)."""
+    segments: list[list[int]] = [[0, 0]]
     for index, line in enumerate(lines):
         start = line.lstrip(b"\xef\xbb\xbf") if index == 0 else line
         if _STATEMENT_START.match(start) and not _CONTINUATION.match(start):
             segments[-1][1] = index
             segments.append([index, index])
     segments[-1][1] = len(lines)
+    return segments
+
+
+def chunks(source: bytes, size: int) -> list[tuple[int, bytes]]:
+    """`source` cut at top-level statements into pieces of about `size` bytes: (first line number, bytes).
+    A cut inside a multi-line string gives a piece that does not compile; callers then judge the whole."""
+    lines = source.splitlines(keepends=True)
+    pieces: list[tuple[int, bytes]] = []
+    first, length = 0, 0
+    for start, end in _segments(lines):
+        if length >= size and start > first:
+            pieces.append((first + 1, b"".join(lines[first:start])))
+            first, length = start, 0
+        length += sum(len(line) for line in lines[start:end])
+    pieces.append((first + 1, b"".join(lines[first:])))
+    return pieces
+
+
+def reduce_source(source: bytes) -> Optional[Reduced]:
+    """The top-level code of `source` worth checking, or None when nothing is."""
+    lines = source.splitlines(keepends=True)
+    segments = _segments(lines)
     kept: list[bytes] = []
     numbers: list[int] = []
     for number, (first, end) in enumerate(segments):
