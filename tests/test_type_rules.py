@@ -52,6 +52,13 @@ CASES = [
     ("class Model(nn.Module):\n    def forward(self, x, y):\n        if y:\n            x = x * y.sum()\n        return x\n\n"
      "def check(scripted):\n    scripted(torch.zeros(2), torch.ones(1))", set()),
     ("class Model(nn.Module):\n    def forward(self, x, m):\n        return x * (m > 0)", set()),
+    # TS204: an unannotated parameter unpacked (typed Tensor: rejected whatever the caller passes)
+    ("class Model(nn.Module):\n    def forward(self, x, states):\n        c, h = states\n        return x + c + h", {"TS204"}),
+    ("class Model(nn.Module):\n    def forward(self, x, past=None):\n        if past is None:\n            return x\n        k, v = past\n        return x + k", {"TS204"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        return self.f((x, x))\n\n    def f(self, pair):\n        a, b = pair\n        return a + b", {"TS204"}),
+    ("class Model(nn.Module):\n    def forward(self, x, pairs):\n        for a, b in pairs:\n            x = x + a\n        return x", {"TS204"}),
+    ("class Model(nn.Module):\n    def forward(self, x, states: Tuple[torch.Tensor, torch.Tensor]):\n        c, h = states\n        return x + c + h", set()),
+    ("class Model(nn.Module):\n    def forward(self, x, rows):\n        for row in rows:\n            x = x + row\n        return x", set()),
     # TS205: call sites passing Python values to unannotated parameters
     ("class Model(nn.Module):\n    def forward(self, x):\n        return self.pad(x, 1)\n\n    def pad(self, x, p):\n        return x + p", {"TS205"}),
     ("class Model(nn.Module):\n    def forward(self, x):\n        return self.pad(x, x)\n\n    def pad(self, x, p):\n        return x + p", set()),

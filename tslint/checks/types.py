@@ -229,6 +229,8 @@ class UntypedOptional(TypeRule):
             if param.default is None or typeflow.literal_type(param.default) != "None":
                 continue
             name = param.name.value
+            if typeflow.unpacking(region.node, name) is not None:
+                continue  # unpacked: torch rejects it at compile time (TS204)
             kind = typeflow.weak_infer(_evidence(self, region, name))
             if kind is None and not _names(region.node.body, name):
                 # torch 2.13: an unused one runs without the argument or with None; a non-Tensor is rejected
@@ -301,9 +303,13 @@ class NonTensorParameter(TypeRule):
     def enter_region(self, region: Region) -> None:
         assigned = typeflow.assigned_names(region.node)
         for param in typeflow.unannotated(region.node, _is_method(region)):
+            name = param.name.value
+            unpacked = typeflow.unpacking(region.node, name) if name not in assigned else None
+            if unpacked is not None and (param.default is None or is_name(param.default, "None")):
+                self._report_unpacked(param, unpacked)  # a compile error, so not TS203's run-time one
+                continue
             if param.default is not None:
                 continue  # defaults: TS201 / TS203
-            name = param.name.value
             if name in assigned:
                 continue  # rebound in the body: its uses say nothing certain about the parameter
             evidence = _evidence(self, region, name)
@@ -327,6 +333,26 @@ class NonTensorParameter(TypeRule):
                 fix=Fix(f"annotate `{name}: {kind}`", safe=True, replacement=_annotate(param, kind), imports=_typing_imports(kind)),
                 evidence=where,
             )
+
+
+    def _report_unpacked(self, param: cst.Param, unpacked: cst.CSTNode) -> None:
+        # torch rejects the unpacking at compile time whatever the callers pass, so helpers too;
+        # no fix: the element types are the callers' to say
+        name = param.name.value
+        if isinstance(unpacked, cst.Assign):
+            target = next(t.target for t in unpacked.targets if isinstance(t.target, (cst.Tuple, cst.List)))
+            use, what, wrap = code_of(unpacked), "unpacked as a tuple", "{}"
+        else:
+            target = unpacked.target
+            use, what, wrap = f"for {code_of(unpacked.target)} in {code_of(unpacked.iter)}", "iterated with its items unpacked", "List[{}]"
+        pair = wrap.format(f"Tuple[{', '.join(['Tensor'] * len(target.elements))}]")
+        self.report(
+            param,
+            f"`{name}` has no annotation, so TorchScript types it as Tensor, but it is {what} (`{use}`): "
+            f"torch rejects this at compile time ('Tensor (inferred) cannot be used as a tuple')",
+            suggestion=f"annotate it with the type its callers pass, e.g. `{name}: {pair}`",
+            evidence=unpacked,
+        )
 
 
 def _use_context(name: cst.CSTNode, function: cst.FunctionDef) -> Optional[cst.CSTNode]:

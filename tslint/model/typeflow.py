@@ -322,6 +322,25 @@ def bound_param(function: cst.FunctionDef, call: cst.Call, arg: cst.Arg, is_meth
     return positional[index] if index < len(positional) else None
 
 
+def unpacking(function: cst.FunctionDef, name: str) -> Optional[cst.CSTNode]:
+    """The first statement of the body (nested functions and classes aside) that unpacks `name`:
+    `a, b = name`, `for a, b in name:`, `[... for a, b in name]`. torch 2.13 rejects each when `name`
+    is typed Tensor ("Tensor (inferred) cannot be used as a tuple"), whatever the caller passes."""
+    def unpacks(target: cst.BaseExpression, value: cst.BaseExpression) -> bool:
+        return isinstance(target, (cst.Tuple, cst.List)) and is_name(value, name)
+
+    pending = list(reversed(children(function.body)))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.Assign) and any(unpacks(t.target, node.value) for t in node.targets):
+            return node
+        if isinstance(node, (cst.For, cst.CompFor)) and unpacks(node.target, node.iter):
+            return node
+        if not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            pending.extend(reversed(children(node)))
+    return None
+
+
 def infer(evidence: list[tuple[cst.CSTNode, str]]) -> Optional[str]:
     """The type the uses imply, or None when a use needs a Tensor or nothing is certain.
     Truth tests and number comparisons ("bool?", "int?") decide only when nothing else does."""
