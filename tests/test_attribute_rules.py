@@ -43,6 +43,37 @@ def _fields_head(construction: str) -> str:
     '''
 
 
+def _relu_block(construction: str, final: bool = False) -> str:
+    """A Block whose `relu` only `not no_relu` adds, read under `if not self.no_relu:`, built by the
+    file's Model as `construction`."""
+    return '''
+        from typing import Final
+
+        class Block(nn.Module):
+            ''' + ("no_relu: Final[bool]" if final else "") + '''
+
+            def __init__(self, c: int = 4, no_relu: bool = False):
+                super().__init__()
+                self.no_relu = no_relu
+                if not no_relu:
+                    self.relu = nn.ReLU()
+
+            def forward(self, x):
+                if not self.no_relu:
+                    x = self.relu(x)
+                return x
+
+        class Model(nn.Module):
+            def __init__(self, c: int = 4, no_relu: bool = False):
+                super().__init__()
+                self.a = Block(c)
+                self.b = ''' + construction + '''
+
+            def forward(self, x):
+                return self.b(self.a(x))
+    '''
+
+
 QUIET = {
     # set on both branches
     "both_branches": """
@@ -151,6 +182,14 @@ QUIET = {
     """,
 }
 
+QUIET.update({
+    # the file builds it only with arguments that set the layer, or with one it cannot read
+    "built_with_the_layer": _relu_block("Block(c, no_relu=False)"),
+    "built_with_a_variable": _relu_block("Block(c, no_relu=no_relu)"),
+    # a Final flag: torch drops the branch for the instance without the layer
+    "final_flag_built_without": _relu_block("Block(c, no_relu=True)", final=True),
+})
+
 # Reads under a plain attribute test that the constructor's int / str defaults leave without
 # the layer: torch compiles the branch, so the default instance fails.
 FLAGGED = {
@@ -194,6 +233,30 @@ FLAGGED = {
 
             def forward(self, x):
                 return self.head(x)
+    """,
+    # a call of the file builds an instance without it (reported at the call)
+    "built_without_by_a_call": _relu_block("Block(c, no_relu=True)"),
+    "int_literal_ordered": """
+        class Ghost(nn.Module):
+            def __init__(self, c, stride):
+                super().__init__()
+                self.stride = stride
+                if self.stride > 1:
+                    self.conv_dw = nn.Conv2d(c, c, 3, stride=stride, padding=1, groups=c)
+
+            def forward(self, x):
+                if self.stride > 1:
+                    x = self.conv_dw(x)
+                return x
+
+        class Model(nn.Module):
+            def __init__(self, c: int = 4):
+                super().__init__()
+                self.down = Ghost(c, 2)
+                self.same = Ghost(c, 1)
+
+            def forward(self, x):
+                return self.same(self.down(x))
     """,
     "str_default_compared": """
         class Model(nn.Module):

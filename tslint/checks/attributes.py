@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tslint.model.init_attributes import _self_attribute, constructed_with, constructs_module, container_kind, init_attributes
+from tslint.model.init_attributes import _self_attribute, assignment_condition, calls_building_without, constructed_with, constructs_module, container_kind, init_attributes
 from tslint.checks import rewrites
 from tslint.model import typeflow
 from tslint.checks.base import AttributeRule
@@ -97,21 +97,47 @@ class AttributeSetOnSomePaths(_SelfReads):
             return
         if self.ctx.region.cls.find_method(name) is not None or _hasattr_guarded(self.ctx.region.node, name):
             return
-        if self.ctx.region.conditional or (self._guarded_by_attribute_test() and not self._missing_by_default(name, attributes)):
-            # `if self.use_bn: x = self.bn(x)`: torch compiles the branch (a plain bool attribute is
-            # not a constant), so only instances built without the layer fail; report it when the
-            # constructor's defaults build such an instance and the file never passes the flag.
-            return
-        if _tests_attribute_for_none(self.ctx.region.node):
+        if self.ctx.region.conditional or _tests_attribute_for_none(self.ctx.region.node):
             # `if self.reparam is not None: return ...`: torch decides such tests per instance and
             # drops the branch, and which attributes exist usually follows the same constructor flag.
             return
+        if self._guarded_by_attribute_test() and not self._missing_by_default(name, attributes):
+            # `if self.use_bn: x = self.bn(x)`: torch compiles the branch (a plain bool attribute is
+            # not a constant), so only instances built without the layer fail; report it when the
+            # constructor's defaults build such an instance and the file never passes the flag,
+            # else at the calls of this file that build one.
+            self._report_builders(node, name)
+            return
         self.reported.add(name)
+        init = self.ctx.region.cls.methods.get("__init__")
+        condition = assignment_condition(init, name) if init is not None else None
+        when = f"only if `{condition}`" if condition else "it depends on the constructor arguments"
         self.report(
             node,
-            f"`self.{name}` is set by `__init__` only on some paths (it depends on the constructor "
-            f"arguments): torch.jit.script fails with \"Module has no attribute '{name}'\" for instances without it",
+            f"`self.{name}` is set by `__init__` only on some paths ({when}): torch.jit.script fails with "
+            f"\"Module has no attribute '{name}'\" for instances without it",
         )
+
+
+    def _report_builders(self, node: cst.Attribute, name: str) -> None:
+        info = self.ctx.region.cls
+        if info.final_names() & self._guard_names():
+            return
+        done = self.__dict__.setdefault("builders_reported", set())
+        guard = next(n.test for n in reversed(self.ctx.ancestors) if isinstance(n, (cst.If, cst.IfExp, cst.While)))
+        condition = assignment_condition(info.methods["__init__"], name)
+        for call in calls_building_without(self.ctx.model, info, name):
+            if id(call) in done:
+                continue
+            done.add(id(call))
+            self.report(
+                call,
+                f"`{code_of(call)}` builds a {info.name} without `self.{name}` (`__init__` sets it only if "
+                f"`{condition}`), and {self.ctx.region.qualname} reads it under `if {code_of(guard)}:`, which torch "
+                f"compiles whatever the attribute holds: torch.jit.script fails with \"Module '{info.name}' has no "
+                f"attribute '{name}'\" for this instance",
+                evidence=node,
+            )
 
 
 class ModuleTruthTest(_SelfReads):

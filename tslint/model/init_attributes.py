@@ -8,6 +8,7 @@ when a constructor argument says so is missing from some instances ("Module 'X' 
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -55,6 +56,8 @@ def _exits(block: cst.BaseSuite) -> bool:
 
 
 _UNKNOWN = object()
+# `if stride > 1:` on ints known here
+_ORDER = {cst.LessThan: operator.lt, cst.LessThanEqual: operator.le, cst.GreaterThan: operator.gt, cst.GreaterThanEqual: operator.ge}
 
 
 class _Scan:
@@ -92,6 +95,11 @@ class _Scan:
             if left is _UNKNOWN or right is _UNKNOWN:
                 return _UNKNOWN
             return (left == right) == isinstance(test.comparisons[0].operator, cst.Equal)
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and type(test.comparisons[0].operator) in _ORDER:
+            left, right = self.value_of(test.left), self.value_of(test.comparisons[0].comparator)
+            if type(left) is not int or type(right) is not int:  # bools and None do not order
+                return _UNKNOWN
+            return _ORDER[type(test.comparisons[0].operator)](left, right)
         value = self.value_of(test)
         return _UNKNOWN if value is _UNKNOWN else bool(value)
 
@@ -385,10 +393,8 @@ def init_parameter_index(info: ClassInfo, name: str) -> Optional[int]:
     return names.index(name) if name in names else None
 
 
-def constructed_with(model: FileModel, info: ClassInfo, param: str) -> bool:
-    """Whether the file builds the class passing `param` (by keyword, by position or through
-    `*args` / `**kwargs`): the instance it builds then decides that flag, not the default."""
-    index = init_parameter_index(info, param)
+def _calls_of(model: FileModel, name: str) -> list[cst.Call]:
+    """The calls `name(...)` of the file (indexed once per file)."""
     calls = model.__dict__.get("_calls_by_name")
     if calls is None:
         calls = {}
@@ -396,7 +402,14 @@ def constructed_with(model: FileModel, info: ClassInfo, param: str) -> bool:
             if isinstance(call.func, cst.Name):
                 calls.setdefault(call.func.value, []).append(call)
         model.__dict__["_calls_by_name"] = calls
-    for call in calls.get(info.name, []):
+    return calls.get(name, [])
+
+
+def constructed_with(model: FileModel, info: ClassInfo, param: str) -> bool:
+    """Whether the file builds the class passing `param` (by keyword, by position or through
+    `*args` / `**kwargs`): the instance it builds then decides that flag, not the default."""
+    index = init_parameter_index(info, param)
+    for call in _calls_of(model, info.name):
         positional = [a for a in call.args if a.keyword is None and not a.star]
         if any(a.star for a in call.args) or any(a.keyword is not None and a.keyword.value == param for a in call.args):
             return True
@@ -722,3 +735,88 @@ def _all_bases(info: ClassInfo) -> list[ClassInfo]:
             found[id(current)] = current
             pending.extend(current.bases)
     return list(found.values())
+
+
+def _call_known(init: cst.FunctionDef, call: cst.Call) -> Optional[dict[str, object]]:
+    """What `call` leaves certain in `__init__`'s parameters: the literals it passes (True / False /
+    None, ints, strings) and the defaults of those it omits; a parameter given anything else is
+    unknown. None when the call's binding cannot be read (`*args`, `**kwargs`, too many positionals,
+    an unknown keyword)."""
+    positional = [p.name.value for p in [*init.params.posonly_params, *init.params.params]][1:]
+    names = {p.name.value for p in parameters(init)}
+    known = _flag_defaults(init)
+    index = 0
+    for arg in call.args:
+        if arg.star:
+            return None
+        if arg.keyword is None:
+            if index >= len(positional):
+                return None
+            param, index = positional[index], index + 1
+        elif arg.keyword.value in names:
+            param = arg.keyword.value
+        else:
+            return None
+        value = arg.value
+        literal = {"True": True, "False": False, "None": None}[value.value] if is_name(value, "True", "False", "None") else _literal(value)
+        if literal is _UNKNOWN:
+            known.pop(param, None)
+        else:
+            known[param] = literal
+    return known
+
+
+def _set_outside_init(info: ClassInfo, name: str) -> bool:
+    """Whether a method besides `__init__` (and the helpers it calls, which the scan follows)
+    assigns `self.<name>`: the user may call it before scripting."""
+    init_code = code_of(info.methods["__init__"])
+    return any(
+        method != "__init__" and f"self.{method}(" not in init_code
+        and any(_sets(n, name) for n in findall(node.body, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.Call)))
+        for method, node in info.methods.items()
+    )
+
+
+def calls_building_without(model: FileModel, info: ClassInfo, name: str) -> list[cst.Call]:
+    """The calls of this file that build `info` with arguments (literals, and defaults for the rest)
+    under which `__init__` certainly never sets `self.<name>` and returns normally. Only for a class
+    whose bases this file does not define (a local base may set it) and whose attributes are all
+    visible."""
+    init = info.methods.get("__init__")
+    attributes = init_attributes(model, info)
+    if init is None or info.bases or not attributes.complete or _set_outside_init(info, name):
+        return []
+    found = []
+    for call in _calls_of(model, info.name):
+        known = _call_known(init, call)
+        if known is None:
+            continue
+        always, some, exits = _Scan(info, InitAttributes(), {"__init__"}, known).block(init.body.body)
+        if not exits and name not in always | some:
+            found.append(call)
+    return found
+
+
+def assignment_condition(init: cst.FunctionDef, name: str) -> Optional[str]:
+    """The tests of the `if`s around the first assignment of `self.<name>` in `__init__`, as code
+    (`not no_relu`, `stride != 1 and use_proj`), for messages; None when it is not under an `if`."""
+
+    def walk(node: cst.CSTNode, tests: tuple[str, ...]) -> Optional[tuple[str, ...]]:
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and node is not init:
+            return None
+        if _sets(node, name):
+            return tests
+        if isinstance(node, cst.If):
+            test = code_of(node.test)
+            found = walk(node.body, (*tests, test))
+            if found is None and node.orelse is not None:
+                found = walk(node.orelse, (*tests, f"not ({test})"))
+            return found
+        for child in node.children:
+            found = walk(child, tests)
+            if found is not None:
+                return found
+        return None
+
+    tests = walk(init.body, ())
+    return " and ".join(tests) if tests else None
