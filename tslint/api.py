@@ -60,6 +60,9 @@ class FixReport:
     diff: str = ""
     errors: list[str] = field(default_factory=list)
     reverted: list[Finding] = field(default_factory=list)  # fixes undone because torch still rejected the code
+    # path -> (sha256 of a text, rule ids, the check's result for it): what the fix's last analysis of
+    # each file found, for the check that follows (tslint.engine.batch.check_files' `known`)
+    checked: dict[str, tuple[str, tuple[str, ...], FileResult]] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,11 +85,12 @@ def check(paths: list[str], settings: Settings, options: Optional[Options] = Non
     errors = list(found.errors)
     fixed = None
     reverted: list[Finding] = []
+    known: dict[str, tuple[str, tuple[str, ...], FileResult]] = {}
     if options.fix:
         fixes = _fix_files(found.files, rules, settings, options, write=True)
         errors += fixes.errors
-        fixed, reverted = fixes.count, fixes.reverted
-    results, read_errors = check_files(found.files, rules.ids_for, jobs=options.jobs, use_cache=options.cache)
+        fixed, reverted, known = fixes.count, fixes.reverted, fixes.checked
+    results, read_errors = check_files(found.files, rules.ids_for, jobs=options.jobs, use_cache=options.cache, known=known)
     notes, confirmed = _confirm_stage(results, rules, settings, options)
     if reverted:
         from tslint.fix.verify import mark_reverted
@@ -157,7 +161,9 @@ def _fix_files(files: list[str], rules: RuleSet, settings: Settings, options: Op
 
         verify(results, rules.ids_for, options.unsafe_fixes, settings, jobs=options.jobs, timeout=options.timeout)
     diffs = []
-    for result in results:
+    for (_, _, rule_ids, _), result in zip(jobs, results):
+        if result.checked is not None:
+            report.checked[result.path] = (result.checked_digest, tuple(rule_ids), result.checked)
         report.errors += result.errors
         if not result.changed:
             continue

@@ -354,26 +354,40 @@ def check_source(
 ) -> FileResult:
     """All findings for one file's bytes, and the lines the file silences. With `project`, names
     imported from other files of the user's project are followed (FileResult.foreign, .read)."""
+    return analyse_source(source, path, rule_classes, project)[0]
+
+
+def analyse_source(
+    source: bytes,
+    path: str,
+    rule_classes: Optional[list[type[Rule]]] = None,
+    project: Optional[Project] = None,
+    module: Optional[cst.Module] = None,
+) -> tuple[FileResult, Optional[FileContext]]:
+    """check_source, and the context of its analysis (None when the rules did not run: not Python,
+    no torch, too large): `--fix` analyses a text once for its fixes and for the check. `module`: the
+    tree of `source`, when the caller has parsed it."""
     if rule_classes is None:
         rule_classes = list(all_rules())
     report_parse_errors = any(rule.id == PARSE_ERROR for rule in rule_classes)
+    ctx = None
     if len(source) > MAX_READ_BYTES:
         result = FileResult(path)
         if any(rule.id == TOO_LARGE for rule in rule_classes):
             result.findings.append(_too_large(path, f"it is over the {MAX_READ_BYTES // 1_000_000} MB read limit"))
-        return result
+        return result, None
     if len(source) > MAX_FILE_BYTES:
         result = _check_large(source, path, rule_classes, report_parse_errors)
     else:
         try:
-            result = run_deep(lambda: _check(source, path, rule_classes, report_parse_errors, project))
+            result, ctx = run_deep(lambda: _check(source, path, rule_classes, report_parse_errors, project, module))
         except RecursionError:
             result = FileResult(path)
             if report_parse_errors:
                 result.findings.append(_parse_error(path, 1, 0, "RecursionError: the code is nested too deeply to check"))
     if b"noqa" in source or b"tslint:" in source:
         result.suppressed = sorted(suppressed_lines(source.decode("utf-8", errors="replace")))
-    return result
+    return result, ctx
 
 
 def run_deep(function: Callable[[], T]) -> T:
@@ -415,13 +429,13 @@ def in_deep_thread(function: Callable[[], T]) -> T:
 
 
 def _check(source: bytes, path: str, rule_classes: list[type[Rule]], report_parse_errors: bool,
-           project: Optional[Project] = None) -> FileResult:
+           project: Optional[Project] = None, module: Optional[cst.Module] = None) -> tuple[FileResult, Optional[FileContext]]:
     result = FileResult(path)
     if b"torch" not in source:
         # Nothing here can be compiled by TorchScript; only say whether Python can read it.
         if report_parse_errors:
             result.findings.extend(_python_syntax_errors(source, path))
-        return result
+        return result, None
     nests_deeply = _may_nest_deeply(source)
     if nests_deeply:
         # libcst crashes the process (a native stack overflow) or takes minutes and gigabytes on code
@@ -430,22 +444,23 @@ def _check(source: bytes, path: str, rule_classes: list[type[Rule]], report_pars
         if errors:
             if report_parse_errors:
                 result.findings.extend(errors)
-            return result
+            return result, None
     try:
         # a file an importer already parsed (its tree is shared; the analysis does not change it)
-        module = project.parsed(path, hashlib.sha256(source).hexdigest()) if project is not None else None
+        if module is None and project is not None:
+            module = project.parsed(path, hashlib.sha256(source).hexdigest())
         if module is None:
             # code Python reads flat (`a and b and ...`, 10,000 long) libcst nests: parse it with room
             module = in_deep_thread(lambda: cst.parse_module(source)) if nests_deeply else cst.parse_module(source)
     except cst.ParserSyntaxError as error:
         if report_parse_errors:
             result.findings.append(_parse_error(path, error.raw_line, error.raw_column, _first_line(str(error))))
-        return result
+        return result, None
     except (SyntaxError, MemoryError, UnicodeDecodeError, LookupError, ValueError) as error:
         # Bad encoding cookies, undecodable bytes.
         if report_parse_errors:
             result.findings.append(_parse_error(path, 1, 0, f"{type(error).__name__}: {error}"))
-        return result
+        return result, None
     return _check_module(source, module, path, rule_classes, report_parse_errors, result, project)
 
 
@@ -456,7 +471,7 @@ def check_parsed(source: bytes, module: cst.Module, path: str, rule_classes: Opt
         rule_classes = list(all_rules())
     report_parse_errors = any(rule.id == PARSE_ERROR for rule in rule_classes)
     try:
-        return run_deep(lambda: _check_module(source, module, path, rule_classes, report_parse_errors, FileResult(path)))
+        return run_deep(lambda: _check_module(source, module, path, rule_classes, report_parse_errors, FileResult(path)))[0]
     except RecursionError:
         result = FileResult(path)
         if report_parse_errors:
@@ -465,14 +480,14 @@ def check_parsed(source: bytes, module: cst.Module, path: str, rule_classes: Opt
 
 
 def _check_module(source: bytes, module: cst.Module, path: str, rule_classes: list[type[Rule]], report_parse_errors: bool,
-                  result: FileResult, project: Optional[Project] = None) -> FileResult:
+                  result: FileResult, project: Optional[Project] = None) -> tuple[FileResult, Optional[FileContext]]:
     new_generation()
     if bracket_depth(source) >= MAX_BRACKET_DEPTH:
         errors = _python_syntax_errors(source, path)
         if errors:
             if report_parse_errors:
                 result.findings.extend(errors)
-            return result
+            return result, None
 
     if project is not None:
         project.reading = {}
@@ -494,7 +509,7 @@ def _check_module(source: bytes, module: cst.Module, path: str, rule_classes: li
                 if where is not None:
                     finding.extra["site"] = [where.start.line, where.start.column + 1, where.end.line, where.end.column + 1]
                     result.foreign.append(finding)
-    return result
+    return result, ctx
 
 
 # Code nested this deep needs at least this many bytes in one statement, so files whose lines and

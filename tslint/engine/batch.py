@@ -159,11 +159,15 @@ def check_files(
     rules_for: Callable[[str], list[str]],
     jobs: int = 0,
     use_cache: bool = True,
+    known: Optional[dict[str, tuple[str, tuple[str, ...], FileResult]]] = None,
 ) -> tuple[list[FileResult], list[str]]:
     """Findings for each readable file; `rules_for(path)` gives the ids of the rules for a path.
+    `known`: path -> (sha256 of a content, rule ids, its result) already analysed (by --fix), taken
+    while the file holds that content and the rules are the same.
 
     Returns the results and the errors of files that could not be read.
     """
+    known = known or {}
     errors: list[str] = []
     results: dict[str, FileResult] = {}
     pending: list[tuple[str, list[str], Cache]] = []
@@ -183,6 +187,17 @@ def check_files(
         key = fingerprint(rule_ids) if use_cache else "off"
         cache = caches.get(key) or caches.setdefault(key, Cache(key, use_cache))
         cached = None
+        if path in known and known[path][1] == rule_ids:
+            try:
+                digest = hashlib.sha256(read_source(path)).hexdigest()
+            except OSError:
+                digest = ""
+            if digest == known[path][0]:
+                digests[os.path.abspath(path)] = digest
+                results[path] = known[path][2]
+                if not known[path][2].errors:  # as a result computed here would be
+                    cache.put(digest, known[path][2])
+                continue
         if use_cache:
             try:
                 digests[os.path.abspath(path)] = digest = hashlib.sha256(read_source(path)).hexdigest()

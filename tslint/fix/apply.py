@@ -12,6 +12,7 @@ torch still rejects that way, and `line_map` places a fix in the fixed text.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import stat
 import tempfile
@@ -25,10 +26,11 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
 from tslint.checks.base import RawFinding, Rule
-from tslint.engine.analyse import MAX_FILE_BYTES, PARSE_ERROR, TOO_LARGE, analyse_module, decode, run_deep, suppressed_lines
-from tslint.findings import Finding
+from tslint.engine.analyse import MAX_FILE_BYTES, PARSE_ERROR, TOO_LARGE, analyse_module, analyse_source, decode, run_deep, suppressed_lines
+from tslint.findings import FileResult, Finding
 from tslint.model.nodes import children, code_of
 from tslint.model.positions import positions as node_positions
+from tslint.model.project import Project
 
 MAX_PASSES = 5
 
@@ -50,6 +52,12 @@ class FixResult:
     # fixed text (None: not analysed), for the fixes that would add one
     problems_before: Optional[list] = None
     problems_after: Optional[list] = None
+    # the check's result for the text whose sha256 is `checked_digest` (the last pass's analysis of
+    # `fixed`, unless verify changed it since): the check that follows takes it instead of analysing
+    # that text again. None when the analysis looked a name up in another project file (the passes
+    # analyse a file alone) or `fixed` was not analysed.
+    checked: Optional[FileResult] = None
+    checked_digest: str = ""
 
     @property
     def changed(self) -> bool:
@@ -117,6 +125,28 @@ def _imported(module: cst.Module) -> set[tuple[str, str]]:
     return found
 
 
+def _add_imports(module: cst.Module, imports: set[tuple[str, str]]) -> cst.Module:
+    """`from m import name` for each pair, as libcst's AddImportsVisitor adds them, run on the opening
+    statements only: it reads and edits nothing below them (the imports before the first other
+    statement, and that statement's leading lines), while a run on the whole tree copies and rebuilds
+    every node (several analyses' cost on a large file)."""
+    head = 0
+    while head < len(module.body) and isinstance(module.body[head], cst.SimpleStatementLine):
+        head += 1
+    rest = module.body[head:]
+    # the first compound statement stands in as `pass` with its leading lines (the visitor may add
+    # an empty line there): a statement that is not an import either, cheap to rebuild
+    stand_in = [cst.SimpleStatementLine([cst.Pass()], leading_lines=rest[0].leading_lines)] if rest else []
+    context = CodemodContext()
+    for module_name, name in sorted(imports):
+        AddImportsVisitor.add_needed_import(context, module_name, name)
+    done = AddImportsVisitor(context).transform_module_impl(module.with_changes(body=(*module.body[:head], *stand_in)))
+    if not rest:
+        return done
+    first = rest[0].with_changes(leading_lines=done.body[-1].leading_lines)
+    return done.with_changes(body=(*done.body[:-1], first, *rest[1:]))
+
+
 def _fixable(raw: RawFinding, unsafe: bool) -> bool:
     return raw.fix is not None and raw.fix.replacement is not None and (raw.fix.safe or unsafe)
 
@@ -169,18 +199,41 @@ def _problems(raw_findings: list[RawFinding]) -> list[tuple[str, str, str]]:
     return [(raw.rule.id, raw.context.split(",")[0], raw.message) for raw in raw_findings]
 
 
+@dataclass
+class _Analysis:
+    """One analysis of a text the passes reach: its tree, what the rules found in it, its problems,
+    and the check's result for it (FixResult.checked)."""
+
+    module: cst.Module
+    raw_findings: list[RawFinding]
+    problems: list[tuple[str, str, str]]
+    checked: Optional[FileResult]
+    digest: str
+
+
+def _analyse(source: bytes, path: str, rules: list[type[Rule]], module: Optional[cst.Module] = None) -> _Analysis:
+    """The static stage on `source` as the check runs it, so that the check can take the result of
+    the fixed text (`module`: the tree of `source`, when the caller has parsed it). The fixes see the
+    file alone: when the analysis looked a name up in another project file, they come from an
+    analysis without the project, and the check analyses the fixed text itself."""
+    module = module if module is not None else cst.parse_module(source)
+    project = Project()  # one per analysis: the project keeps the trees it registers
+    checked, ctx = analyse_source(source, path, rules, project, module)
+    if ctx is None or project.looked_up:  # the rules did not run (no torch ...), or the project mattered
+        errors: list[str] = []
+        ctx = analyse_module(path, module, [rule for rule in rules if rule.id not in (PARSE_ERROR, TOO_LARGE)], errors)
+    return _Analysis(module, ctx.raw_findings, _problems(ctx.raw_findings), None if project.looked_up else checked,
+                     hashlib.sha256(source).hexdigest())
+
+
 def _one_pass(
-    source: bytes, path: str, rules: list[type[Rule]], unsafe: bool, skip: frozenset, origin: Callable[[int], int],
-) -> tuple[Optional[bytes], list[Finding], list[tuple[str, str, str]]]:
-    """One analysis of `source` and the non-overlapping fixes it offers: (the new text or None, the
-    applied fixes, the problems the analysis found in `source`)."""
-    module = cst.parse_module(source)
-    errors: list[str] = []
-    ctx = analyse_module(path, module, [rule for rule in rules if rule.id not in (PARSE_ERROR, TOO_LARGE)], errors)
-    problems = _problems(ctx.raw_findings)
-    candidates = [raw for raw in ctx.raw_findings if _fixable(raw, unsafe)]
+    source: bytes, analysis: _Analysis, path: str, unsafe: bool, skip: frozenset, origin: Callable[[int], int],
+) -> tuple[Optional[bytes], list[Finding]]:
+    """The non-overlapping fixes the analysis of `source` offers: (the new text or None, the applied fixes)."""
+    module = analysis.module
+    candidates = [raw for raw in analysis.raw_findings if _fixable(raw, unsafe)]
     if not candidates:
-        return None, [], problems
+        return None, []
     positions = node_positions(module, [node for raw in candidates for node in (raw.node, _edited(raw))])
     suppressed = suppressed_lines(decode(source, module))
     chosen: list[tuple[tuple, RawFinding]] = []
@@ -196,15 +249,12 @@ def _one_pass(
             continue  # overlaps an edit of this pass: the next pass sees the new tree
         chosen.append((span, raw))
     if not chosen:
-        return None, [], problems
+        return None, []
     replacements = {id(_edited(raw)): raw.fix.replacement for _, raw in chosen}
     new_module = module.visit(_ReplaceNodes(replacements, _ancestors(module, set(replacements))))
     imports = {pair for _, raw in chosen for pair in raw.fix.imports} - _imported(module)
-    if imports:  # AddImportsVisitor costs several analyses: only when a name is missing
-        context = CodemodContext()
-        for module_name, name in sorted(imports):
-            AddImportsVisitor.add_needed_import(context, module_name, name)
-        new_module = AddImportsVisitor(context).transform_module(new_module)
+    if imports:
+        new_module = _add_imports(new_module, imports)
     # positions in this pass's text (the finding's, and the edit's in "edit"); fix_source moves
     # them to the original and the fixed text
     applied = [
@@ -218,7 +268,7 @@ def _one_pass(
         for span, raw in chosen
         for at in [positions[raw.node]]
     ]
-    return new_module.bytes, applied, problems
+    return new_module.bytes, applied
 
 
 def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool = False, skip: frozenset = frozenset()) -> FixResult:
@@ -227,14 +277,15 @@ def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool =
     A fix whose result has a problem the original did not (annotating `scale: Optional[bool]` makes
     `if scale:` one torch rejects) is left out, unless a later fix mends it: the static stage sees
     that torch would reject the fixed code, so the fix is not offered (FixResult.reverted says why)."""
-    result = first = _fix_passes(source, path, rules, unsafe, skip)
+    original: dict[bytes, _Analysis] = {}  # every run of the passes starts from the same text: analysed once
+    result = first = _fix_passes(source, path, rules, unsafe, skip, original)
     undone: dict[tuple, str] = {}
     for _ in range(MAX_PASSES):
         blamed = _introduced(result, rules)
         if not blamed:
             break
         undone.update(blamed)
-        result = _fix_passes(source, path, rules, unsafe, skip | frozenset(undone))
+        result = _fix_passes(source, path, rules, unsafe, skip | frozenset(undone), original)
     if undone:
         place = line_map(source, result.fixed)
         for finding in first.applied:
@@ -245,30 +296,38 @@ def fix_source(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool =
     return result
 
 
-def _fix_passes(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool, skip: frozenset) -> FixResult:
+def _fix_passes(source: bytes, path: str, rules: list[type[Rule]], unsafe: bool, skip: frozenset,
+                original: Optional[dict[bytes, _Analysis]] = None) -> FixResult:
+    """The passes from `source` to the text no fix changes; `original` keeps the analysis of `source`."""
+    original = {} if original is None else original
     result = FixResult(path, source, source)
     if len(source) > MAX_FILE_BYTES or not _python_parses(source):
         return result  # too large for libcst, or not Python: the check reports it (TS003, TS001)
-    current = source
+    current, parsed = source, None
     passes: list[tuple[bytes, Callable[[int], int], list[Finding]]] = []
     for _ in range(MAX_PASSES):
         back = (lambda line: line) if current == source else (lambda line, m=line_map(current, source): m(line)[0])
         try:
-            new, applied, problems = run_deep(lambda: _one_pass(current, path, rules, unsafe, skip, back))
+            analysis = original.get(current) if current == source else None
+            if analysis is None:
+                analysis = run_deep(lambda: _analyse(current, path, rules, parsed))
+                if current == source:
+                    original[source] = analysis
+            new, applied = run_deep(lambda: _one_pass(current, analysis, path, unsafe, skip, back))
         except (cst.ParserSyntaxError, SyntaxError, RecursionError, UnicodeDecodeError, LookupError, ValueError):
             break  # the check itself reports TS001 for files that do not parse
         if not passes:
-            result.problems_before = problems
+            result.problems_before = analysis.problems
         if new is None or new == current:
-            result.problems_after = problems
+            result.problems_after, result.checked, result.checked_digest = analysis.problems, analysis.checked, analysis.digest
             break
         try:
-            run_deep(lambda: cst.parse_module(new))
+            parsed = run_deep(lambda: cst.parse_module(new))  # the next pass analyses this tree
             if not _python_parses(new):
                 raise SyntaxError("Python's parser rejects it")
         except Exception as error:  # an edit that breaks the file is a bug of ours: keep the last good text
             result.errors.append(f"{path}: internal error: a fix produced code that does not parse ({error}); not applied")
-            result.problems_after = problems
+            result.problems_after, result.checked, result.checked_digest = analysis.problems, analysis.checked, analysis.digest
             break
         passes.append((current, back, applied))
         current = new

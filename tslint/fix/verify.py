@@ -91,6 +91,7 @@ def _refix(result: FixResult, rules_for: Callable[[str], list], unsafe: bool, sk
     redone = fix_source(result.original, result.path, [by_id[i] for i in rules_for(result.path)], unsafe=unsafe, skip=frozenset(skip))
     place = line_map(result.original, redone.fixed)
     result.fixed, result.applied, result.errors = redone.fixed, redone.applied, result.errors + redone.errors
+    result.checked, result.checked_digest = redone.checked, redone.checked_digest
     result.reverted = list(redone.reverted)  # left out by the static stage once the skipped ones were
     for finding in first.applied:
         key = finding.extra["key"]

@@ -58,6 +58,7 @@ class Project:
         self.reading: Optional[dict[str, str]] = None  # path -> digest of each file the current analysis read
         # what the engine keeps per project file for the process (the rules' walk of its regions)
         self.memo: dict = {}
+        self.looked_up = False  # whether a name was looked for in a project file (model was called)
 
     # --- files ------------------------------------------------------------------------------------
 
@@ -80,6 +81,7 @@ class Project:
         """The FileModel of the project file at `path` (None when it cannot be read or parsed)."""
         from tslint.model.regions import FileModel
 
+        self.looked_up = True
         key = os.path.abspath(path)
         known = self._models.get(key)
         if known is not None and known[0] == "":
