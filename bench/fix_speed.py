@@ -81,6 +81,7 @@ def main() -> int:
                 for index, tree in enumerate(trees):
                     took, digest = run(tree, files, extra, work / "files", args.jobs)
                     seconds.setdefault((index, variant), []).append(took)
+                    print(f"  {tree}: {variant} {took:.1f} s", file=sys.stderr, flush=True)  # a long run shows it goes on
                     digests.setdefault((index, variant), set()).add(digest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
