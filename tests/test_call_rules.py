@@ -26,6 +26,11 @@ from torch import nn
 # (forward body, the TS4xx rule tslint must report or None). torch's verdict must agree: rejected
 # exactly when a rule is expected. Accepted calls are the near misses a naive rule would flag.
 CASES = [
+    # TS421: tolist() is typed only by the annotation it is assigned or returned to
+    ("sizes = x.long().tolist()\nreturn x * len(sizes)", "TS421"),
+    ("return x * len(x.tolist())", "TS421"),
+    ("total = 0.0\nfor v in x.view(-1).tolist():\n    total += v\nreturn x * total", "TS421"),
+    ("values: List[float] = x.view(-1).tolist()\nreturn x * len(values)", None),
     ("return F.normalize(x, p=2)", "TS401"),
     ("return F.normalize(x, 2.0, 1)", None),
     ("return F.dropout(x, p=0)", "TS401"),

@@ -1024,3 +1024,33 @@ def _float_text(value: cst.BaseExpression, defaults: dict) -> str:
     if isinstance(value, cst.Name):
         return f"`{value.value}={code_of(defaults[value.value])}.0` in __init__'s signature"
     return f"`{code_of(value)}.0`"
+
+
+class UntypedTolist(CallRule):
+    """torch types `.tolist()` from the annotation its value lands in, and nothing else (torch 2.13:
+    a type comment, a loop, a comprehension or an unannotated return are all rejected)."""
+
+    id = "TS421"
+    name = "untyped-tolist"
+    summary = "`.tolist()` whose result has no type hint: TorchScript cannot infer the list's type"
+    suggestion = "assign it to an annotated name: `values: List[float] = x.tolist()` (List[int] for an integer tensor, List[List[float]] for 2-d)"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value != "tolist" or node.args:
+            return
+        receiver = dotted(func.value)
+        if receiver is not None and (receiver.split(".")[0] in self.ctx.symbols.aliases or receiver == "self"):
+            return  # a module or an imported name, not a tensor
+        parent = self.ctx.parent()
+        if isinstance(parent, cst.AnnAssign) and parent.value is node:
+            return
+        region = self.ctx.region
+        if isinstance(parent, cst.Return) and region is not None and isinstance(region.node, cst.FunctionDef) \
+                and region.node.returns is not None:
+            return  # the return annotation types it
+        self.report(
+            node,
+            f"`{code_of(node)}` has no type hint: TorchScript only types `.tolist()` from an annotated assignment "
+            f"or an annotated return ('Expected type hint for result of tolist()')",
+        )
