@@ -305,3 +305,219 @@ def test_labelled_corpus_lines_are_exactly_the_ts3_findings():
     labelled = {n for n, line in enumerate(path.read_text().splitlines(), 1) if "# error: TS3" in line}
     found = {f.line for f in check_source(path.read_bytes(), str(path), TS3).findings}
     assert found == labelled
+
+
+# TS304 on values torch cannot convert that the source shows only indirectly: each case's attribute
+# is read by forward, and torch rejects it with "Module has no attribute" (torch 2.13).
+TS304_FLAGGED = {
+    "list_filled_in_forward": """
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.acts = []
+
+            def forward(self, x):
+                self.acts.clear()
+                self.acts.append(x)
+                return x
+    """,
+    "dict_filled_in_forward": """
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.seen = {}
+
+            def forward(self, x):
+                self.seen["x"] = x
+                return x
+    """,
+    "modules_appended_to_attribute": """
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.convs = []
+                for _ in range(2):
+                    self.convs.append(nn.Linear(4, 4))
+
+            def forward(self, x):
+                for conv in self.convs:
+                    x = conv(x)
+                return x
+    """,
+    "local_list_of_modules": """
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                layers = list()
+                for _ in range(2):
+                    layers.append(nn.Linear(4, 4))
+                self.net = nn.Sequential(*layers)
+                self.layers = layers
+
+            def forward(self, x):
+                for layer in self.layers:
+                    x = layer(x)
+                return x
+    """,
+    "list_of_registered_submodules": """
+        def block(c: int) -> nn.Module:
+            return nn.Sequential(nn.Linear(c, c), nn.ReLU())
+
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = block(4)
+                self.b = nn.Linear(4, 4)
+                self.blocks = [self.a, self.b]
+
+            def forward(self, x):
+                for b in self.blocks:
+                    x = b(x)
+                return x
+    """,
+    "ordered_dict_of_modules": """
+        from collections import OrderedDict
+
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.convs = OrderedDict()
+                for i in range(2):
+                    self.convs["up", i] = nn.Linear(4, 4)
+                self.decoder = nn.ModuleList(list(self.convs.values()))
+
+            def forward(self, x):
+                return self.convs["up", 0](x)
+    """,
+    "registered_locals_appended": """
+        class Model(nn.Module):
+            def __init__(self, length: int = 2):
+                super().__init__()
+                self.layers = []
+                for i in range(length):
+                    layer = nn.Linear(4, 4)
+                    self.add_module(f"tower{i}", layer)
+                    self.layers.append(layer)
+
+            def forward(self, x):
+                for layer in self.layers:
+                    x = layer(x)
+                return x
+    """,
+    "set_of_ints": """
+        class Model(nn.Module):
+            def __init__(self, layers=(2, 3)):
+                super().__init__()
+                self.fuse = set(layers)
+
+            def forward(self, x):
+                if 2 in self.fuse:
+                    return x + 1
+                return x
+    """,
+    "bound_method": """
+        class Model(nn.Module):
+            def __init__(self, causal: bool = False):
+                super().__init__()
+                self.pad = self._left if causal else self._same
+
+            def _left(self, x):
+                return x + 1
+
+            def _same(self, x):
+                return x + 2
+
+            def forward(self, x):
+                return self.pad(x)
+    """,
+}
+
+TS304_QUIET = {
+    # filled by a helper __init__ calls, before torch converts it
+    "list_filled_by_init_helper": """
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.offsets = []
+                self._fill()
+
+            def _fill(self):
+                self.offsets.append(1)
+
+            def forward(self, x):
+                return x + self.offsets[0]
+    """,
+    # torch converts only the attributes compiled code reads
+    "unread_list_of_submodules": """
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = nn.Linear(4, 4)
+                self.blocks = [self.a]
+
+            def forward(self, x):
+                return self.a(x)
+    """,
+    "unread_dict_of_modules": """
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.convs = {}
+                self.convs["a"] = nn.Linear(4, 4)
+                self.decoder = nn.ModuleList(list(self.convs.values()))
+
+            def forward(self, x):
+                return self.decoder[0](x)
+    """,
+    "method_called_directly": """
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.pad = self._same
+
+            def _same(self, x):
+                return x + 2
+
+            def forward(self, x):
+                return self._same(x)
+    """,
+    # a method the user calls before scripting may set it anew
+    "dict_set_anew_by_a_method": """
+        from typing import Dict
+
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.maps = {}
+                self.set_maps()
+
+            def set_maps(self):
+                self.maps = {"a": torch.ones(1)}
+
+            def forward(self, x):
+                return x + self.maps["a"]
+    """,
+    "list_of_ints_appended": """
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.sizes = []
+                for i in range(2):
+                    self.sizes.append(i)
+
+            def forward(self, x):
+                for s in self.sizes:
+                    x = x + s
+                return x
+    """,
+}
+
+
+def test_ts304_flags_what_torch_cannot_convert(tmp_path):
+    verdicts = _checked_then_judged(tmp_path, TS304_FLAGGED, ["TS304"])
+    assert all(not v["accepted"] and "has no attribute" in v["error"] for v in verdicts), [v["error"][:200] for v in verdicts]
+
+
+def test_ts304_quiet_where_torch_converts_or_never_reads(tmp_path):
+    verdicts = _checked_then_judged(tmp_path, TS304_QUIET, [])
+    assert all(v["accepted"] for v in verdicts), [v["error"][:200] for v in verdicts if not v["accepted"]]

@@ -226,7 +226,7 @@ class ModuleContainerVariableIndex(_SelfReads):
 class UntypableAttribute(_SelfReads):
     id = "TS304"
     name = "untypable-attribute"
-    summary = "attribute holds a value TorchScript cannot type (a lambda, functools.partial, a plain list of modules, an empty or mixed-type list or dict)"
+    summary = "attribute holds a value TorchScript cannot type (a lambda, functools.partial, a bound method, a set, a plain list or dict of modules, an empty or mixed-type list or dict)"
     suggestion = "use nn.ModuleList for a list of layers; a method or a module instead of a lambda or partial; annotate the attribute in the class body (`sizes: List[int]`) or give its values one type"
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -239,28 +239,13 @@ class UntypableAttribute(_SelfReads):
         values = attributes.values.get(name)
         if not values:
             return
-        last = values[-1]  # judged by the last assignment (lists rebuilt into nn.Sequential are fine)
-        what = None
-        if isinstance(last, cst.Lambda):
-            what = "a lambda"
-        elif isinstance(last, cst.List) and last.elements and all(
-            constructs_module(self.ctx.model, e.value) for e in last.elements if isinstance(e, cst.Element)
-        ):
-            what = "a Python list of modules"
-        elif isinstance(last, cst.ListComp) and constructs_module(self.ctx.model, last.elt):
-            what = "a Python list of modules"
-        elif isinstance(last, cst.Call) and self.ctx.qualify(last.func) == "functools.partial":
-            what = "a functools.partial"
-        # `extra: List[int]` in the class body types it; one inside __init__ is not read (proven on torch 2.13)
-        elif isinstance(last, (cst.List, cst.Dict)) and name not in self.ctx.region.cls.class_annotations():
-            what = _untypable_container(last, mutated=_mutated(self.ctx.region.cls.node, name))
-        elif isinstance(last, cst.Name) and name not in self.ctx.region.cls.class_annotations():
-            what = self._empty_default(last.value, name)
+        what = self._untypable(name, values[-1])  # judged by the last assignment (lists rebuilt into nn.Sequential are fine)
         if what is None:
             return
         self.reported.add(name)
+        last = values[-1]
         fix = None
-        if what == "a Python list of modules":
+        if what == "a Python list of modules" and isinstance(last, (cst.List, cst.ListComp)):
             # unsafe: the list's parameters become registered (state_dict keys, .parameters(), .to())
             container, imports = _module_list(self.ctx.symbols)
             fix = Fix(f"wrap the list in {container}", safe=False, target=last, imports=imports,
@@ -269,12 +254,105 @@ class UntypableAttribute(_SelfReads):
                           f"\"Module has no attribute '{name}'\"", fix=fix)
 
 
+    def _untypable(self, name: str, last: cst.BaseExpression) -> str | None:
+        """What `last`, the value `__init__` leaves in `self.<name>`, holds when torch cannot convert it."""
+        info = self.ctx.region.cls
+        annotated = name in info.class_annotations()
+        # mutations in the code torch compiles run after scripting: they do not fill the container
+        filled = _mutations(info.node, name, skip={self.ctx.region.node, info.methods.get("forward")})
+        if isinstance(last, cst.Lambda):
+            return "a lambda"
+        if isinstance(last, cst.Call) and self.ctx.qualify(last.func) == "functools.partial":
+            return "a functools.partial"
+        if name != "forward" and self._bound_method(last):  # a bound forward is compiled (regions)
+            return "a bound method"
+        if isinstance(last, (cst.Set, cst.SetComp)) or (isinstance(last, cst.Call) and self._builtin(last.func, "set")):
+            return "a set"
+        if self._module_list(last, filled):
+            return "a Python list of modules"
+        if self._module_dict(last, filled):
+            return "a Python dict of modules"
+        if annotated:
+            return None  # `extra: List[int]` in the class body types it; one inside __init__ is not read (proven on torch 2.13)
+        if isinstance(last, (cst.List, cst.Dict)):
+            return _untypable_container(last, mutated=bool(filled))
+        if isinstance(last, cst.Name):
+            return self._empty_default(last.value, name)
+        return None
+
+    def _builtin(self, func: cst.BaseExpression, name: str) -> bool:
+        model = self.ctx.model
+        return is_name(func, name) and self.ctx.qualify(func) == name and name not in model.functions and name not in model.classes
+
+    def _bound_method(self, value: cst.BaseExpression) -> bool:
+        """`self._pad` (or `self._a if causal else self._b`), a plain method of the class: torch has no
+        type for a bound method (proven on torch 2.13; a module-level function scripts)."""
+        if isinstance(value, cst.IfExp):
+            return self._bound_method(value.body) and self._bound_method(value.orelse)
+        method = _self_attribute(value)
+        found = self.ctx.region.cls.find_method(method) if method is not None else None
+        return found is not None and not found[1].decorators
+
+    def _builds_module(self, value: cst.BaseExpression, through_attribute: bool = True) -> bool:
+        """A module construction, a `self.x` that `__init__` only sets to ones, a local `__init__` assigns
+        one once, or a call of a function of the file (or one nested in `__init__`) whose every return
+        builds one."""
+        if constructs_module(self.ctx.model, value) or container_kind(self.ctx.model, value):
+            return True
+        info = self.ctx.region.cls
+        attribute = _self_attribute(value)
+        if attribute is not None and through_attribute:
+            held = init_attributes(self.ctx.model, info).values.get(attribute, [])
+            return bool(held) and all(self._builds_module(v, through_attribute=False) for v in held)
+        init = info.methods.get("__init__")
+        if isinstance(value, cst.Name) and init is not None:  # `layer = nn.Linear(...)` once in __init__
+            local = _local_list(init, value.value)
+            return local is not None and self._builds_module(local[0], through_attribute=False)
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+            nested = [f for f in findall(init, cst.FunctionDef) if f is not init] if init is not None else []
+            function = next((f for f in nested if f.name.value == value.func.value), None) or self.ctx.model.functions.get(value.func.value)
+            returns = [r.value for r in findall(function.body, cst.Return)] if function is not None else []
+            return bool(returns) and all(r is not None and (constructs_module(self.ctx.model, r) or container_kind(self.ctx.model, r)) for r in returns)
+        return False
+
+    def _module_list(self, last: cst.BaseExpression, filled: list[cst.CSTNode]) -> bool:
+        """A list literal or comprehension of modules, an empty list `__init__` appends modules to, or a
+        local `__init__` built one of those ways (`layers = [...]; self.layers = layers`)."""
+        if isinstance(last, cst.Name):
+            init = self.ctx.region.cls.methods.get("__init__")
+            local = _local_list(init, last.value) if init is not None else None
+            return local is not None and self._module_list(*local)
+        if isinstance(last, cst.ListComp):
+            return self._builds_module(last.elt)
+        if isinstance(last, cst.Call) and self._builtin(last.func, "list") and not last.args:
+            last = cst.List([])
+        if not isinstance(last, cst.List):
+            return False
+        items = [e.value for e in last.elements if isinstance(e, cst.Element)]
+        if len(items) != len(last.elements):
+            return False
+        added = _added_items(filled)
+        if added is None:
+            return False
+        items += added
+        return bool(items) and all(self._builds_module(item) for item in items)
+
+    def _module_dict(self, last: cst.BaseExpression, filled: list[cst.CSTNode]) -> bool:
+        """An empty dict (`{}`, `dict()`, `OrderedDict()`) that the class fills only with modules, by item
+        assignment (`self.convs["up", i] = ConvBlock(...)`): torch cannot type a dict of modules."""
+        empty = isinstance(last, cst.Dict) and not last.elements or isinstance(last, cst.Call) and not last.args and (
+            self._builtin(last.func, "dict") or self.ctx.qualify(last.func) == "collections.OrderedDict")
+        if not empty or not filled:
+            return False
+        values = [node.value for node in filled if isinstance(node, cst.Assign)]
+        return len(values) == len(filled) and all(self._builds_module(v) for v in values)
+
     def _empty_default(self, param: str, name: str) -> str | None:
         """`self.gpu_ids = gpu_ids` with `gpu_ids=[]` in __init__'s signature, when the file never
         builds the class passing it: the instance built with the defaults holds an empty list."""
         info = self.ctx.region.cls
         init = info.methods.get("__init__")
-        if init is None or _mutated(info.node, name) or constructed_with(self.ctx.model, info, param):
+        if init is None or _mutations(info.node, name) or constructed_with(self.ctx.model, info, param):
             return None
         for item in typeflow.parameters(init):
             if item.name.value == param and isinstance(item.default, (cst.List, cst.Dict)) and not item.default.elements:
@@ -319,17 +397,59 @@ def _untypable_container(value: cst.List | cst.Dict, mutated: bool) -> str | Non
     return None
 
 
-def _mutated(cls: cst.ClassDef, name: str) -> bool:
-    """Whether the class fills `self.<name>` after assigning it (append, update, item assignment, +=)."""
-    for node in walk(cls):
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and _self_attribute(node.func.value) == name:
-            return True
-        if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Subscript) and _self_attribute(node.target.value) == name:
-            return True
-        if isinstance(node, cst.AugAssign) and _self_attribute(node.target) == name:
-            return True
-    return False
+# container methods that only read it (`nn.ModuleList(self.convs.values())` fills nothing)
+_READING_METHODS = {"values", "keys", "items", "get", "copy", "index", "count"}
 
+
+def _mutations(cls: cst.ClassDef, name: str, skip=()) -> list[cst.CSTNode]:
+    """Where the class fills `self.<name>` after assigning it, outside the functions `skip`: the
+    `self.<name>.m(...)` calls (append, update, ...), the statements assigning `self.<name>[...]`, the
+    `self.<name> += ...`, and the assignments of `self.<name>` in methods other than `__init__`."""
+    found: list[cst.CSTNode] = []
+    for function in findall(cls, cst.FunctionDef):
+        if function in skip:
+            continue
+        for node in walk(function.body):
+            if isinstance(node, cst.Assign) and function.name.value != "__init__" and any(_self_attribute(t.target) == name for t in node.targets):
+                found.append(node)  # a method that sets it anew (`set_style()`) may run before scripting
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and _self_attribute(node.func.value) == name:
+                if node.func.attr.value not in _READING_METHODS:
+                    found.append(node)
+            elif isinstance(node, cst.Assign) and any(isinstance(t.target, cst.Subscript) and _self_attribute(t.target.value) == name for t in node.targets):
+                found.append(node)
+            elif isinstance(node, cst.AugAssign) and _self_attribute(node.target) == name:
+                found.append(node)
+    return found
+
+
+def _added_items(filled: list[cst.CSTNode]) -> list[cst.BaseExpression] | None:
+    """The items `.append(x)` / `+= [x, ...]` add to a list; None when another mutation fills it."""
+    items: list[cst.BaseExpression] = []
+    for node in filled:
+        if isinstance(node, cst.Call) and node.func.attr.value == "append" and len(node.args) == 1 and not node.args[0].star:
+            items.append(node.args[0].value)
+        elif isinstance(node, cst.AugAssign) and isinstance(node.operator, cst.AddAssign) and isinstance(node.value, cst.List) \
+                and all(isinstance(e, cst.Element) for e in node.value.elements):
+            items += [e.value for e in node.value.elements]
+        else:
+            return None
+    return items
+
+
+def _local_list(init: cst.FunctionDef, local: str) -> tuple[cst.BaseExpression, list[cst.CSTNode]] | None:
+    """The value `__init__` assigns to the local `local` (its only assignment) and the statements that
+    fill it (`local.append(x)`, `local += [...]`); None when it is assigned more than once or otherwise changed."""
+    values, filled = [], []
+    for node in walk(init.body):
+        if isinstance(node, cst.Assign) and any(is_name(t.target, local) for t in node.targets):
+            values.append(node.value)
+        elif isinstance(node, cst.AugAssign) and is_name(node.target, local):
+            filled.append(node)
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and is_name(node.func.value, local):
+            filled.append(node)
+        elif isinstance(node, (cst.For, cst.CompFor)) and local in {n.value for n in findall(node.target, cst.Name)}:
+            return None
+    return (values[0], filled) if len(values) == 1 else None
 
 
 def _is_none_test(test: cst.BaseExpression, name: str) -> bool:
