@@ -97,6 +97,14 @@ CASES = [
     ("class Model(nn.Module):\n    def forward(self, x, b: Optional[torch.Tensor] = None):\n        if b is None:\n            raise ValueError(\"b\")\n        return x + b", set()),
     ("class Model(nn.Module):\n    def forward(self, x, b: Optional[torch.Tensor] = None):\n        if b is None:\n            b = torch.zeros(1)\n        return x + b", set()),
     ("class Model(nn.Module):\n    def forward(self, x, b: Optional[torch.Tensor] = None):\n        c = b\n        if c is not None:\n            x = x + c\n        return x", set()),
+    # TS213: a class-body `Tuple[T, ...]` of an attribute __init__ sets is read when torch converts
+    # it, even unread by forward; with a class-level value, or for an attribute never set, it is not
+    ("class Model(nn.Module):\n    shape: Tuple[int, ...]\n\n    def __init__(self):\n        super().__init__()\n        self.shape = (1, 2)\n\n"
+     "    def forward(self, x):\n        return x", {"TS213"}),
+    ("class Model(nn.Module):\n    shape: Optional[Tuple[int, ...]]\n\n    def __init__(self):\n        super().__init__()\n        self.shape = None\n\n"
+     "    def forward(self, x):\n        return x", {"TS213"}),
+    ("class Model(nn.Module):\n    shape: Tuple[int, ...] = (1, 2)\n\n    def forward(self, x):\n        return x", set()),
+    ("class Model(nn.Module):\n    shape: Tuple[int, ...]\n\n    def forward(self, x):\n        return x", set()),
 ]
 
 

@@ -9,6 +9,7 @@ import libcst as cst
 
 from tslint.checks.base import TypeRule
 from tslint.findings import Fix
+from tslint.model.init_attributes import init_attributes
 from tslint.model.nodes import annotation_head, findall
 from tslint.model.symbols import dotted
 from tslint.model.torchscript_names import typing_unsupported
@@ -29,6 +30,20 @@ class UnsupportedAnnotation(TypeRule):
         if function.returns is not None:
             self._check(function.returns.annotation)
 
+    def check_class(self, info) -> None:
+        """`shape: Tuple[int, ...]` in the body of a module class, for an attribute `__init__` sets: torch
+        reads the annotation when it converts the attribute, read by compiled code or not ("Can not
+        create tuple with None type"; proven on torch 2.13). A class-level value (`shape: T = (1, 2)`)
+        and an attribute the instance lacks are not converted that way, and pass."""
+        if not info.is_module:
+            return
+        assigned = init_attributes(self.ctx.model, info).values
+        for statement in info.node.body.body:
+            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.AnnAssign) and small.value is None and isinstance(small.target, cst.Name) \
+                        and small.target.value in assigned:
+                    self._check(small.annotation.annotation, typing_names=False, context=info.name)
+
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._check(node.annotation.annotation)
 
@@ -42,14 +57,16 @@ class UnsupportedAnnotation(TypeRule):
         module, _, name = qualified.rpartition(".")
         return name if module == "typing" and name in typing_unsupported() else None
 
-    def _check(self, annotation: cst.BaseExpression) -> None:
+    def _check(self, annotation: cst.BaseExpression, typing_names: bool = True, context: Optional[str] = None) -> None:
+        """`typing_names`: also the typing names torch rejects in a signature (not all of them are
+        rejected in a class body: `act: Callable` holding F.relu scripts)."""
         for node in [annotation, *findall(annotation, (cst.Name, cst.Attribute, cst.Subscript))]:
             if isinstance(node, cst.Subscript) and annotation_head(node) in ("Tuple", "tuple") and self._has_ellipsis(node):
                 self.report(node, "`Tuple[T, ...]`: TorchScript tuples have a fixed length and no `...` form",
                             suggestion="use List[T] for a sequence of any length, or Tuple[T, T] for a fixed one",
-                            fix=self._list_fix(node))
+                            fix=self._list_fix(node), context=context)
                 return
-            name = self._typing_name(node)
+            name = self._typing_name(node) if typing_names else None
             if name is not None:
                 self.report(node, f"`{name}` is not a type TorchScript knows")
                 return
