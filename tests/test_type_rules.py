@@ -105,6 +105,14 @@ CASES = [
      "    def forward(self, x):\n        return x", {"TS213"}),
     ("class Model(nn.Module):\n    shape: Tuple[int, ...] = (1, 2)\n\n    def forward(self, x):\n        return x", set()),
     ("class Model(nn.Module):\n    shape: Tuple[int, ...]\n\n    def forward(self, x):\n        return x", set()),
+    # TS213: bare typing generics and torch.Size, in a signature, a local or a class-body annotation
+    ("def helper(x: torch.Tensor, s: Tuple) -> torch.Tensor:\n    return x\n\nclass Model(nn.Module):\n    def forward(self, x):\n"
+     "        return helper(x, (1,))", {"TS213"}),
+    ("class Model(nn.Module):\n    def forward(self, x, d: Dict) -> torch.Tensor:\n        return x", {"TS213"}),
+    ("class Model(nn.Module):\n    def forward(self, x) -> Tuple[torch.Tensor, torch.Size]:\n        return x, x.shape", {"TS213"}),
+    ("class Model(nn.Module):\n    s: Tuple\n\n    def __init__(self):\n        super().__init__()\n        self.s = (1, 2)\n\n"
+     "    def forward(self, x):\n        return x", {"TS213"}),
+    ("class Model(nn.Module):\n    def forward(self, x, s: tuple, n: List[int]) -> torch.Tensor:\n        return x", set()),
 ]
 
 

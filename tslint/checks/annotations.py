@@ -16,10 +16,14 @@ from tslint.model.torchscript_names import typing_unsupported
 from tslint.model.typeflow import parameters
 
 
+# typing generics TorchScript rejects without their contained types (bare `tuple` and `list` work)
+_GENERICS = {"typing.Tuple": "Tuple[int, int]", "typing.List": "List[int]", "typing.Dict": "Dict[str, Tensor]"}
+
+
 class UnsupportedAnnotation(TypeRule):
     id = "TS213"
     name = "unsupported-annotation"
-    summary = "TorchScript cannot read this annotation"
+    summary = "TorchScript cannot read this annotation (`Tuple[T, ...]`, a bare `Tuple` / `List` / `Dict`, `torch.Size`, `Sequence`, `Callable` ...), in a signature or in a module's class body"
     suggestion = "use a type TorchScript knows: List[T], Tuple[A, B], Dict[K, V], Optional[T], Union[...], Tensor, int, float, bool, str"
 
     def enter_region(self, region) -> None:
@@ -60,7 +64,13 @@ class UnsupportedAnnotation(TypeRule):
     def _check(self, annotation: cst.BaseExpression, typing_names: bool = True, context: Optional[str] = None) -> None:
         """`typing_names`: also the typing names torch rejects in a signature (not all of them are
         rejected in a class body: `act: Callable` holding F.relu scripts)."""
-        for node in [annotation, *findall(annotation, (cst.Name, cst.Attribute, cst.Subscript))]:
+        nodes = [annotation, *findall(annotation, (cst.Name, cst.Attribute, cst.Subscript))]
+        heads = {id(node.value) for node in nodes if isinstance(node, cst.Subscript)}
+        for node in nodes:
+            problem = self._bare_or_size(node, id(node) in heads)
+            if problem is not None:
+                self.report(node, problem[0], suggestion=problem[1], context=context)
+                return
             if isinstance(node, cst.Subscript) and annotation_head(node) in ("Tuple", "tuple") and self._has_ellipsis(node):
                 self.report(node, "`Tuple[T, ...]`: TorchScript tuples have a fixed length and no `...` form",
                             suggestion="use List[T] for a sequence of any length, or Tuple[T, T] for a fixed one",
@@ -70,6 +80,19 @@ class UnsupportedAnnotation(TypeRule):
             if name is not None:
                 self.report(node, f"`{name}` is not a type TorchScript knows")
                 return
+
+    def _bare_or_size(self, node: cst.BaseExpression, subscripted: bool) -> Optional[tuple[str, str]]:
+        """A bare `Tuple` / `List` / `Dict` ("Attempted to use Tuple without a contained type"), or
+        `torch.Size`, which TorchScript does not know as a type (proven on torch 2.13)."""
+        if not isinstance(node, (cst.Name, cst.Attribute)) or self._typing_name(node) is not None:
+            return None
+        qualified = self.ctx.qualify(node) or ""
+        if qualified == "torch.Size":
+            return ("`torch.Size` is not a type TorchScript knows (`x.shape` is a List[int] there)", "annotate it List[int]")
+        if qualified in _GENERICS and not subscripted and (dotted(node) or "").split(".")[0] in self.ctx.symbols.aliases:
+            name = qualified.rsplit(".", 1)[1]
+            return (f"a bare `{name}`: TorchScript needs its contained types", f"name them: `{_GENERICS[qualified]}`")
+        return None
 
     @staticmethod
     def _has_ellipsis(node: cst.Subscript) -> bool:
