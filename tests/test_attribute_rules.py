@@ -521,3 +521,91 @@ def test_ts304_flags_what_torch_cannot_convert(tmp_path):
 def test_ts304_quiet_where_torch_converts_or_never_reads(tmp_path):
     verdicts = _checked_then_judged(tmp_path, TS304_QUIET, [])
     assert all(v["accepted"] for v in verdicts), [v["error"][:200] for v in verdicts if not v["accepted"]]
+
+
+# TS307: a class-level value read through `self` in compiled code (torch builds the module from the
+# instance's own attributes and the class constants).
+CLASS_VALUES_FLAGGED = {
+    "class_value": """
+        class Model(nn.Module):
+            COEFF = 12.0
+
+            def forward(self, x):
+                return x * self.COEFF
+    """,
+    "annotated_class_value": """
+        class Model(nn.Module):
+            flag: bool = False
+
+            def __init__(self):
+                super().__init__()
+
+            def forward(self, x):
+                if self.flag:
+                    return x + 1
+                return x
+    """,
+    "base_class_value": """
+        class Base(nn.Module):
+            expansion = 4
+
+        class Model(Base):
+            def __init__(self):
+                super().__init__()
+
+            def forward(self, x):
+                return x * self.expansion
+    """,
+}
+
+CLASS_VALUES_QUIET = {
+    "final_class_value": """
+        from typing import Final
+
+        class Model(nn.Module):
+            COEFF: Final = 12.0
+
+            def forward(self, x):
+                return x * self.COEFF
+    """,
+    "listed_in_constants": """
+        class Model(nn.Module):
+            __constants__ = ["COEFF"]
+            COEFF = 12.0
+
+            def forward(self, x):
+                return x * self.COEFF
+    """,
+    "shadowed_by_the_instance": """
+        class Model(nn.Module):
+            COEFF = 12.0
+
+            def __init__(self):
+                super().__init__()
+                self.COEFF = 3.0
+
+            def forward(self, x):
+                return x * self.COEFF
+    """,
+    "read_outside_compiled_code": """
+        class Model(nn.Module):
+            expansion = 4
+
+            def __init__(self, c: int = 2):
+                super().__init__()
+                self.fc = nn.Linear(c, c * self.expansion)
+
+            def forward(self, x):
+                return self.fc(x)
+    """,
+}
+
+
+def test_class_values_flagged_and_rejected(tmp_path):
+    verdicts = _checked_then_judged(tmp_path, CLASS_VALUES_FLAGGED, ["TS307"])
+    assert all(not v["accepted"] and "has no attribute" in v["error"] for v in verdicts), verdicts
+
+
+def test_class_values_quiet_and_accepted(tmp_path):
+    verdicts = _checked_then_judged(tmp_path, CLASS_VALUES_QUIET, [])
+    assert all(v["accepted"] for v in verdicts), [v["error"][:200] for v in verdicts if not v["accepted"]]

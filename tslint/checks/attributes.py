@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tslint.model.init_attributes import _self_attribute, assignment_condition, calls_building_without, constructed_with, constructs_module, container_kind, init_attributes
+from tslint.model.init_attributes import _self_attribute, assignment_condition, calls_building_without, class_only_values, constructed_with, constructs_module, container_kind, init_attributes
 from tslint.checks import rewrites
 from tslint.model import typeflow
 from tslint.checks.base import AttributeRule
@@ -527,4 +527,27 @@ class NoneAttributeUse(_SelfReads):
             node,
             f"`self.{name}` is only ever set to None in `__init__`, so TorchScript types it NoneType, and here it is "
             f"{use}: torch.jit.script rejects that",
+        )
+
+
+class ClassAttributeRead(_SelfReads):
+    id = "TS307"
+    name = "class-attribute-read"
+    summary = "a class-level value read through `self` in compiled code"
+    suggestion = "declare it a constant (`COEFF: Final = 12.0`, or list it in `__constants__`), or assign `self.COEFF` in `__init__`"
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        name = _self_attribute(node)
+        region = self.ctx.region
+        if name is None or name in self.reported or region is None or region.cls is None or not region.cls.is_module:
+            return
+        if region.cls.is_script_module or region.conditional or isinstance(self.ctx.parent(), (cst.AssignTarget, cst.AugAssign)):
+            return
+        if name not in class_only_values(self.ctx.model, region.cls) or _hasattr_guarded(region.node, name):
+            return
+        self.reported.add(name)
+        self.report(
+            node,
+            f"`self.{name}` is only a class attribute: torch.jit.script builds the module from the instance's own "
+            f"attributes (and class constants: Final or `__constants__`), so it fails with \"Module has no attribute '{name}'\"",
         )

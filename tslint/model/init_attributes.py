@@ -820,3 +820,55 @@ def assignment_condition(init: cst.FunctionDef, name: str) -> Optional[str]:
 
     tests = walk(init.body, ())
     return " and ".join(tests) if tests else None
+
+
+def _class_value(value: cst.BaseExpression) -> bool:
+    """A literal value of a class body: a number, a string, True / False / None, or a tuple / list of them."""
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+        value = value.expression
+    if isinstance(value, (cst.Tuple, cst.List)):
+        return all(isinstance(e, cst.Element) and _class_value(e.value) for e in value.elements)
+    return isinstance(value, (cst.Integer, cst.Float, cst.SimpleString)) or is_name(value, "True", "False", "None")
+
+
+def class_only_values(model: FileModel, info: ClassInfo) -> dict[str, cst.BaseExpression]:
+    """Names the class body (or that of a base of this file) binds to a literal (`COEFF = 12.0`,
+    `expansion: int = 4`) that no method of the class, its bases or its subclasses of this file sets
+    on `self`, and that are no constants (Final / __constants__): torch.jit.script types a module from
+    the instance's own attributes, so `self.COEFF` is missing from the scripted module. Empty when a
+    base is not an nn class this file can see, or a method sets attributes by computed names."""
+    return _per_class(model, info, "_class_only_values", _class_only_values)
+
+
+def _class_only_values(model: FileModel, info: ClassInfo) -> dict[str, cst.BaseExpression]:
+    classes = [info, *_all_bases(info)]
+    found: dict[str, cst.BaseExpression] = {}
+    for cls in reversed(classes):  # the class's own value wins over a base's
+        local = {b.name for b in cls.bases}
+        if any(name.rpartition(".")[2] not in local and (not _is_nn_class(name) or name in CONTAINERS) for name in cls.base_names):
+            return {}
+        for statement in cls.node.body.body:
+            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                    target, value = small.targets[0].target.value, small.value
+                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+                    target, value = small.target.value, small.value
+                else:
+                    continue
+                if _class_value(value) and not target.startswith("__"):
+                    found[target] = value
+                else:
+                    found.pop(target, None)
+    for name in info.final_names():
+        found.pop(name, None)
+    for cls in [*classes, *_file_subclasses(model, info)]:
+        for function in cls.methods.values():
+            code = code_of(function)
+            if "__dict__" in code or "vars(self)" in code:
+                return {}
+            for node in findall(function.body, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.Call)):
+                if isinstance(node, cst.Call) and _registered_name(node) is _UNKNOWN:
+                    return {}
+                for name in [n for n in found if _sets(node, n)]:
+                    del found[name]
+    return found

@@ -1,0 +1,14 @@
+# torch: has no attribute 'COEFF'
+import torch
+from torch import nn
+
+
+class Model(nn.Module):
+    COEFF = 12.0  # a class attribute: not on the instance torch builds the module from
+
+    def __init__(self, channels: int = 4) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 3, padding=1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.conv(x)) * self.COEFF  # error: TS307
