@@ -609,3 +609,32 @@ def test_class_values_flagged_and_rejected(tmp_path):
 def test_class_values_quiet_and_accepted(tmp_path):
     verdicts = _checked_then_judged(tmp_path, CLASS_VALUES_QUIET, [])
     assert all(v["accepted"] for v in verdicts), [v["error"][:200] for v in verdicts if not v["accepted"]]
+
+
+def test_a_guarded_read_in_a_class_whose_init_is_inherited_does_not_crash():
+    """The builders of a class without an `__init__` of its own (its attributes come from a base of
+    the file) were looked up in that class: KeyError '__init__', an internal error of TS301."""
+    source = b'''import torch
+from torch import nn
+
+
+class Base(nn.Module):
+    def __init__(self, use_bn: bool = True):
+        super().__init__()
+        self.use_bn = use_bn
+        if use_bn:
+            self.bn = nn.BatchNorm1d(4)
+
+
+class Child(Base):
+    def forward(self, x):
+        if self.use_bn:
+            x = self.bn(x)
+        return x
+
+
+def build():
+    return Child(use_bn=False)
+'''
+    result = check_source(source, "inherited.py")
+    assert result.errors == []

@@ -124,8 +124,11 @@ class AttributeSetOnSomePaths(_SelfReads):
         if info.final_names() & self._guard_names():
             return
         done = self.__dict__.setdefault("builders_reported", set())
+        init = info.methods.get("__init__")
+        if init is None:
+            return  # the attributes come from a base's __init__: its builders are judged there
         guard = next(n.test for n in reversed(self.ctx.ancestors) if isinstance(n, (cst.If, cst.IfExp, cst.While)))
-        condition = assignment_condition(info.methods["__init__"], name)
+        condition = assignment_condition(init, name)
         for call in calls_building_without(self.ctx.model, info, name):
             if id(call) in done:
                 continue

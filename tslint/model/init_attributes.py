@@ -769,7 +769,8 @@ def _call_known(init: cst.FunctionDef, call: cst.Call) -> Optional[dict[str, obj
 def _set_outside_init(info: ClassInfo, name: str) -> bool:
     """Whether a method besides `__init__` (and the helpers it calls, which the scan follows)
     assigns `self.<name>`: the user may call it before scripting."""
-    init_code = code_of(info.methods["__init__"])
+    init = info.methods.get("__init__")
+    init_code = code_of(init) if init is not None else ""
     return any(
         method != "__init__" and f"self.{method}(" not in init_code
         and any(_sets(n, name) for n in findall(node.body, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.Call)))
