@@ -104,6 +104,8 @@ CASES = [
     ("class Model(nn.Module):\n    shape: Optional[Tuple[int, ...]]\n\n    def __init__(self):\n        super().__init__()\n        self.shape = None\n\n"
      "    def forward(self, x):\n        return x", {"TS213"}),
     ("class Model(nn.Module):\n    shape: Tuple[int, ...] = (1, 2)\n\n    def forward(self, x):\n        return x", set()),
+    ("class Model(nn.Module):\n    __constants__ = ['shape']\n    shape: Tuple[int, ...]\n\n    def __init__(self):\n        super().__init__()\n        self.shape = (1, 2)\n\n"
+     "    def forward(self, x):\n        return x.view(self.shape)", set()),
     ("class Model(nn.Module):\n    shape: Tuple[int, ...]\n\n    def forward(self, x):\n        return x", set()),
     # TS213: bare typing generics and torch.Size, in a signature, a local or a class-body annotation
     ("def helper(x: torch.Tensor, s: Tuple) -> torch.Tensor:\n    return x\n\nclass Model(nn.Module):\n    def forward(self, x):\n"

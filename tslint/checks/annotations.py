@@ -42,10 +42,11 @@ class UnsupportedAnnotation(TypeRule):
         if not info.is_module:
             return
         assigned = init_attributes(self.ctx.model, info).values
+        constants = info.final_names()  # listed in __constants__ or Final: torch converts the value as a constant
         for statement in info.node.body.body:
             for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
                 if isinstance(small, cst.AnnAssign) and small.value is None and isinstance(small.target, cst.Name) \
-                        and small.target.value in assigned:
+                        and small.target.value in assigned and small.target.value not in constants:
                     self._check(small.annotation.annotation, typing_names=False, context=info.name)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
