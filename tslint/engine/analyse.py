@@ -608,7 +608,7 @@ def _python_syntax_errors(source: bytes, path: str, only_ast: bool = True) -> li
         # fails (a real error, or a cut inside a string) leaves the verdict to the whole file's ast
         from tslint.engine.largefile import chunks
 
-        if all(_compiles(piece) for _, piece in chunks(source, COMPILE_CHUNK_BYTES)):
+        if all(_compiles(piece) for piece in chunks(source, COMPILE_CHUNK_BYTES)):
             return []
         only_ast = True
     try:

@@ -42,18 +42,18 @@ def _segments(lines: list[bytes]) -> list[list[int]]:
     return segments
 
 
-def chunks(source: bytes, size: int) -> list[tuple[int, bytes]]:
-    """`source` cut at top-level statements into pieces of about `size` bytes: (first line number, bytes).
-    A cut inside a multi-line string gives a piece that does not compile; callers then judge the whole."""
+def chunks(source: bytes, size: int) -> list[bytes]:
+    """`source` cut at top-level statements into pieces of about `size` bytes. A cut inside a
+    multi-line string gives a piece that does not compile; callers then judge the whole."""
     lines = source.splitlines(keepends=True)
-    pieces: list[tuple[int, bytes]] = []
+    pieces: list[bytes] = []
     first, length = 0, 0
     for start, end in _segments(lines):
         if length >= size and start > first:
-            pieces.append((first + 1, b"".join(lines[first:start])))
+            pieces.append(b"".join(lines[first:start]))
             first, length = start, 0
         length += sum(len(line) for line in lines[start:end])
-    pieces.append((first + 1, b"".join(lines[first:])))
+    pieces.append(b"".join(lines[first:]))
     return pieces
 
 
