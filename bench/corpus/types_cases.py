@@ -65,9 +65,9 @@ class StarView(nn.Module):
 
 class ConditionalScale(nn.Module):
     def forward(self, x, use_scale: bool = True):
-        if use_scale:
+        if use_scale:  # error: TS209
             scale = x.abs().max()
-        return x / scale  # error: TS209
+        return x / scale
 
 
 class LastStage(nn.Module):

@@ -1,3 +1,5 @@
+from typing import Final
+
 import torch
 from torch import nn
 
@@ -37,3 +39,20 @@ class Block(nn.Module):
         else:
             out = x * 2
         return out if self.equal else x
+
+
+class FinalShortcut(nn.Module):
+    # a Final flag is a constant: `not self.equal and ...` folds to False and only the else is compiled
+    equal: Final[bool]
+
+    def __init__(self, equal: bool = True, before: bool = False):
+        super().__init__()
+        self.equal = equal
+        self.before = before
+
+    def forward(self, x):
+        if not self.equal and self.before == True:
+            x = x + 1
+        else:
+            out = x * 2
+        return out

@@ -9,7 +9,7 @@ torch 2.13 (rules/TS209-*, TS210-*, TS305-*).
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Union
 
 import libcst as cst
 
@@ -18,6 +18,9 @@ from tslint.findings import Fix
 from tslint.model.nodes import annotation_head, code_of, findall, is_name, read_names, walk
 from tslint.model.regions import MODULE_BASE, Region, static_condition
 from tslint.model import typeflow
+
+# where a name may be left unassigned: the `if` statement, or a loop described in words
+Gap = Union[cst.If, str]
 
 # builtins whose argument must be the value itself, not an Optional of it
 _VALUE_BUILTINS = {"range", "len", "int", "float", "bool", "abs", "min", "max"}
@@ -55,17 +58,19 @@ class PossiblyUndefinedVariable(TypeRule):
         return cached[2]
 
     # Definite assignment over structured control flow. `defined`: names assigned on every path
-    # so far; `partial`: names assigned on some paths, with where ("the `if c:`"). Returns the
-    # state after the block, or None when the block always leaves (return, raise, break, continue).
-    def _block(self, statements, defined: set[str], partial: dict[str, str]) -> Optional[tuple[set[str], dict[str, str]]]:
-        state: Optional[tuple[set[str], dict[str, str]]] = (defined, partial)
+    # so far; `partial`: names assigned on some paths, with where: the `if` whose branches differ
+    # (torch's error points at it, the first `if` of an elif chain) or the loop that may not run.
+    # Returns the state after the block, or None when the block always leaves (return, raise,
+    # break, continue).
+    def _block(self, statements, defined: set[str], partial: dict[str, Gap]) -> Optional[tuple[set[str], dict[str, Gap]]]:
+        state: Optional[tuple[set[str], dict[str, Gap]]] = (defined, partial)
         for statement in statements:
             state = self._statement(statement, *state)
             if state is None:
                 return None
         return state
 
-    def _statement(self, node: cst.CSTNode, defined: set[str], partial: dict[str, str]):
+    def _statement(self, node: cst.CSTNode, defined: set[str], partial: dict[str, Gap]):
         defined, partial = set(defined), dict(partial)
         if isinstance(node, cst.SimpleStatementLine):
             for small in node.body:
@@ -101,7 +106,7 @@ class PossiblyUndefinedVariable(TypeRule):
         # try (TS101), match and anything else: assume every name it assigns is defined after it
         return defined | self._assigned_in(node), partial
 
-    def _if(self, node: cst.If, defined: set[str], partial: dict[str, str]):
+    def _if(self, node: cst.If, defined: set[str], partial: dict[str, Gap], chain: Optional[cst.If] = None):
         self._check_uses(node.test, defined, partial)
         static = static_condition(self.ctx.symbols, node.test)
         orelse = node.orelse
@@ -110,8 +115,8 @@ class PossiblyUndefinedVariable(TypeRule):
         if static is False:
             return self._else(orelse, defined, partial)
         body = self._block(node.body.body, set(defined), dict(partial))
-        other = self._else(orelse, set(defined), dict(partial))
-        if not self._compiled_flag_test(node.test) and any(_is_self_attribute(n) and n.attr.value != "training" for n in walk(node.test)):
+        other = self._else(orelse, set(defined), dict(partial), chain or node)
+        if not self._compiled_both_ways(node.test) and any(_is_self_attribute(n) and n.attr.value != "training" for n in walk(node.test)):
             # `if self.flag:` may be a Final constant torch folds: only one branch is compiled
             states = [s for s in (body, other) if s is not None]
             if not states:
@@ -119,11 +124,25 @@ class PossiblyUndefinedVariable(TypeRule):
             return set().union(*(s[0] for s in states)), partial
         if body is None or other is None:
             return other if body is None else body
-        where = f"the `if {self.ctx.module.code_for_node(node.test)}:`"
         merged_partial = {**body[1], **other[1]}
         for name in (body[0] ^ other[0]) - defined:
-            merged_partial.setdefault(name, where)
+            merged_partial.setdefault(name, chain or node)
         return body[0] & other[0], merged_partial
+
+    def _compiled_both_ways(self, test: cst.BaseExpression) -> bool:
+        """Whether torch compiles both branches of a test that reads self. torch folds a test only
+        when it is a constant: `not` of a folded test, `and`/`or` whose first operand is folded, never
+        a comparison such as `self.n > 2` or `self.flag == True`, even of a Final (proven on torch
+        2.13). `is`, `in` and None tests may be folded: not judged."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            return self._compiled_both_ways(test.expression)
+        if isinstance(test, cst.BooleanOperation):
+            return self._compiled_both_ways(test.left)
+        if isinstance(test, cst.Comparison):
+            folded_kinds = (cst.Is, cst.IsNot, cst.In, cst.NotIn)
+            operands = [test.left, *(c.comparator for c in test.comparisons)]
+            return not any(isinstance(c.operator, folded_kinds) for c in test.comparisons) and not any(is_name(o, "None") for o in operands)
+        return self._compiled_flag_test(test)
 
     def _compiled_flag_test(self, test: cst.BaseExpression) -> bool:
         """`if self.flag:` / `if not self.flag:` where torch compiles both branches: the class and
@@ -137,23 +156,29 @@ class PossiblyUndefinedVariable(TypeRule):
             return False
         return test.attr.value not in info.final_names() and _plain_module_chain(info)
 
-    def _else(self, orelse, defined: set[str], partial: dict[str, str]):
+    def _else(self, orelse, defined: set[str], partial: dict[str, Gap], chain: Optional[cst.If] = None):
         if orelse is None:
             return defined, partial
         if isinstance(orelse, cst.If):
-            return self._if(orelse, defined, partial)
+            return self._if(orelse, defined, partial, chain)
         return self._block(orelse.body.body, defined, partial)
 
-    def _check_uses(self, node: cst.CSTNode, defined: set[str], partial: dict[str, str]) -> None:
+    def _check_uses(self, node: cst.CSTNode, defined: set[str], partial: dict[str, Gap]) -> None:
         for name_node in self._loads(node):
             name = name_node.value
             if name in self.tracked and name not in defined and name in partial and name not in self.reported:
                 self.reported.add(name)
-                self.report(
-                    name_node,
-                    f"`{name}` is assigned only on some paths through {partial[name]} and used here:"
-                    " TorchScript needs it defined on every path",
-                )
+                gap = partial[name]
+                if isinstance(gap, cst.If):
+                    # where torch points ("x is not defined in the false branch"), the read as evidence
+                    self.report(
+                        gap.test,
+                        f"`{name}` is assigned in only some branches of this `if` and read after it:"
+                        " TorchScript needs it defined on every path",
+                        evidence=name_node,
+                    )
+                else:
+                    self.report(name_node, f"`{name}` is assigned only on some paths through {gap} and used here: TorchScript needs it defined on every path")
 
     def _loads(self, node: cst.CSTNode) -> list[cst.Name]:
         """Names read by a statement or expression, in source order (not attribute names,
