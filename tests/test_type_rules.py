@@ -115,6 +115,16 @@ CASES = [
     ("class Model(nn.Module):\n    s: Tuple\n\n    def __init__(self):\n        super().__init__()\n        self.s = (1, 2)\n\n"
      "    def forward(self, x):\n        return x", {"TS213"}),
     ("class Model(nn.Module):\n    def forward(self, x, s: tuple, n: List[int]) -> torch.Tensor:\n        return x", set()),
+    # TS213: names torch does not know as types (the generated table), alone or inside Optional, and
+    # annotations that are no type expression; look-alikes torch knows, and a `dict` the file binds itself
+    ("class Model(nn.Module):\n    def forward(self, x) -> dict:\n        return {'x': x}", {"TS213"}),
+    ("import numpy as np\n\nclass Model(nn.Module):\n    def forward(self, x, t: Optional[np.ndarray] = None):\n        return x", {"TS213"}),
+    ("def helper(m: torch.nn.Module, x):\n    return x\n\nclass Model(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+     "        self.lin = nn.Linear(2, 2)\n\n    def forward(self, x):\n        return helper(self.lin, x)", {"TS213"}),
+    ("class Model(nn.Module):\n    def forward(self, x: (torch.Tensor or list)):\n        return x", {"TS213"}),
+    ("class Model(nn.Module):\n    def forward(self, x: torch.Tensor, p: nn.Parameter, d: torch.device, c: dict[str, int]):\n"
+     "        return x.to(d) * p * c['a']", set()),
+    ("dict = Dict[str, torch.Tensor]\n\nclass Model(nn.Module):\n    def forward(self, x, d: dict):\n        return x + d['a']", set()),
 ]
 
 

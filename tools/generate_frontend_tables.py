@@ -11,6 +11,11 @@
 - "typing_unsupported": names of `typing` torch cannot read as a parameter annotation in any form,
   bare (`Callable`) or subscripted (`Sequence[int]`, `Mapping[str, int]`), found by scripting a
   function annotated with each. TS213 flags them.
+- "annotations_unknown": spellings torch does not know as a type ("Unknown type name ..."): each public
+  name of Python's builtins, `torch`, `torch.nn`, `torch.jit` and `numpy` (modules aside), found by scripting a
+  function with a parameter annotated with it (`dict`, `set`, `torch.tensor`, `torch.nn.Module`,
+  `torch.Size` ...; `list`, `tuple`, `torch.Tensor`, `torch.device`, `torch.nn.Parameter` pass). TS213
+  flags them.
 - "tensor_methods_unsupported": public methods of eager torch.Tensor a TorchScript Tensor lacks
   (x.new, x.numpy, x.register_hook ...), found by scripting a call of each. TS409 flags them.
 - "nn_private_modules": nn.Module subclasses torch.nn.modules names with a leading underscore
@@ -106,6 +111,33 @@ def typing_unsupported(scripter: _Scripter) -> list[str]:
     return names
 
 
+UNKNOWN_TYPE = "Unknown type name"
+
+
+def _annotation_namespaces() -> list[tuple[object, str]]:
+    """Where the candidate spellings come from: each namespace with the prefix an annotation's
+    qualified name has (numpy's arrays too, when numpy is installed: torch cannot read `np.ndarray`)."""
+    namespaces = [(builtins, ""), (torch, "torch."), (torch.nn, "torch.nn."), (torch.jit, "torch.jit.")]
+    if importlib.util.find_spec("numpy") is not None:
+        namespaces.append((importlib.import_module("numpy"), "numpy."))
+    return namespaces
+
+
+def annotations_unknown(scripter: _Scripter) -> list[str]:
+    """The spellings torch rejects with "Unknown type name" as a parameter annotation (the same as a
+    return or a local annotation: proven on torch 2.13). Other errors (a class torch tries to compile
+    and cannot) are not recorded: the rule claims only this one."""
+    names = []
+    for namespace, prefix in _annotation_namespaces():
+        for name in sorted(dir(namespace)):
+            if name.startswith("_") or inspect.ismodule(getattr(namespace, name, None)):
+                continue
+            source = f"import {namespace.__name__}\n\ndef f(x: {prefix}{name}) -> int:\n    return 1\n"
+            if UNKNOWN_TYPE in scripter.error(source):
+                names.append(prefix + name)
+    return names
+
+
 NONEXISTENT = "object has no attribute or method"
 
 
@@ -147,6 +179,7 @@ def generate() -> dict:
         "stdlib_supported": stdlib_supported(),
         "builtins_unsupported": builtins_unsupported(scripter),
         "typing_unsupported": typing_unsupported(scripter),
+        "annotations_unknown": annotations_unknown(scripter),
         "nn_private_modules": nn_private_modules(),
     }
 

@@ -1,5 +1,6 @@
-"""TS213: annotations of compiled code that TorchScript cannot read (which `typing` names it rejects:
-tslint/model/torchscript_names.py, asked of the installed torch)."""
+"""TS213: annotations of compiled code that TorchScript cannot read (which `typing` names it rejects, and
+which names of builtins, torch and numpy it does not know as types: tslint/model/torchscript_names.py,
+asked of the installed torch)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,35 @@ import libcst as cst
 from tslint.checks.base import TypeRule
 from tslint.findings import Fix
 from tslint.model.init_attributes import init_attributes
-from tslint.model.nodes import annotation_head, findall
+from tslint.model.nodes import annotation_head, code_of, findall
 from tslint.model.symbols import dotted
-from tslint.model.torchscript_names import typing_unsupported
+from tslint.model.torchscript_names import annotations_unknown, typing_unsupported
 from tslint.model.typeflow import parameters
 
 
 # typing generics TorchScript rejects without their contained types (bare `tuple` and `list` work)
 _GENERICS = {"typing.Tuple": "Tuple[int, int]", "typing.List": "List[int]", "typing.Dict": "Dict[str, Tensor]"}
+# what to write instead of a name torch does not know as a type (which names: the generated table)
+_UNKNOWN_ADVICE = {
+    "dict": "name its key and value types: `Dict[str, Tensor]`",
+    "set": "use a List, or a Dict with the items as keys",
+    "frozenset": "use a Tuple, or a Dict with the items as keys",
+    "torch.tensor": "annotate it `torch.Tensor` (`torch.tensor` is the function that builds one)",
+    "torch.Size": "annotate it List[int] (`x.shape` is a List[int] in TorchScript)",
+}
+_UNKNOWN_ADVICE_BY_PREFIX = {
+    "torch.nn.": "TorchScript cannot pass a module as a value: call it as an attribute of self (`self.block(x)`), or pass the Tensor it returns",
+    "torch.jit.": "TorchScript cannot pass a module or a function as a value: call it as an attribute of self",
+    "numpy.": "annotate it torch.Tensor: TorchScript has no numpy values",
+}
+# annotation expressions that are not types at all: `(Tensor or list)`, `(int, int)`, `[int]`
+_NOT_TYPE_EXPRESSIONS = {cst.BooleanOperation: "`or` / `and`", cst.Tuple: "a tuple", cst.List: "a list"}
 
 
 class UnsupportedAnnotation(TypeRule):
     id = "TS213"
     name = "unsupported-annotation"
-    summary = "TorchScript cannot read this annotation (`Tuple[T, ...]`, a bare `Tuple` / `List` / `Dict`, `torch.Size`, `Sequence`, `Callable` ...), in a signature or in a module's class body"
+    summary = "TorchScript cannot read this annotation (`Tuple[T, ...]`, a bare `Tuple` / `List` / `Dict`, `dict`, `torch.Size`, `torch.tensor`, `nn.Module`, `np.ndarray`, `Sequence`, `Callable`, `(A or B)` ...), in a signature or in a module's class body"
     suggestion = "use a type TorchScript knows: List[T], Tuple[A, B], Dict[K, V], Optional[T], Union[...], Tensor, int, float, bool, str"
 
     def enter_region(self, region) -> None:
@@ -65,9 +81,21 @@ class UnsupportedAnnotation(TypeRule):
     def _check(self, annotation: cst.BaseExpression, typing_names: bool = True, context: Optional[str] = None) -> None:
         """`typing_names`: also the typing names torch rejects in a signature (not all of them are
         rejected in a class body: `act: Callable` holding F.relu scripts)."""
+        if typing_names and type(annotation) in _NOT_TYPE_EXPRESSIONS:
+            self.report(annotation, f"an annotation written as {_NOT_TYPE_EXPRESSIONS[type(annotation)]} is not a type expression TorchScript reads",
+                        suggestion="name one type, or `Union[A, B]` / `Tuple[A, B]` / `List[T]`")
+            return
         nodes = [annotation, *findall(annotation, (cst.Name, cst.Attribute, cst.Subscript))]
         heads = {id(node.value) for node in nodes if isinstance(node, cst.Subscript)}
+        # the parts of a dotted name (`torch.nn` and `Module` in `torch.nn.Module`) are not names of their own
+        parts = {id(part) for node in nodes if isinstance(node, cst.Attribute) for part in (node.value, node.attr)}
         for node in nodes:
+            unknown = self._unknown_name(node) if typing_names and id(node) not in heads | parts else None
+            if unknown is not None:
+                self.report(node, f"`{code_of(node)}` is not a type TorchScript knows", context=context,
+                            suggestion=_UNKNOWN_ADVICE.get(unknown) or next(
+                                (advice for prefix, advice in _UNKNOWN_ADVICE_BY_PREFIX.items() if unknown.startswith(prefix)), None))
+                return
             problem = self._bare_or_size(node, id(node) in heads)
             if problem is not None:
                 self.report(node, problem[0], suggestion=problem[1], context=context)
@@ -82,6 +110,16 @@ class UnsupportedAnnotation(TypeRule):
                 self.report(node, f"`{name}` is not a type TorchScript knows")
                 return
 
+    def _unknown_name(self, node: cst.BaseExpression) -> Optional[str]:
+        """The qualified name when torch does not know it as a type (`dict`, `torch.tensor`, `nn.Module`,
+        `np.ndarray`: the generated table); a builtin's name the file binds itself is the file's own."""
+        if not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        qualified = self.ctx.qualify(node) or ""
+        if isinstance(node, cst.Name) and qualified == node.value and node.value in self.ctx.model.module_level_names():
+            return None
+        return qualified if qualified in annotations_unknown() else None
+
     def _bare_or_size(self, node: cst.BaseExpression, subscripted: bool) -> Optional[tuple[str, str]]:
         """A bare `Tuple` / `List` / `Dict` ("Attempted to use Tuple without a contained type"), or
         `torch.Size`, which TorchScript does not know as a type (proven on torch 2.13)."""
@@ -89,7 +127,7 @@ class UnsupportedAnnotation(TypeRule):
             return None
         qualified = self.ctx.qualify(node) or ""
         if qualified == "torch.Size":
-            return ("`torch.Size` is not a type TorchScript knows (`x.shape` is a List[int] there)", "annotate it List[int]")
+            return ("`torch.Size` is not a type TorchScript knows", _UNKNOWN_ADVICE["torch.Size"])
         if qualified in _GENERICS and not subscripted and (dotted(node) or "").split(".")[0] in self.ctx.symbols.aliases:
             name = qualified.rsplit(".", 1)[1]
             return (f"a bare `{name}`: TorchScript needs its contained types", f"name them: `{_GENERICS[qualified]}`")

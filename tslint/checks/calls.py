@@ -398,15 +398,6 @@ def _bound_names(function: cst.FunctionDef) -> set[str]:
     return names
 
 
-def _module_level_names(rule: Rule) -> set[str]:
-    model = rule.ctx.model
-    names = set(model.symbols.aliases) | set(model.functions) | set(model.classes)
-    for statement in model.module.body:
-        for target in findall(statement, cst.AssignTarget) if isinstance(statement, cst.SimpleStatementLine) else ():
-            names |= {name.value for name in findall(target, cst.Name)}
-    return names
-
-
 class UnsupportedBuiltin(CallRule):
     id = "TS406"
     name = "unsupported-builtin"
@@ -422,7 +413,7 @@ class UnsupportedBuiltin(CallRule):
             return
         name = node.func.value
         if self.shadowed_globally is None:
-            self.shadowed_globally = _module_level_names(self)
+            self.shadowed_globally = self.ctx.model.module_level_names()
         region = self.ctx.region
         if region is not None and id(region.node) not in self.bound:
             self.bound[id(region.node)] = _bound_names(region.node)
@@ -599,7 +590,7 @@ class GradModeDecorator(CallRule):
             if qualified not in _GRAD_MODE_DECORATORS:
                 continue
             if self.globals is None:
-                self.globals = _module_level_names(self) - _CONTEXTLIB_GLOBALS
+                self.globals = self.ctx.model.module_level_names() - _CONTEXTLIB_GLOBALS
             local = _bound_names(region.node)
             used = sorted({
                 name.value for name in findall(region.node.body, cst.Name)

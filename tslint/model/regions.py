@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Optional
 import libcst as cst
 
 from tslint.model import torchscript_names
-from tslint.model.nodes import annotation_head, children, code_of
+from tslint.model.nodes import annotation_head, children, code_of, findall
 from tslint.model.symbols import Symbols, decorator_target
 
 if TYPE_CHECKING:
@@ -147,9 +147,21 @@ class FileModel:
         self.functions: dict[str, cst.FunctionDef] = {}
         # Module-level `torch.jit.script(name)` calls: names scripted after definition.
         self.scripted_names: set[str] = set()
+        self._module_level_names: Optional[set[str]] = None
         for statement in module.body:
             self._collect(statement)
         self._link_classes()
+
+    def module_level_names(self) -> set[str]:
+        """Names the file binds at module level (imports, classes, functions, assignment targets):
+        a builtin's name among them is the file's own."""
+        if self._module_level_names is None:
+            names = set(self.symbols.aliases) | set(self.functions) | set(self.classes)
+            for statement in self.module.body:
+                for target in findall(statement, cst.AssignTarget) if isinstance(statement, cst.SimpleStatementLine) else ():
+                    names |= {name.value for name in findall(target, cst.Name)}
+            self._module_level_names = names
+        return self._module_level_names
 
     def _collect(self, statement: cst.CSTNode) -> None:
         if isinstance(statement, cst.ClassDef):

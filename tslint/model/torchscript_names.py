@@ -30,6 +30,12 @@ def typing_unsupported() -> frozenset[str]:
     return frozenset(_table()["typing_unsupported"])
 
 
+def annotations_unknown() -> frozenset[str]:
+    """Qualified spellings torch does not know as a type ("Unknown type name"): `dict`, `set`,
+    `torch.tensor`, `torch.nn.Module` and every torch.nn module class, `torch.Size`, `numpy.ndarray` ..."""
+    return frozenset(_table()["annotations_unknown"])
+
+
 def tensor_methods_unsupported() -> frozenset[str]:
     """Methods of eager torch.Tensor a TorchScript Tensor does not have (new, numpy, register_hook ...)."""
     return frozenset(_table()["tensor_methods_unsupported"])
