@@ -638,3 +638,67 @@ def build():
 '''
     result = check_source(source, "inherited.py")
     assert result.errors == []
+
+
+def test_the_ops_ts308_takes_for_lists_return_lists_in_torch_schemas():
+    """TS308 reads `x.chunk(2)`, `torch.split(...)` ... as lists: every overload torch has returns one."""
+    import torch
+
+    from tslint.checks.attributes import LIST_RETURNING_OPS
+
+    for op in LIST_RETURNING_OPS:
+        schemas = torch._C._jit_get_schemas_for_operator(f"aten::{op}")
+        assert schemas, op
+        assert all(len(s.returns) == 1 and str(s.returns[0].type).startswith("List[") for s in schemas), op
+
+
+# TS308: zip() of a module container with a value of run-time length; near misses torch accepts
+ZIP_QUIET = {
+    "zip_with_a_tuple_parameter_and_a_sequential": """
+        from typing import Tuple
+
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.heads = nn.ModuleList([nn.Linear(2, 2) for _ in range(2)])
+                self.tails = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2))
+
+            def forward(self, pair: Tuple[torch.Tensor, torch.Tensor]):
+                out = pair[0]
+                for head, tail, x in zip(self.heads, self.tails, pair):
+                    out = out + tail(head(x))
+                return out
+    """,
+    "zip_with_a_list_in_constants_and_an_enumerate": """
+        class Model(nn.Module):
+            __constants__ = ["offsets"]
+
+            def __init__(self):
+                super().__init__()
+                self.heads = nn.ModuleList([nn.Linear(2, 2) for _ in range(2)])
+                self.offsets = [1.0, 2.0]
+
+            def forward(self, x):
+                for head, offset, (i, other) in zip(self.heads, self.offsets, enumerate(self.heads)):
+                    x = other(head(x)) + offset
+                return x
+    """,
+    "zip_of_two_lists": """
+        from typing import List
+
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.scales = [1.0, 2.0]
+
+            def forward(self, x, xs: List[torch.Tensor]):
+                for y, s in zip(xs, self.scales):
+                    x = x + y * s
+                return x
+    """,
+}
+
+
+def test_zip_near_misses_are_quiet_and_accepted(tmp_path):
+    verdicts = _checked_then_judged(tmp_path, ZIP_QUIET, [])
+    assert all(v["accepted"] for v in verdicts), [v["error"][:200] for v in verdicts if not v["accepted"]]

@@ -9,7 +9,7 @@ from tslint.checks import rewrites
 from tslint.model import typeflow
 from tslint.checks.base import AttributeRule
 from tslint.findings import Fix
-from tslint.model.nodes import code_of, findall, is_name, visit as visit_tree, walk
+from tslint.model.nodes import annotation_head, code_of, findall, is_name, visit as visit_tree, walk
 
 
 def _hasattr_guarded(function: cst.FunctionDef, name: str) -> bool:
@@ -554,3 +554,94 @@ class ClassAttributeRead(_SelfReads):
             f"`self.{name}` is only a class attribute: torch.jit.script builds the module from the instance's own "
             f"attributes (and class constants: Final or `__constants__`), so it fails with \"Module has no attribute '{name}'\"",
         )
+
+
+# containers torch unrolls a loop over: zip() may pair them only with values of a length known when
+# compiling (another such container, a tuple); proven on torch 2.13 (rules/TS308-*)
+_UNROLLED_CONTAINERS = {"torch.nn.ModuleList", "torch.nn.Sequential", "torch.nn.ModuleDict", "torch.nn.ParameterList", "torch.nn.ParameterDict"}
+# torch functions and Tensor methods whose schemas return Tensor[] (a list; tests/test_attribute_rules.py checks)
+LIST_RETURNING_OPS = {"split", "chunk", "unbind", "tensor_split", "split_with_sizes"}
+
+
+class ModuleContainerZip(_SelfReads):
+    id = "TS308"
+    name = "module-container-zip"
+    summary = "zip() pairs an nn.ModuleList / nn.Sequential / ParameterList with a list, range or Tensor"
+    suggestion = "zip the container with a tuple or another module container, or index the list inside `for i, layer in enumerate(self.layers):`"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        attributes = self.attributes()
+        if attributes is None or not is_name(node.func, "zip") or self.ctx.qualify(node.func) != "zip" or "zip" in self.ctx.model.functions:
+            return
+        values = [arg.value for arg in node.args if arg.star == ""]
+        containers = [v for v in values if self._unrolled(v, attributes)]
+        unsized = next((v for v in values if self._list_valued(v, attributes)), None)
+        if not containers or unsized is None:
+            return
+        self.report(
+            node,
+            f"zip() of `{code_of(containers[0])}` with `{code_of(unsized)}`: torch unrolls the loop over the "
+            "container and needs every zipped value's length when compiling (\"Can not iterate over a module list "
+            "or tuple with a value that does not have a statically determinable length\")",
+        )
+
+    def _unrolled(self, value: cst.BaseExpression, attributes) -> bool:
+        name = _self_attribute(value)
+        values = attributes.values.get(name, []) if name is not None else []
+        return bool(values) and all(isinstance(v, cst.Call) and self.ctx.qualify(v.func) in _UNROLLED_CONTAINERS for v in values)
+
+    def _list_valued(self, value: cst.BaseExpression, attributes) -> bool:
+        """A value whose length torch does not know when compiling: a list, a range, a Tensor."""
+        if isinstance(value, cst.Subscript) and all(isinstance(s.slice, cst.Slice) for s in value.slice):
+            return self._list_valued(value.value, attributes)
+        if _list_expression(value, self.ctx.qualify):
+            return True
+        if isinstance(value, cst.Name):
+            return self._list_variable(value.value)
+        name = _self_attribute(value)
+        info = self.ctx.region.cls
+        if name is None or name in info.final_names() or name in info.class_annotations():
+            return False
+        assigned = attributes.values.get(name, [])
+        return name in attributes.always and bool(assigned) and all(isinstance(v, (cst.List, cst.ListComp)) for v in assigned)
+
+    def _list_variable(self, name: str) -> bool:
+        """A parameter typed List (or unannotated: a Tensor), or a local only ever assigned lists."""
+        function = self.ctx.region.node
+        param = next((p for p in typeflow.parameters(function) if p.name.value == name), None)
+        if param is not None:
+            if param.annotation is None:
+                return param.default is None and not typeflow.has_type_comment(function)
+            return annotation_head(param.annotation.annotation) in ("List", "list")
+        bound = [t for t in findall(function, cst.AssignTarget) if name in {n.value for n in findall(t.target, cst.Name)}]
+        if not bound or any(not is_name(t.target, name) for t in bound) or _bound_otherwise(function, name):
+            return False
+        assigns = [a for a in findall(function, cst.Assign) if any(is_name(t.target, name) for t in a.targets)]
+        return all(_list_expression(a.value, self.ctx.qualify) for a in assigns)
+
+
+def _list_expression(value: cst.BaseExpression, qualify) -> bool:
+    """A list display or comprehension, list(...), range(...), or an op returning Tensor[]."""
+    if isinstance(value, (cst.List, cst.ListComp)):
+        return True
+    if not isinstance(value, cst.Call):
+        return False
+    if isinstance(value.func, cst.Name):
+        return value.func.value in ("list", "range") and qualify(value.func) == value.func.value
+    # `torch.split(x, 2)`, `x.chunk(2)` (and str.split: a list too); not a method of the module's own
+    return isinstance(value.func, cst.Attribute) and value.func.attr.value in LIST_RETURNING_OPS and not is_name(value.func.value, "self")
+
+
+def _bound_otherwise(function: cst.FunctionDef, name: str) -> bool:
+    """Bound by anything but a plain assignment: a loop target, `with ... as`, `:=`, `+=`, an annotation."""
+    for node in walk(function):
+        target = None
+        if isinstance(node, (cst.For, cst.CompFor)):
+            target = node.target
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            target = node.asname.name
+        elif isinstance(node, (cst.NamedExpr, cst.AugAssign, cst.AnnAssign)):
+            target = node.target
+        if target is not None and name in {n.value for n in findall(target, cst.Name)}:
+            return True
+    return False
