@@ -125,6 +125,12 @@ CASES = [
     ("class Model(nn.Module):\n    def forward(self, x: torch.Tensor, p: nn.Parameter, d: torch.device, c: dict[str, int]):\n"
      "        return x.to(d) * p * c['a']", set()),
     ("dict = Dict[str, torch.Tensor]\n\nclass Model(nn.Module):\n    def forward(self, x, d: dict):\n        return x + d['a']", set()),
+    # TS217: a None default where the annotation has no None; bool, Tensor and Any take one
+    ("class Model(nn.Module):\n    def forward(self, x, scale: float = None):\n        return x", {"TS217"}),
+    ("def helper(x, d: Dict[str, int] = None):\n    return x\n\nclass Model(nn.Module):\n    def forward(self, x):\n        return helper(x)", {"TS217"}),
+    ("from typing import Union\n\nclass Model(nn.Module):\n    def forward(self, x, k: Union[int, float] = None, d: torch.device = None):\n        return x", {"TS217"}),
+    ("from typing import Any, Union\n\nclass Model(nn.Module):\n    def forward(self, x, flag: bool = None, mask: torch.Tensor = None, a: Any = None,\n"
+     "                k: Union[int, None] = None, n: Optional[List[int]] = None):\n        return x", set()),
 ]
 
 

@@ -1,4 +1,4 @@
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -162,3 +162,63 @@ class ConcatLocal(nn.Module):
     def forward(self, x):
         parts = [x, x]
         return torch.cat(parts, dim=1)  # ok: a local list
+
+
+class AddNorm(nn.Module):
+    def __init__(self, dim: int):
+        super().__init__()
+        self.ln = nn.LayerNorm(dim)
+
+    def forward(self, x: torch.Tensor, sublayer: nn.Module) -> torch.Tensor:  # error: TS213
+        return self.ln(x + sublayer(x))
+
+
+class ResidualBlock(nn.Module):
+    def forward(self, x: torch.tensor) -> torch.Tensor:  # error: TS213
+        return x + x
+
+
+@torch.jit._overload
+def concat_inputs(x):  # error: TS216
+    pass
+
+
+@torch.jit._overload
+def concat_inputs(x):  # error: TS216
+    pass
+
+
+def concat_inputs(x):
+    if isinstance(x, tuple):
+        x = torch.cat(x, dim=1)
+    return x
+
+
+class ConcatBn(nn.Module):
+    def __init__(self, channels: int):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(channels)
+
+    def forward(self, x):
+        return self.bn(concat_inputs(x))
+
+
+class ConcatBnTyped(nn.Module):
+    def __init__(self, channels: int):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(channels)
+
+    @torch.jit._overload_method
+    def forward(self, x):  # ok: a type comment gives the overload its types
+        # type: (torch.Tensor) -> torch.Tensor
+        pass
+
+    @torch.jit._overload_method
+    def forward(self, x):  # ok: a type comment gives the overload its types
+        # type: (Tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor
+        pass
+
+    def forward(self, x):
+        if isinstance(x, tuple):
+            x = torch.cat(x, dim=1)
+        return self.bn(x)

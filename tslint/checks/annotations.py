@@ -1,6 +1,7 @@
-"""TS213: annotations of compiled code that TorchScript cannot read (which `typing` names it rejects, and
+"""Annotations of compiled code: TS213, those TorchScript cannot read (which `typing` names it rejects, and
 which names of builtins, torch and numpy it does not know as types: tslint/model/torchscript_names.py,
-asked of the installed torch)."""
+asked of the installed torch); TS216, the overload declarations that have none; TS217, a `None`
+default for a parameter whose annotation has no None."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from tslint.checks.base import TypeRule
 from tslint.findings import Fix
 from tslint.model.init_attributes import init_attributes
 from tslint.model.nodes import annotation_head, code_of, findall
+from tslint.model.regions import decorator_names
 from tslint.model.symbols import dotted
 from tslint.model.torchscript_names import annotations_unknown, typing_unsupported
-from tslint.model.typeflow import parameters
+from tslint.model.typeflow import has_type_comment, parameters
 
 
 # typing generics TorchScript rejects without their contained types (bare `tuple` and `list` work)
@@ -34,6 +36,15 @@ _UNKNOWN_ADVICE_BY_PREFIX = {
 }
 # annotation expressions that are not types at all: `(Tensor or list)`, `(int, int)`, `[int]`
 _NOT_TYPE_EXPRESSIONS = {cst.BooleanOperation: "`or` / `and`", cst.Tuple: "a tuple", cst.List: "a list"}
+
+
+def _qualified(ctx, expr: cst.BaseExpression) -> Optional[str]:
+    """The qualified name `expr` refers to; None for a builtin's name the file binds itself (torch
+    resolves an annotation through the module's globals: `dict = Dict[str, Tensor]` is the file's own)."""
+    qualified = ctx.qualify(expr)
+    if isinstance(expr, cst.Name) and qualified == expr.value and expr.value in ctx.model.module_level_names():
+        return None
+    return qualified
 
 
 class UnsupportedAnnotation(TypeRule):
@@ -115,9 +126,7 @@ class UnsupportedAnnotation(TypeRule):
         `np.ndarray`: the generated table); a builtin's name the file binds itself is the file's own."""
         if not isinstance(node, (cst.Name, cst.Attribute)):
             return None
-        qualified = self.ctx.qualify(node) or ""
-        if isinstance(node, cst.Name) and qualified == node.value and node.value in self.ctx.model.module_level_names():
-            return None
+        qualified = _qualified(self.ctx, node)
         return qualified if qualified in annotations_unknown() else None
 
     def _bare_or_size(self, node: cst.BaseExpression, subscripted: bool) -> Optional[tuple[str, str]]:
@@ -146,3 +155,66 @@ class UnsupportedAnnotation(TypeRule):
         imports = () if list_name else (("typing", "List"),)
         replacement = cst.Subscript(cst.Name(list_name or "List"), [cst.SubscriptElement(cst.Index(items[0].slice.value))])
         return Fix("annotate it List[T]", safe=False, replacement=replacement, imports=imports)
+
+
+class UnannotatedOverload(TypeRule):
+    """torch reads each `@torch.jit._overload_method` declaration's types from its annotations or its
+    `# type:` comment; one with neither is refused, for every method of a module it scripts, called by
+    forward or not, and for a function's overloads when compiled code calls it (proven on torch 2.13; one
+    annotation, the return's alone, is enough)."""
+
+    id = "TS216"
+    name = "unannotated-overload"
+    summary = "an overload declaration (`@torch.jit._overload_method` / `@torch.jit._overload`) without annotations: TorchScript needs each overload's types"
+    suggestion = "annotate the declaration (`def forward(self, x: Tuple[Tensor, Tensor]) -> Tensor: ...`) or give it a `# type: (...) -> ...` comment"
+
+    def check_class(self, info) -> None:
+        if info.is_module:
+            self._check(info.node.body.body, None, "torch.jit._overload_method", info.name)
+
+    def enter_region(self, region) -> None:
+        if region.cls is None and region.model in (None, self.ctx.model):
+            self._check(self.ctx.module.body, region.node.name.value, "torch.jit._overload", region.context)
+
+    def _check(self, statements, name: Optional[str], decorator: str, context: str) -> None:
+        for node in statements:
+            if not isinstance(node, cst.FunctionDef) or (name is not None and node.name.value != name) \
+                    or decorator not in decorator_names(self.ctx.symbols, node):
+                continue
+            if node.returns is None and all(param.annotation is None for param in parameters(node)) and not has_type_comment(node):
+                self.report(node.name, f"the overload `{node.name.value}` declares no types: TorchScript refuses an overload without annotations", context=context)
+
+
+# annotations whose parameter torch refuses a None default for (proven on torch 2.13: "Expected a default
+# value of type int"); `bool`, `torch.Tensor` and `Any` take it, as do Optional[T] and Union[T, None]
+_NO_NONE_NAMES = {"int", "float", "str", "torch.device"}
+_NO_NONE_GENERICS = {"typing.List", "typing.Tuple", "typing.Dict", "list", "tuple", "dict"}
+
+
+class NoneDefaultNotOptional(TypeRule):
+    id = "TS217"
+    name = "none-default-not-optional"
+    summary = "a parameter annotated `int`, `float`, `str`, `List[...]`, `Tuple[...]` or `Dict[...]` has the default None: TorchScript needs `Optional[...]`"
+    suggestion = "annotate it Optional[T] (`k: Optional[int] = None`) and test `if k is not None:` before use"
+
+    def enter_region(self, region) -> None:
+        for param in parameters(region.node):
+            if param.annotation is None or not (isinstance(param.default, cst.Name) and param.default.value == "None"):
+                continue
+            if self._refuses_none(param.annotation.annotation):
+                written = code_of(param.annotation.annotation)
+                self.report(param, f"`{param.name.value}: {written} = None`: TorchScript refuses the None default of a parameter annotated `{written}` (not Optional)",
+                            suggestion=f"annotate it `Optional[{written}]` and test `if {param.name.value} is not None:` before use")
+
+    def _refuses_none(self, annotation: cst.BaseExpression) -> bool:
+        if isinstance(annotation, (cst.Name, cst.Attribute)):
+            return _qualified(self.ctx, annotation) in _NO_NONE_NAMES
+        if not isinstance(annotation, cst.Subscript):
+            return False  # a string, `T | None` ...: not judged
+        head = _qualified(self.ctx, annotation.value)
+        if head in _NO_NONE_GENERICS:
+            return True
+        if head != "typing.Union":
+            return False
+        members = [element.slice.value for element in annotation.slice if isinstance(element.slice, cst.Index)]
+        return all(_qualified(self.ctx, member) in _NO_NONE_NAMES for member in members)
