@@ -8,7 +8,8 @@ arguments) is copied into a temporary project whose pyproject.toml maps every mo
 constructor call, written inline through the factories config:
 `"test_x.Net" = "Net(*TESTCASES[0][1]()[0], **TESTCASES[0][1]()[1])"` (evaluated in the module's
 namespace, as any inline factory). The packages the files import and this environment lacks are
-mocked as ground_truth.py mocks them (a sitecustomize on PYTHONPATH installs its MockFinder;
+mocked as ground_truth.py mocks them (a sitecustomize on PYTHONPATH installs its MockFinder, and
+a name `from m import ...` finds missing in m is a MagicMock, as ground_truth.py binds it;
 _paritybench_helpers is its stand-in), then `tslint check --mode script --output-format json` runs
 on the copies, confirm on.
 
@@ -52,9 +53,11 @@ _PROJECT = {project!r}
 
 
 def _imported_by_project():
-    """Whether the import under way was asked for by a file of the project (past importlib's frames)."""
+    """Whether the import under way was asked for by a file of the project (past importlib's frames
+    and _lenient_import's)."""
     frame = sys._getframe(2)
-    while frame is not None and (frame.f_code.co_filename.startswith("<frozen") or "importlib" in frame.f_code.co_filename):
+    while frame is not None and (frame.f_code.co_filename.startswith("<frozen") or "importlib" in frame.f_code.co_filename
+                                 or frame.f_code.co_filename == __file__):
         frame = frame.f_back
     return frame is not None and os.path.dirname(os.path.realpath(frame.f_code.co_filename)) == _PROJECT
 
@@ -109,6 +112,44 @@ class _Lenient(importlib.abc.MetaPathFinder):
 
 
 sys.meta_path.insert(1, _Lenient())
+
+import builtins
+_import = builtins.__import__
+
+
+class _Names:
+    """What `from m import a, b` of a project file reads when m lacks a name (torch._utils._accumulate,
+    removed from torch): m's names, a MagicMock for the missing ones, as ground_truth.py binds them."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def __getattr__(self, attribute):
+        try:
+            return getattr(self._module, attribute)
+        except Exception:
+            from unittest.mock import MagicMock
+            return MagicMock(name=f"{{self._module.__name__}}.{{attribute}}")
+
+
+def _has(module, name):
+    try:
+        getattr(module, name)
+        return True
+    except Exception:
+        return False
+
+
+def _lenient_import(name, globals=None, locals=None, fromlist=(), level=0):
+    module = _import(name, globals, locals, fromlist, level)
+    if not fromlist or "*" in fromlist or not isinstance(globals, dict) or not isinstance(globals.get("__file__"), str):
+        return module
+    if os.path.dirname(os.path.realpath(globals["__file__"])) != _PROJECT or all(_has(module, n) for n in fromlist):
+        return module
+    return _Names(module)
+
+
+builtins.__import__ = _lenient_import
 '''
 
 HELPERS = '''\

@@ -5,6 +5,7 @@ runs and prints its table, and that the labelled corpora keep the precision the 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -71,3 +72,62 @@ def test_hostile_family_runs_through_the_cli_and_every_case_holds():
     assert re.search(r"^\| FIFO named \.py \| ok \| 2 \|", out, re.MULTILINE), out
     assert re.search(r"^\| unary minus x100 \| ok \| 1 \|", out, re.MULTILINE), out
     assert re.search(r"^hostile cases: (\d+), failed: 0$", out, re.MULTILINE), out
+
+
+TINY_DEV_FILE = '''\
+import torch
+from torch import nn
+from torch._utils import _accumulate  # gone from torch 2: ground_truth.py binds a MagicMock for it
+from torch.utils.tensorboard import SummaryWriter  # needs tensorboard, absent here: ground_truth.py mocks it
+
+
+class Net(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.fc = nn.Linear(width, width)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+class Bad(nn.Module):
+    def forward(self, x):
+        return self.missing(x)
+
+
+TESTCASES = [
+    (Net, lambda: ([], {'width': 4}), lambda: ([torch.rand(2, 4)], {}), True),
+    (Bad, lambda: ([], {}), lambda: ([torch.rand(2, 4)], {}), False),
+]
+'''
+
+
+def tiny_dev_set(directory, source: str, truth: list[dict]):
+    """A dev set of one file beside the real ground_truth.py (the bench mocks with it)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from paritybench_fix import PARITYBENCH
+    finally:
+        sys.path.pop(0)
+    if not (PARITYBENCH / "ground_truth.py").is_file():
+        pytest.skip(f"the paritybench dev set is not at {PARITYBENCH}")
+    (directory / "generated").mkdir(parents=True)
+    (directory / "generated" / "test_tiny.py").write_text(source)
+    (directory / "ground_truth.py").write_text((PARITYBENCH / "ground_truth.py").read_text())
+    (directory / "truth.jsonl").write_text("".join(json.dumps({"file": "generated/test_tiny.py", **row}) + "\n" for row in truth))
+    return directory
+
+
+def test_confirm_bench_builds_a_file_that_imports_a_name_torch_removed(tmp_path):
+    """`from torch._utils import _accumulate` fails on torch 2 (and torch.utils.tensorboard without
+    tensorboard); ground_truth.py binds MagicMocks and builds the file's modules, so the bench's
+    environment must too (else none is built)."""
+    dev = tiny_dev_set(tmp_path / "dev", TINY_DEV_FILE, [
+        {"class": "Net", "index": 0, "init_ok": True, "scripted": True},
+        {"class": "Bad", "index": 1, "init_ok": True, "scripted": False},
+    ])
+    result = subprocess.run([sys.executable, "bench/paritybench_confirm.py", "--jobs", "1", "--timeout", "120"], cwd=ROOT,
+                            env={**os.environ, "PARITYBENCH": str(dev)}, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "built by tslint: 2/2" in result.stdout, result.stdout
+    assert "recall 1.000 (1/1), precision 1.000 (1/1)" in result.stdout, result.stdout
