@@ -1,6 +1,6 @@
 """Confirm on code we did not write: tslint's confirm stage against torch's own verdicts on paritybench.
 
-    python bench/paritybench_confirm.py [--files N] [--jobs 2] [--timeout 60] [--keep DIR] [--details FILE]
+    python bench/paritybench_confirm.py [--files N] [--skip K] [--jobs 2] [--timeout 600] [--keep DIR] [--details FILE] [--no-rejudge]
 
 The dev set (../shared/paritybench: generated/test_*.py and truth.jsonl, one row per TESTCASES
 entry, made by ground_truth.py with torch.jit.script on each module built with its TESTCASES
@@ -17,6 +17,8 @@ Per module (the first TESTCASES entry of each class whose constructor ran in tru
 torch rejected it -> tslint's confirm lists it as rejected (a confirmed finding or a TS002 in it);
 torch accepted it -> tslint lists it as scripted as written. Prints recall and precision over the
 modules tslint built, the share of constructible modules it built, and every disagreement by cause.
+truth.jsonl was made elsewhere (torch 2.14, maybe with packages this machine mocks): the modules where
+tslint and it disagree are re-judged by ground_truth.py here, and the figures are printed against both.
 """
 
 from __future__ import annotations
@@ -197,7 +199,25 @@ def run_tslint(directory: Path, files: list[str], jobs: int) -> tuple[dict, floa
     return json.loads((directory / "_report.json").read_text()), seconds
 
 
-def compare(modules: dict, report: dict) -> dict:
+def rejudge(modules: dict, rows: list[dict], jobs: int) -> dict[tuple[str, str], dict]:
+    """torch's verdict here (ground_truth.py re-run on this machine's torch and packages) for the
+    modules where tslint and truth.jsonl disagree: truth.jsonl was made elsewhere (torch 2.14, maybe
+    packages this machine mocks), and torch here is the judge tslint's confirm asks."""
+    from paritybench_fix import judge
+
+    disagreeing = {tuple(row["module"].split(".", 1)) for row in rows if row.get("disagrees")}
+    files = sorted({f"{stem}.py" for stem, _ in disagreeing})
+    if not files:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="pb-rejudge-") as directory:
+        here = judge(Path(directory), files, PARITYBENCH / "generated", jobs)
+    return {key: here[(f"{key[0]}.py", modules[key]["index"])] for key in disagreeing if (f"{key[0]}.py", modules[key]["index"]) in here}
+
+
+def compare(modules: dict, report: dict, here: dict | None = None) -> dict:
+    """Per module, tslint's verdict against torch's: truth.jsonl's, or torch's here where `here`
+    (rejudge) has it."""
+    here = here or {}
     by_module = {(Path(m["path"]).stem, m["name"]): m for m in report["confirm"]["modules"] if m["kind"] == "module"}
     not_imported = {Path(m["path"]).stem: m["reason"] for m in report["confirm"]["modules"] if m["kind"] == "file"}
     counts = Counter()
@@ -205,6 +225,9 @@ def compare(modules: dict, report: dict) -> dict:
     rows = []
     for (stem, cls), row in sorted(modules.items()):
         rejected_by_torch = row["scripted"] is False
+        if (stem, cls) in here and here[(stem, cls)].get("scripted") is not None:
+            rejected_by_torch = here[(stem, cls)]["scripted"] is False
+            counts["truth.jsonl differs from torch here"] += rejected_by_torch != (row["scripted"] is False)
         seen = by_module.get((stem, cls))
         label = f"{stem}.{cls}"
         counts["modules"] += 1
@@ -229,11 +252,22 @@ def compare(modules: dict, report: dict) -> dict:
         counts["missed"] += rejected_by_torch and not says_rejected
         counts["rejected by torch, built"] += rejected_by_torch
         counts["rejected by tslint"] += says_rejected
-        if says_rejected != rejected_by_torch and seen["status"] != "not judged":
+        disagrees = says_rejected != rejected_by_torch and seen["status"] != "not judged"
+        if disagrees:
             cause = "tslint rejects what torch accepts" if says_rejected else "tslint misses torch's rejection"
             causes[cause].append(label)
-        rows.append({"module": label, "torch": not rejected_by_torch, "tslint": seen["status"], "error": row.get("error_msg")})
+        elif (stem, cls) in here and rejected_by_torch != (row["scripted"] is False):
+            causes["tslint agrees with torch here (ground_truth.py re-run), truth.jsonl differs (torch 2.14, other packages)"].append(label)
+        rows.append({"module": label, "torch": not rejected_by_torch, "tslint": seen["status"], "disagrees": disagrees,
+                     "error": (here.get((stem, cls)) or row).get("error_msg")})
     return {"counts": counts, "causes": causes, "rows": rows}
+
+
+def _agreement(counts: Counter) -> str:
+    recall = counts["true rejected"] / max(counts["rejected by torch, built"], 1)
+    precision = counts["true rejected"] / max(counts["rejected by tslint"], 1)
+    return (f"recall {recall:.3f} ({counts['true rejected']}/{counts['rejected by torch, built']}), "
+            f"precision {precision:.3f} ({counts['true rejected']}/{counts['rejected by tslint']})")
 
 
 def _short_cause(reason: str) -> str:
@@ -249,6 +283,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600, help="confirm's time budget per file (files hold up to ~60 modules)")
     parser.add_argument("--keep", help="build the project in this directory and keep it")
     parser.add_argument("--details", help="write one JSON line per module to this file")
+    parser.add_argument("--no-rejudge", action="store_true", help="do not re-judge the disagreeing modules with ground_truth.py here")
     args = parser.parse_args()
 
     truth = [json.loads(line) for line in (PARITYBENCH / "truth.jsonl").read_text().splitlines()]
@@ -263,16 +298,17 @@ def main() -> int:
     directory.mkdir(parents=True, exist_ok=True)
     make_project(directory, files, modules, args.timeout)
     report, seconds = run_tslint(directory, files, args.jobs)
-    result = compare(modules, report)
+    first = compare(modules, report)
+    here = rejudge(modules, first["rows"], args.jobs) if not args.no_rejudge else {}
+    result = compare(modules, report, here)
     counts = result["counts"]
-    recall = counts["true rejected"] / max(counts["rejected by torch, built"] - 0, 1)
-    precision = counts["true rejected"] / max(counts["rejected by tslint"], 1)
     print(f"paritybench dev set, confirm on (torch {report['confirm']['torch']}): {len(files)} files, {counts['modules']} modules "
           f"whose constructor ran, {counts['rejected by torch']} rejected by torch; {seconds:.0f} s")
     print(f"  built by tslint: {counts['built']}/{counts['modules']} ({counts['built'] / max(counts['modules'], 1):.1%})"
           f"; not judged after building (time-outs ...): {counts['not judged']}")
-    print(f"  over built modules: recall {recall:.3f} ({counts['true rejected']}/{counts['rejected by torch, built']}), "
-          f"precision {precision:.3f} ({counts['true rejected']}/{counts['rejected by tslint']})")
+    print(f"  over built modules, against truth.jsonl: {_agreement(first['counts'])}")
+    print(f"  over built modules, against torch here (the {len(here)} disagreeing modules re-judged by ground_truth.py on this "
+          f"machine; {counts['truth.jsonl differs from torch here']} verdicts differ from truth.jsonl): {_agreement(counts)}")
     print("  disagreements by cause:")
     for cause, labels in sorted(result["causes"].items(), key=lambda item: -len(item[1])):
         print(f"    {len(labels):4d}  {cause}: {', '.join(labels[:3])}{' ...' if len(labels) > 3 else ''}")

@@ -130,4 +130,20 @@ def test_confirm_bench_builds_a_file_that_imports_a_name_torch_removed(tmp_path)
                             env={**os.environ, "PARITYBENCH": str(dev)}, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "built by tslint: 2/2" in result.stdout, result.stdout
-    assert "recall 1.000 (1/1), precision 1.000 (1/1)" in result.stdout, result.stdout
+    assert "against truth.jsonl: recall 1.000 (1/1), precision 1.000 (1/1)" in result.stdout, result.stdout
+
+
+def test_confirm_bench_rejudges_a_disagreement_with_torch_here(tmp_path):
+    """truth.jsonl was made elsewhere (torch 2.14, packages this machine mocks): where it says a module
+    scripts and tslint's confirm says torch rejects it, ground_truth.py re-run here is the judge."""
+    dev = tiny_dev_set(tmp_path / "dev", TINY_DEV_FILE, [
+        {"class": "Net", "index": 0, "init_ok": True, "scripted": True},
+        {"class": "Bad", "index": 1, "init_ok": True, "scripted": True},  # not torch's verdict here
+    ])
+    result = subprocess.run([sys.executable, "bench/paritybench_confirm.py", "--jobs", "1", "--timeout", "120"], cwd=ROOT,
+                            env={**os.environ, "PARITYBENCH": str(dev)}, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "against truth.jsonl: recall 0.000 (0/0), precision 0.000 (0/1)" in result.stdout, result.stdout
+    assert re.search(r"against torch here \(the 1 disagreeing .* 1 verdicts differ from truth.jsonl\): recall 1.000 \(1/1\), "
+                     r"precision 1.000 \(1/1\)", result.stdout), result.stdout
+    assert re.search(r"^ +1  tslint agrees with torch here .*: test_tiny.Bad$", result.stdout, re.MULTILINE), result.stdout
