@@ -335,3 +335,99 @@ def test_a_forward_bound_in_init_is_compiled(tmp_path):
     done = subprocess.run([sys.executable, "-W", "ignore", str(tmp_path / "m.py")], capture_output=True, text=True, timeout=300)
     assert done.stdout.split() == ["A", "rejected", "B", "scripted", "D", "rejected"], done.stdout + done.stderr[-2000:]
     assert [(f.line, f.context) for f in findings(source)] == [(9, "A.forward"), (37, "D.forward")]
+
+
+def test_module_properties_are_compiled(tmp_path):
+    # torch.jit.script compiles every @property of a module, its setter and those of a plain base
+    # class, unless __jit_unused_properties__ names it or its getter is @torch.jit.unused
+    # (torch 2.13 rejects A, B and C for the try block; D and E script)
+    source = textwrap.dedent("""
+        import torch
+        from torch import nn
+
+
+        class Mixin:
+            @property
+            def size(self) -> int:
+                try:
+                    return 1
+                except Exception:
+                    return 2
+
+
+        class A(nn.Module):
+            @property
+            def scale(self) -> int:
+                try:
+                    return 1
+                except Exception:
+                    return 2
+
+            def forward(self, x):
+                return x
+
+
+        class B(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self._n = 1
+
+            @property
+            def n(self) -> int:
+                return self._n
+
+            @n.setter
+            def n(self, value: int):
+                try:
+                    self._n = value
+                except Exception:
+                    pass
+
+            def forward(self, x):
+                return x
+
+
+        class C(Mixin, nn.Module):
+            def forward(self, x):
+                return x
+
+
+        class D(nn.Module):
+            __jit_unused_properties__ = ["scale"]
+
+            @property
+            def scale(self) -> int:
+                try:
+                    return 1
+                except Exception:
+                    return 2
+
+            def forward(self, x):
+                return x
+
+
+        class E(nn.Module):
+            @property
+            @torch.jit.unused
+            def scale(self) -> int:
+                try:
+                    return 1
+                except Exception:
+                    return 2
+
+            def forward(self, x):
+                return x
+
+
+        for cls in (A, B, C, D, E):
+            try:
+                torch.jit.script(cls())
+                print(cls.__name__, "scripted")
+            except Exception:
+                print(cls.__name__, "rejected")
+        """)
+    (tmp_path / "m.py").write_text(source)
+    done = subprocess.run([sys.executable, "-W", "ignore", str(tmp_path / "m.py")], capture_output=True, text=True, timeout=300)
+    assert done.stdout.split() == ["A", "rejected", "B", "rejected", "C", "rejected", "D", "scripted", "E", "scripted"], \
+        done.stdout + done.stderr[-2000:]
+    assert [(f.line, f.context) for f in findings(source)] == [(9, "Mixin.size"), (18, "A.scale"), (38, "B.n")]

@@ -264,6 +264,33 @@ class FileModel:
             decorators = decorator_names(self.symbols, method)
             if name != "forward" and decorators & EXPORT_DECORATORS:
                 roots.append(Region(f"{info.name}.{name}", method, info, "@torch.jit.export method"))
+        return roots + self._property_roots(info)
+
+    def _property_roots(self, info: ClassInfo) -> list[Region]:
+        """Getters and setters of the module's `@property`s, and of those of its plain (non-module)
+        base classes of this file: torch.jit.script compiles every one (get_class_properties walks
+        the class's members) unless `__jit_unused_properties__` names it or its getter is
+        @torch.jit.unused / ignore (all proven on torch 2.13). `info.methods` keeps one def per
+        name (a setter hides its getter), so the class bodies are read here."""
+        roots: list[Region] = []
+        owners, pending = [], [info]
+        while pending:
+            owner = pending.pop(0)
+            if all(owner is not seen for seen in owners) and (owner is info or not owner.is_module) and owner.model in (None, self):
+                owners.append(owner)
+                pending += owner.bases
+        unused = set().union(*(_listed_names(owner.node, "__jit_unused_properties__") for owner in owners))
+        for owner in owners:
+            dropped: set[str] = set()
+            for item in owner.node.body.body:
+                name, kind = (item.name.value, _property_kind(item)) if isinstance(item, cst.FunctionDef) else ("", None)
+                if kind is None or name in unused or name in dropped:
+                    continue
+                if self.is_skipped(item):
+                    dropped.add(name)  # an unused getter drops the whole property, setter too
+                    continue
+                why = f"{kind} of property {name} of nn.Module subclass {info.name}"
+                roots.append(Region(f"{owner.name}.{name}", item, info, why if owner is info else f"{why} (from {owner.name})"))
         return roots
 
     def _bound_forwards(self, info: ClassInfo) -> list[Region]:
@@ -420,6 +447,31 @@ def _forward_assignments(block: cst.CSTNode) -> list[cst.BaseExpression]:
             values.append(node.value)
         stack.extend(children(node))
     return values
+
+
+def _property_kind(function: cst.FunctionDef) -> Optional[str]:
+    """"getter" for `@property`, "setter" for `@<name>.setter` (the parts torch compiles), else None."""
+    for decorator in function.decorators:
+        target = decorator.decorator
+        if isinstance(target, cst.Name) and target.value == "property":
+            return "getter"
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) \
+                and target.value.value == function.name.value and target.attr.value == "setter":
+            return "setter"
+    return None
+
+
+def _listed_names(cls: cst.ClassDef, attribute: str) -> set[str]:
+    """The strings of a class-level list such as `__jit_unused_properties__ = ["a", ...]`."""
+    names: set[str] = set()
+    for statement in cls.body.body:
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            if isinstance(small, (cst.Assign, cst.AnnAssign)):
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                if any(isinstance(t, cst.Name) and t.value == attribute for t in targets) and small.value is not None:
+                    names |= {e.value.evaluated_value for e in getattr(small.value, "elements", ())
+                              if isinstance(e.value, cst.SimpleString)}
+    return names
 
 
 def _walk_all(node: cst.CSTNode):
