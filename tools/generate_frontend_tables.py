@@ -16,8 +16,18 @@
   function with a parameter annotated with it (`dict`, `set`, `torch.tensor`, `torch.nn.Module`,
   `torch.Size` ...; `list`, `tuple`, `torch.Tensor`, `torch.device`, `torch.nn.Parameter` pass). TS213
   flags them.
+- "stdlib_constants": the constants (numbers, strings, bools) of the standard-library modules torch maps
+  functions of (math, cmath, typing ...) that torch rejects when imported by name and used
+  (`from math import pi`, then `x * pi`: "python value of type 'float' cannot be used as a value"; `inf`
+  works), with their type, found by scripting a use of each. TS214 flags them like a module's own globals.
+- "typing_calls_unsupported": functions of `typing` (cast, get_args ...) torch rejects whatever they are
+  called with: one argument or two, an int or a Tensor, found by scripting each call. TS417 flags them.
 - "tensor_methods_unsupported": public methods of eager torch.Tensor a TorchScript Tensor lacks
   (x.new, x.numpy, x.register_hook ...), found by scripting a call of each. TS409 flags them.
+- "torch_functions_unsupported": public callables of `torch` TorchScript has no builtin for whatever the
+  arguments (torch.is_tensor, torch.finfo, torch.Tensor(...), torch.get_default_dtype ...: "Unknown builtin
+  op: aten::is_tensor"), found by scripting a call of each. TS422 flags them. (torch.cuda is left out: what
+  it compiles depends on a CUDA build.)
 - "nn_private_modules": nn.Module subclasses torch.nn.modules names with a leading underscore
   (torch.nn.modules.batchnorm._BatchNorm, torch.nn.modules.loss._Loss ...), under each module that
   has them. A class deriving from one is a module; other private classes there are not (_IncompatibleKeys).
@@ -138,6 +148,34 @@ def annotations_unknown(scripter: _Scripter) -> list[str]:
     return names
 
 
+CANNOT_USE = "cannot be used as a value"
+
+
+def stdlib_constants(scripter: _Scripter, supported: list[str]) -> dict[str, str]:
+    found = {}
+    for module_name in sorted({name.rsplit(".", 1)[0] for name in supported} - {"builtins"}):
+        module = sys.modules[module_name]
+        for name, value in sorted(vars(module).items()):
+            if name.startswith("_") or type(value) not in (int, float, complex, bool, str):
+                continue
+            source = f"from {module_name} import {name} as probe_value\n\ndef f(x: int):\n    print(probe_value)\n    return x\n"
+            if CANNOT_USE in scripter.error(source):
+                found[f"{module_name}.{name}"] = type(value).__name__
+    return found
+
+
+def typing_calls_unsupported(scripter: _Scripter) -> list[str]:
+    names = []
+    for name in sorted(typing.__all__):
+        if not (inspect.isfunction(getattr(typing, name, None)) and name[:1].islower()):
+            continue  # classes (NamedTuple, TypedDict) are judged by torch's class support
+        calls = (f"typing.{name}(x)", f"typing.{name}(int, x)")
+        if all(scripter.error(f"def f(x: {typ}):\n    y = {call}\n    return x\n") for call in calls
+               for typ in ("int", "torch.Tensor")):
+            names.append(f"typing.{name}")
+    return names
+
+
 NONEXISTENT = "object has no attribute or method"
 
 
@@ -152,6 +190,23 @@ def tensor_methods_unsupported(scripter: _Scripter) -> list[str]:
             continue  # properties (x.shape, x.T) are attributes, not calls
         if NONEXISTENT in scripter.error(f"def f(x: torch.Tensor):\n    return x.{name}()\n"):
             names.append(name)
+    return names
+
+
+UNKNOWN_OP = "Unknown builtin op"
+
+
+def torch_functions_unsupported(scripter: _Scripter) -> list[str]:
+    """torch names whose call fails before torch looks at the arguments: no op of that name exists
+    ("Unknown builtin op") or torch refuses the Python builtin behind it."""
+    names = []
+    for name in sorted(dir(torch)):
+        value = getattr(torch, name, None)
+        if name.startswith("_") or inspect.ismodule(value) or not callable(value):
+            continue
+        message = scripter.error(f"def f(x: torch.Tensor):\n    y = torch.{name}(x)\n    return x\n")
+        if UNKNOWN_OP in message or NOT_SUPPORTED in message:
+            names.append(f"torch.{name}")
     return names
 
 
@@ -173,14 +228,18 @@ def nn_private_modules() -> list[str]:
 
 def generate() -> dict:
     scripter = _Scripter()
+    supported = stdlib_supported()
     return {
         "tensor_methods_unsupported": tensor_methods_unsupported(scripter),
         "torch": torch.__version__,
-        "stdlib_supported": stdlib_supported(),
+        "stdlib_supported": supported,
+        "stdlib_constants": stdlib_constants(scripter, supported),
         "builtins_unsupported": builtins_unsupported(scripter),
         "typing_unsupported": typing_unsupported(scripter),
         "annotations_unknown": annotations_unknown(scripter),
+        "typing_calls_unsupported": typing_calls_unsupported(scripter),
         "nn_private_modules": nn_private_modules(),
+        "torch_functions_unsupported": torch_functions_unsupported(scripter),
     }
 
 

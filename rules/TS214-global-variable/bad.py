@@ -1,4 +1,6 @@
 # torch: cannot be used as a value. Perhaps it is a closed over global variable?
+from math import inf, pi
+
 import torch
 from torch import nn
 
@@ -12,4 +14,5 @@ def normalize(x: torch.Tensor) -> torch.Tensor:
 
 class Model(nn.Module):
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        return {OUTPUT: normalize(x)}  # error: TS214
+        y = normalize(x) * pi  # error: TS214
+        return {OUTPUT: y.clamp(max=inf)}  # error: TS214

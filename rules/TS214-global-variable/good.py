@@ -1,3 +1,6 @@
+import math
+from math import inf
+
 import torch
 from torch import nn
 
@@ -16,4 +19,5 @@ class Model(nn.Module):
         self.output = OUTPUT
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        return {self.output: normalize(x, self.eps)}
+        y = normalize(x, self.eps) * math.pi  # math.pi through the module is a constant
+        return {self.output: y.clamp(max=inf)}  # torch knows math.inf by name (not cmath.inf)

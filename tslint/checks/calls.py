@@ -528,6 +528,37 @@ class UnsupportedTensorMethod(CallRule):
         return None
 
 
+# What to write instead of the most used torch functions TorchScript lacks (each proven on torch 2.13).
+_TORCH_ADVICE = {
+    "torch.is_tensor": "isinstance(x, torch.Tensor)",
+    "torch.Tensor": "torch.tensor(data) for values, torch.empty(size) for a shape",
+    "torch.finfo": "the number itself, or torch.finfo(...) in __init__ kept as an attribute",
+    "torch.iinfo": "the number itself, or torch.iinfo(...) in __init__ kept as an attribute",
+    "torch.get_default_dtype": "an explicit dtype (torch.float32), or the dtype of an input tensor",
+    "torch.from_numpy": "torch.tensor(...) on a list, or convert in __init__",
+    "torch.enable_grad": "the gradient mode set by the caller, outside the scripted module",
+}
+
+
+class UnsupportedTorchFunction(CallRule):
+    id = "TS422"
+    name = "unsupported-torch-function"
+    summary = "this function of torch has no TorchScript builtin"
+    suggestion = "call it outside compiled code (in __init__ or a @torch.jit.ignore method), or use a supported equivalent"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qualified = self.ctx.qualify(node.func)
+        if qualified not in torchscript_names.torch_functions_unsupported():
+            return
+        if any(isinstance(a, cst.Decorator) for a in self.ctx.ancestors):
+            return  # `@torch.enable_grad()` on a compiled function: TS411
+        self.report(
+            node,
+            f"`{dotted(node.func) or qualified}(...)`: TorchScript has no builtin for {qualified} (\"Unknown builtin op\")",
+            suggestion=f"use {_TORCH_ADVICE[qualified]}" if qualified in _TORCH_ADVICE else None,
+        )
+
+
 _VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}
 
 

@@ -17,7 +17,8 @@ from tslint.checks.base import AttributeRule, TypeRule
 from tslint.findings import Fix
 from tslint.model.nodes import annotation_head, code_of, findall, is_name, read_names, walk
 from tslint.model.regions import MODULE_BASE, Region, static_condition
-from tslint.model import typeflow
+from tslint.model import torchscript_names, typeflow
+from tslint.model.symbols import dotted
 
 # where a name may be left unassigned: the `if` statement, or a loop described in words
 Gap = Union[cst.If, str]
@@ -441,15 +442,37 @@ def _bound_at_module_level(node: cst.CSTNode) -> set[str]:
     return names
 
 
+_IMPORTED = "imported by name, a"
+
+
+def _imported_constants(statement: cst.ImportFrom) -> list[tuple[str, Optional[str]]]:
+    """(bound name, type or None) per name a top-level `from M import X` binds: the type when `M.X` is a
+    standard-library constant torch cannot use by name (`from math import pi`: "float")."""
+    module = dotted(statement.module) if statement.module is not None else None
+    constants = torchscript_names.stdlib_constants()
+    bound = []
+    for alias in statement.names:
+        name = dotted(alias.name) or ""
+        local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+        kind = constants.get(f"{module}.{name}")
+        bound.append((local, f"{module}.{name}, {_IMPORTED} {kind}" if kind else None))
+    return bound
+
+
 def _global_values(module: cst.Module) -> dict[str, str]:
     """Module-level names bound only by `NAME = <literal>` statements of the module's top level,
-    with the literal's type ("float", "str", "None", "Tuple[int, int]", "list", "dict"). A name bound
-    any other way (def, class, import, a loop, a nested block) is left out."""
+    or imported as a standard-library constant (`from math import pi`), with the literal's type
+    ("float", "str", "None", "Tuple[int, int]", "list", "dict"). A name bound any other way (def,
+    class, another import, a loop, a nested block) is left out."""
     literal: dict[str, set[str]] = {}
     other: set[str] = set()
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
+                if isinstance(small, cst.ImportFrom) and not small.relative and isinstance(small.names, (list, tuple)):
+                    for name, kind in _imported_constants(small):
+                        (literal.setdefault(name, set()).add(kind) if kind else other.add(name))
+                    continue
                 if isinstance(small, cst.Assign) and all(isinstance(t.target, cst.Name) for t in small.targets):
                     kind = typeflow.literal_type(small.value)
                     if kind is None and isinstance(small.value, (cst.List, cst.Dict)):
@@ -495,8 +518,11 @@ class GlobalVariable(TypeRule):
         if isinstance(parent, cst.NameItem) or any(isinstance(a, (cst.Lambda, cst.FunctionDef)) for a in self.ctx.ancestors):
             return  # TS105 / TS102 / TS103 cover these
         self.reported.add(node.value)
+        constant = kind.split(",")[0] if _IMPORTED in kind else None
         self.report(
             node,
             f"`{node.value}` is a module-level variable ({kind}): TorchScript cannot read a global's value "
             f"(\"python value of type ... cannot be used as a value\")",
+            suggestion=f"read it through its module (`import {constant.rsplit('.', 1)[0]}`, then `{constant}`), or write the value itself"
+            if constant else None,
         )

@@ -11,17 +11,21 @@ import libcst as cst
 from tslint.checks.base import CallRule
 from tslint.model.nodes import findall
 from tslint.model.symbols import dotted
-from tslint.model.torchscript_names import stdlib_supported
+from tslint.model.torchscript_names import stdlib_supported, typing_calls_unsupported
 
-# Modules other rules judge (math: TS405, random: TS404) or whose names are annotations (typing).
+# Modules other rules judge (math: TS405, random: TS404) or whose names are annotations (typing: only
+# the functions torch rejects whatever their arguments, such as typing.cast, are calls of ours).
 _OTHER_RULES = {"math", "random", "typing", "builtins", "__future__"}
+
+
+_TYPING_ADVICE = "drop the call: TorchScript types the value itself (annotate the variable, or refine it with assert isinstance(...))"
 
 
 def _stdlib(qualified: Optional[str]) -> bool:
     if not qualified:
         return False
     top = qualified.split(".")[0]
-    return top in sys.stdlib_module_names and top not in _OTHER_RULES
+    return top in sys.stdlib_module_names and top not in _OTHER_RULES or qualified in typing_calls_unsupported()
 
 
 class StdlibCall(CallRule):
@@ -72,7 +76,8 @@ class StdlibCall(CallRule):
         func = node.func
         qualified = self._stdlib_function(func)
         if qualified and qualified not in stdlib_supported() and not self._locally_bound(dotted(func).split(".")[0]):
-            self.report(node, f"`{dotted(func)}(...)` calls {qualified.rsplit('.', 1)[0]}, which TorchScript cannot compile")
+            self.report(node, f"`{dotted(func)}(...)` calls {qualified.rsplit('.', 1)[0]}, which TorchScript cannot compile",
+                        suggestion=_TYPING_ADVICE if qualified.startswith("typing.") else None)
             return
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in self.objects \
                 and not self._locally_bound(func.value.value):

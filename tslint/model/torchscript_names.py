@@ -36,9 +36,26 @@ def annotations_unknown() -> frozenset[str]:
     return frozenset(_table()["annotations_unknown"])
 
 
+def stdlib_constants() -> dict[str, str]:
+    """Constants of the standard library torch rejects when imported by name and used (`from math import
+    pi`: "math.pi" -> "float"; `math.inf` works), with their type."""
+    return _table()["stdlib_constants"]
+
+
+def typing_calls_unsupported() -> frozenset[str]:
+    """Functions of `typing` torch rejects whatever they are called with (typing.cast, typing.get_args ...)."""
+    return frozenset(_table()["typing_calls_unsupported"])
+
+
 def tensor_methods_unsupported() -> frozenset[str]:
     """Methods of eager torch.Tensor a TorchScript Tensor does not have (new, numpy, register_hook ...)."""
     return frozenset(_table()["tensor_methods_unsupported"])
+
+
+def torch_functions_unsupported() -> frozenset[str]:
+    """Callables of `torch` TorchScript has no builtin for, whatever the arguments (torch.is_tensor,
+    torch.finfo, torch.Tensor ...)."""
+    return frozenset(_table()["torch_functions_unsupported"])
 
 
 def nn_private_modules() -> frozenset[str]:
