@@ -536,10 +536,13 @@ class NoneAttributeUse(_SelfReads):
 class ClassAttributeRead(_SelfReads):
     id = "TS307"
     name = "class-attribute-read"
-    summary = "a class-level value read through `self` in compiled code"
+    summary = "a class-level value read through `self`, or through the class's name, in compiled code"
     suggestion = "declare it a constant (`COEFF: Final = 12.0`, or list it in `__constants__`), or assign `self.COEFF` in `__init__`"
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name) and node.value.value in self.ctx.model.classes:
+            self._through_class(node, self.ctx.model.classes[node.value.value])
+            return
         name = _self_attribute(node)
         region = self.ctx.region
         if name is None or name in self.reported or region is None or region.cls is None or not region.cls.is_module:
@@ -554,6 +557,45 @@ class ClassAttributeRead(_SelfReads):
             f"`self.{name}` is only a class attribute: torch.jit.script builds the module from the instance's own "
             f"attributes (and class constants: Final or `__constants__`), so it fails with \"Module has no attribute '{name}'\"",
         )
+
+    def _through_class(self, node: cst.Attribute, info) -> None:
+        """`Block.helper(x)` / `Block.expansion` on a module class of the file: torch cannot look up an
+        attribute of a module class ("attribute lookup is not defined on python value of type 'type'");
+        `Op.PUSH` on a plain class (no base but object, no decorator) holding a literal: torch gets the Python value,
+        which it cannot use like a global's. Proven on torch 2.13; a plain class's static method scripts."""
+        region = self.ctx.region
+        owner, attribute = node.value.value, node.attr.value
+        if region is None or isinstance(self.ctx.parent(), (cst.AssignTarget, cst.AugAssign)) or f"{owner}." in self.reported:
+            return
+        if owner in typeflow.assigned_names(region.node) or owner in {p.name.value for p in typeflow.parameters(region.node)}:
+            return  # a local of that name, not the class
+        if info.is_module and not info.is_script_module:
+            message = (f"`{owner}.{attribute}`: {owner} is an nn.Module class, and TorchScript cannot look up attributes of a "
+                       f"module class (\"attribute lookup is not defined on python value of type 'type'\")")
+            suggestion = "make the helper a module-level function, and read values through `self` (a Final class constant or an attribute set in __init__)"
+        elif _plain_class(info.node) and attribute in _class_literals(info.node):
+            message = (f"`{owner}.{attribute}` is a class attribute of the plain class {owner}: TorchScript reads it as a "
+                       f"Python value it cannot use (\"python value of type ... cannot be used as a value\")")
+            suggestion = "copy the value to an attribute in __init__ (`self.scale = Config.SCALE`), or write the value itself"
+        else:
+            return
+        self.reported.add(f"{owner}.")
+        self.report(node, message, suggestion=suggestion)
+
+
+def _plain_class(cls: cst.ClassDef) -> bool:
+    """No base but `object`, no metaclass, no decorator (not an Enum, a dataclass, a TorchScript class)."""
+    return all(is_name(arg.value, "object") and arg.keyword is None for arg in cls.bases) and not cls.keywords and not cls.decorators
+
+
+def _class_literals(cls: cst.ClassDef) -> set[str]:
+    """Names the class body binds to a literal (`PUSH = 0`, `NAMES = ("a", "b")`)."""
+    names = set()
+    for statement in cls.body.body:
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.Assign) and typeflow.literal_type(small.value) is not None:
+                names |= {t.target.value for t in small.targets if isinstance(t.target, cst.Name)}
+    return names
 
 
 # containers torch unrolls a loop over: zip() may pair them only with values of a length known when
