@@ -125,6 +125,12 @@ CASES = [
     ("class Model(nn.Module):\n    def forward(self, x: torch.Tensor, p: nn.Parameter, d: torch.device, c: dict[str, int]):\n"
      "        return x.to(d) * p * c['a']", set()),
     ("dict = Dict[str, torch.Tensor]\n\nclass Model(nn.Module):\n    def forward(self, x, d: dict):\n        return x + d['a']", set()),
+    # TS213: a class-body annotation torch does not know, for an attribute __init__ sets to a module, a dict or
+    # None; a function attribute is taken as it is, whatever its annotation
+    ("class Model(nn.Module):\n    emb: nn.Embedding\n    extra: nn.Module\n\n    def __init__(self):\n        super().__init__()\n"
+     "        self.emb = nn.Embedding(3, 2)\n        self.extra = None\n\n    def forward(self, x):\n        return x", {"TS213"}),
+    ("class Model(nn.Module):\n    act: nn.Module\n\n    def __init__(self):\n        super().__init__()\n        self.act = F.relu\n\n"
+     "    def forward(self, x):\n        return x", set()),
     # TS217: a None default where the annotation has no None; bool, Tensor and Any take one
     ("class Model(nn.Module):\n    def forward(self, x, scale: float = None):\n        return x", {"TS217"}),
     ("def helper(x, d: Dict[str, int] = None):\n    return x\n\nclass Model(nn.Module):\n    def forward(self, x):\n        return helper(x)", {"TS217"}),

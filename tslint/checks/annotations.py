@@ -12,7 +12,7 @@ import libcst as cst
 from tslint.checks.base import TypeRule
 from tslint.findings import Fix
 from tslint.model.init_attributes import init_attributes
-from tslint.model.nodes import annotation_head, code_of, findall
+from tslint.model.nodes import annotation_head, code_of, findall, is_name
 from tslint.model.regions import decorator_names
 from tslint.model.symbols import dotted
 from tslint.model.torchscript_names import annotations_unknown, typing_unsupported
@@ -74,7 +74,12 @@ class UnsupportedAnnotation(TypeRule):
             for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
                 if isinstance(small, cst.AnnAssign) and small.value is None and isinstance(small.target, cst.Name) \
                         and small.target.value in assigned and small.target.value not in constants:
-                    self._check(small.annotation.annotation, typing_names=False, context=info.name)
+                    # torch takes a function attribute as it is, whatever the annotation says: an
+                    # unknown name (`block: nn.Module`) counts only when no value can be a function
+                    values = assigned[small.target.value]
+                    self._check(small.annotation.annotation, typing_names=False, context=info.name,
+                                unknown_names=not any(isinstance(value, (cst.Name, cst.Attribute, cst.Lambda)) and not is_name(value, "None")
+                                                      for value in values))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._check(node.annotation.annotation)
@@ -89,9 +94,12 @@ class UnsupportedAnnotation(TypeRule):
         module, _, name = qualified.rpartition(".")
         return name if module == "typing" and name in typing_unsupported() else None
 
-    def _check(self, annotation: cst.BaseExpression, typing_names: bool = True, context: Optional[str] = None) -> None:
+    def _check(self, annotation: cst.BaseExpression, typing_names: bool = True, context: Optional[str] = None,
+               unknown_names: Optional[bool] = None) -> None:
         """`typing_names`: also the typing names torch rejects in a signature (not all of them are
-        rejected in a class body: `act: Callable` holding F.relu scripts)."""
+        rejected in a class body: `act: Callable` holding F.relu scripts); `unknown_names` (by default
+        as `typing_names`): the names torch does not know as types (`dict`, `nn.Module`)."""
+        unknown_names = typing_names if unknown_names is None else unknown_names
         if typing_names and type(annotation) in _NOT_TYPE_EXPRESSIONS:
             self.report(annotation, f"an annotation written as {_NOT_TYPE_EXPRESSIONS[type(annotation)]} is not a type expression TorchScript reads",
                         suggestion="name one type, or `Union[A, B]` / `Tuple[A, B]` / `List[T]`")
@@ -101,7 +109,7 @@ class UnsupportedAnnotation(TypeRule):
         # the parts of a dotted name (`torch.nn` and `Module` in `torch.nn.Module`) are not names of their own
         parts = {id(part) for node in nodes if isinstance(node, cst.Attribute) for part in (node.value, node.attr)}
         for node in nodes:
-            unknown = self._unknown_name(node) if typing_names and id(node) not in heads | parts else None
+            unknown = self._unknown_name(node) if unknown_names and id(node) not in heads | parts else None
             if unknown is not None:
                 self.report(node, f"`{code_of(node)}` is not a type TorchScript knows", context=context,
                             suggestion=_UNKNOWN_ADVICE.get(unknown) or next(
