@@ -131,6 +131,10 @@ CASES = [
      "        self.emb = nn.Embedding(3, 2)\n        self.extra = None\n\n    def forward(self, x):\n        return x", {"TS213"}),
     ("class Model(nn.Module):\n    act: nn.Module\n\n    def __init__(self):\n        super().__init__()\n        self.act = F.relu\n\n"
      "    def forward(self, x):\n        return x", set()),
+    # TS208: returns checked against a `-> Tensor` annotation, even a single one
+    ("class Model(nn.Module):\n    def forward(self, x) -> torch.Tensor:\n        return {'out': x}", {"TS208"}),
+    ("class Model(nn.Module):\n    def forward(self, x) -> torch.Tensor:\n        if x.sum() > 0:\n            return x\n        return 1", {"TS208"}),
+    ("class Model(nn.Module):\n    def forward(self, x) -> Optional[torch.Tensor]:\n        if x.sum() > 0:\n            return x\n        return None", set()),
     # TS217: a None default where the annotation has no None; bool, Tensor and Any take one
     ("class Model(nn.Module):\n    def forward(self, x, scale: float = None):\n        return x", {"TS217"}),
     ("def helper(x, d: Dict[str, int] = None):\n    return x\n\nclass Model(nn.Module):\n    def forward(self, x):\n        return helper(x)", {"TS217"}),

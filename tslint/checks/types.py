@@ -647,11 +647,12 @@ class EmptyContainerType(TypeRule):
 class ReturnTypeMismatch(TypeRule):
     id = "TS208"
     name = "return-type-mismatch"
-    summary = "the function returns values of different types on different paths"
-    suggestion = "return the same type on every path (a tuple of the same length, the same scalar type)"
+    summary = "the function returns values of different types on different paths, or a tuple, list, dict or scalar where its annotation says Tensor"
+    suggestion = "return the same type on every path (a tuple of the same length, the same scalar type), the one the annotation names"
 
     def enter_region(self, region: Region) -> None:
         self.returns: list[tuple[cst.Return, str]] = []
+        self.dicts: list[cst.Return] = []  # `return {...}`: checked against a Tensor annotation only
         self.params = {p.name.value for p in typeflow.unannotated(region.node, _is_method(region))}
         self.params -= typeflow.assigned_names(region.node)
         # `if self.flag:` / `if self.proj is None:` may be decided at compile time (Final constants,
@@ -667,6 +668,8 @@ class ReturnTypeMismatch(TypeRule):
             kind = self._type(node.value)
             if kind is not None:
                 self.returns.append((node, kind))
+            elif isinstance(node.value, cst.Dict):
+                self.dicts.append(node)
 
     def _type(self, expr: cst.BaseExpression) -> Optional[str]:
         if isinstance(expr, cst.Tuple):
@@ -680,7 +683,11 @@ class ReturnTypeMismatch(TypeRule):
         return kind if kind in typeflow.SCALARS else None
 
     def leave_region(self, region: Region) -> None:
-        if self.static_ifs or len(self.returns) < 2:
+        if self.static_ifs:
+            return
+        if self._against_tensor_annotation(region):
+            return
+        if len(self.returns) < 2:
             return
         first, first_kind = self.returns[0]
         for node, kind in self.returns[1:]:
@@ -692,8 +699,24 @@ class ReturnTypeMismatch(TypeRule):
                 return
 
 
+    def _against_tensor_annotation(self, region: Region) -> bool:
+        """`-> Tensor` and `return [a, b]` / `return a, b` / `return {...}` / `return 1`: torch checks each
+        return against the annotation ("Expected an annotation of type List but got Tensor"; proven on
+        torch 2.13)."""
+        returns = region.node.returns
+        if returns is None or self.ctx.qualify(returns.annotation) != "torch.Tensor":
+            return False
+        for node, kind in [*self.returns, *((node, "Dict") for node in self.dicts)]:
+            if kind != "Tensor":
+                shown = "a tuple" if kind.startswith("Tuple[") else _shown(kind)
+                self.report(node, f"this return gives {shown} where the annotation says Tensor: TorchScript checks returns against it",
+                            suggestion="return a Tensor, or annotate the return with the type it gives (`Tuple[Tensor, Tensor]`, `List[Tensor]`)")
+                return True
+        return False
+
+
 def _shown(kind: str) -> str:
-    return "a list" if kind == "List" else kind.replace("?", "...")
+    return {"List": "a list", "Dict": "a dict"}.get(kind, kind.replace("?", "..."))
 
 
 def _split(kind: str) -> list[str]:
