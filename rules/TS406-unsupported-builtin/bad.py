@@ -11,4 +11,5 @@ class Model(nn.Module):
         xs: List[torch.Tensor] = [x, x * 2.0]
         ys = list(map(torch.relu, xs))  # error: TS406
         zs = list(reversed(ys))  # error: TS406
-        return torch.stack(zs)
+        order = torch.tensor(range(len(zs)))  # error: TS406
+        return torch.stack(zs) * order.sum()

@@ -10,4 +10,7 @@ class Model(nn.Module):
         xs: List[torch.Tensor] = [x, x * 2.0]
         ys = [torch.relu(v) for v in xs]
         zs = ys[::-1]
-        return torch.stack(zs) * len(zs) * max(1, 2)
+        order = torch.tensor(list(range(len(zs))))  # a range iterated by list() compiles
+        for i, z in zip(range(len(zs)), zs):
+            order = order + i
+        return torch.stack(zs) * len(zs) * max(1, 2) * order.sum()

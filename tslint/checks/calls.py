@@ -401,7 +401,7 @@ def _bound_names(function: cst.FunctionDef) -> set[str]:
 class UnsupportedBuiltin(CallRule):
     id = "TS406"
     name = "unsupported-builtin"
-    summary = "this Python builtin is not supported by TorchScript"
+    summary = "this Python builtin is not supported by TorchScript (or `range(...)` is used as a value, not iterated)"
     suggestion = "write it without the builtin"
 
     def check_file(self) -> None:
@@ -409,7 +409,7 @@ class UnsupportedBuiltin(CallRule):
         self.bound: dict[int, set[str]] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not isinstance(node.func, cst.Name) or node.func.value not in _UNSUPPORTED_BUILTINS:
+        if not isinstance(node.func, cst.Name) or node.func.value not in _UNSUPPORTED_BUILTINS | {"range"}:
             return
         name = node.func.value
         if self.shadowed_globally is None:
@@ -419,11 +419,41 @@ class UnsupportedBuiltin(CallRule):
             self.bound[id(region.node)] = _bound_names(region.node)
         if name in self.shadowed_globally or (region is not None and name in self.bound[id(region.node)]):
             return  # the file's own `map`, not the builtin
+        if name == "range":
+            self._range_value(node)
+            return
         self.report(
             node,
             f"`{name}()` is a Python builtin TorchScript does not support",
             suggestion=f"use {_BUILTIN_ADVICE[name]}" if name in _BUILTIN_ADVICE else "write it without the builtin, or move it into a @torch.jit.ignore method",
         )
+
+
+    def _range_value(self, node: cst.Call) -> None:
+        """`range(...)` is only iterable in TorchScript: a for loop or comprehension (also through a
+        variable, zip() or enumerate()) and list(range(...)) compile; an argument of any other call
+        (tuple, len, sum, torch.tensor, a function of the file), a return value, `in range(...)` and
+        `range(...)[i]` fail with "range cannot be used as a value / as a tuple" (proven on torch 2.13)."""
+        parent, grand = self.ctx.parent(), self.ctx.parent(2)
+        if isinstance(parent, cst.Arg) and isinstance(grand, cst.Call) and not parent.star:
+            callee = grand.func.value if isinstance(grand.func, cst.Name) else None
+            if callee in _RANGE_CONSUMERS or callee in _UNSUPPORTED_BUILTINS:
+                return  # list(range(...)) compiles; map(...) / reversed(...) are reported themselves
+            use = f"an argument of `{code_of(grand.func)}(...)`"
+        elif isinstance(parent, cst.Return):
+            use = "a return value"
+        elif isinstance(parent, cst.ComparisonTarget) and isinstance(parent.operator, (cst.In, cst.NotIn)):
+            use = "the right side of `in`"
+        elif isinstance(parent, cst.Subscript) and parent.value is node:
+            use = "indexed"
+        else:
+            return
+        self.report(node, f"`range(...)` is {use}: TorchScript can only iterate a range (\"range cannot be used as a value\")",
+                    suggestion="iterate it (`for i in range(n)`), or make a list first: `list(range(n))`")
+
+
+# What TorchScript accepts a range in besides a for loop or a comprehension (proven on torch 2.13).
+_RANGE_CONSUMERS = {"list", "zip", "enumerate"}
 
 
 class DynamicAttributeName(CallRule):
