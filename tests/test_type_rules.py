@@ -131,6 +131,10 @@ CASES = [
      "        self.emb = nn.Embedding(3, 2)\n        self.extra = None\n\n    def forward(self, x):\n        return x", {"TS213"}),
     ("class Model(nn.Module):\n    act: nn.Module\n\n    def __init__(self):\n        super().__init__()\n        self.act = F.relu\n\n"
      "    def forward(self, x):\n        return x", set()),
+    # TS213: a class without annotations of its own is converted through its base's (the subclass is
+    # reported); one annotation of its own hides them all
+    ("class Base(nn.Module):\n    heads: nn.ModuleList\n\n    def __init__(self):\n        super().__init__()\n        self.heads = nn.ModuleList([nn.Linear(2, 2)])\n\n    def forward(self, x):\n        return x\n\nclass Model(Base):\n    pass", {"TS213"}),
+    ("class Base(nn.Module):\n    heads: nn.ModuleList\n\n    def __init__(self):\n        super().__init__()\n        self.heads = nn.ModuleList([nn.Linear(2, 2)])\n\n    def forward(self, x):\n        return x\n\n".replace("heads: nn.ModuleList", "heads: nn.ModuleList  # noqa: TS213") + "class Model(Base):\n    other: int\n\n    def __init__(self):\n        super().__init__()\n        self.other = 1", set()),
     # TS208: returns checked against a `-> Tensor` annotation, even a single one
     ("class Model(nn.Module):\n    def forward(self, x) -> torch.Tensor:\n        return {'out': x}", {"TS208"}),
     ("class Model(nn.Module):\n    def forward(self, x) -> torch.Tensor:\n        if x.sum() > 0:\n            return x\n        return 1", {"TS208"}),

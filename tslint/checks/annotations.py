@@ -47,6 +47,17 @@ def _qualified(ctx, expr: cst.BaseExpression) -> Optional[str]:
     return qualified
 
 
+def _annotations_holder(info):
+    """The class whose body annotations torch reads for `info` (torch.jit._recursive.get_annotations:
+    its own, or, when it has none, those of the first base that has some, depth first); None when a
+    base the file does not define comes first (torch's own classes have annotations)."""
+    if info.class_annotations():
+        return info
+    if not info.bases or info.bases[0].name != info.base_names[0].rpartition(".")[2]:
+        return None
+    return _annotations_holder(info.bases[0])
+
+
 class UnsupportedAnnotation(TypeRule):
     id = "TS213"
     name = "unsupported-annotation"
@@ -68,18 +79,35 @@ class UnsupportedAnnotation(TypeRule):
         and an attribute the instance lacks are not converted that way, and pass."""
         if not info.is_module:
             return
+        for annotation, may_be_function in self._converted(info, info):
+            # torch takes a function attribute as it is, whatever the annotation says: an unknown
+            # name (`block: nn.Module`) counts only when no value can be a function
+            self._check(annotation, typing_names=False, context=info.name, unknown_names=not may_be_function)
+        holder = _annotations_holder(info)
+        if holder is None or holder is info or holder.model not in (None, self.ctx.model):
+            return
+        for annotation, may_be_function in self._converted(info, holder):
+            unknown = None if may_be_function else next(
+                (node for node in [annotation, *findall(annotation, (cst.Name, cst.Attribute))] if self._unknown_name(node)), None)
+            if unknown is not None:
+                self.report(info.node.name, f"`{code_of(unknown)}` (an annotation of {holder.name}, which torch reads for {info.name}: "
+                            "a class without annotations of its own takes its base's) is not a type TorchScript knows", context=info.name,
+                            suggestion=f"drop that annotation from {holder.name} (torch types the attribute from its value), or give {info.name} annotations of its own")
+                return
+
+    def _converted(self, info, holder):
+        """The class-body annotations of `holder` that torch converts an attribute of `info` through (one
+        `__init__` sets, without a class-level value, not a constant), each with whether a value
+        `__init__` gives it may be a function (a name or an attribute other than None, a lambda)."""
         assigned = init_attributes(self.ctx.model, info).values
         constants = info.final_names()  # listed in __constants__ or Final: torch converts the value as a constant
-        for statement in info.node.body.body:
+        for statement in holder.node.body.body:
             for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
                 if isinstance(small, cst.AnnAssign) and small.value is None and isinstance(small.target, cst.Name) \
                         and small.target.value in assigned and small.target.value not in constants:
-                    # torch takes a function attribute as it is, whatever the annotation says: an
-                    # unknown name (`block: nn.Module`) counts only when no value can be a function
-                    values = assigned[small.target.value]
-                    self._check(small.annotation.annotation, typing_names=False, context=info.name,
-                                unknown_names=not any(isinstance(value, (cst.Name, cst.Attribute, cst.Lambda)) and not is_name(value, "None")
-                                                      for value in values))
+                    yield small.annotation.annotation, any(
+                        isinstance(value, (cst.Name, cst.Attribute, cst.Lambda)) and not is_name(value, "None")
+                        for value in assigned[small.target.value])
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._check(node.annotation.annotation)
