@@ -702,3 +702,19 @@ ZIP_QUIET = {
 def test_zip_near_misses_are_quiet_and_accepted(tmp_path):
     verdicts = _checked_then_judged(tmp_path, ZIP_QUIET, [])
     assert all(v["accepted"] for v in verdicts), [v["error"][:200] for v in verdicts if not v["accepted"]]
+
+
+def test_zip_with_a_parameter_asserted_to_be_a_list_is_quiet_and_accepted(tmp_path):
+    # `assert isinstance(x, (list, tuple))` is False for the Tensor torch makes of x: nothing after it
+    # is compiled, and the module scripts
+    verdicts = _checked_then_judged(tmp_path, {"asserted_sequence": """
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.pools = nn.ModuleList([nn.AdaptiveAvgPool2d(1) for _ in range(2)])
+
+            def forward(self, x):
+                assert isinstance(x, (list, tuple))
+                return [p(xx) for p, xx in zip(self.pools, x)]
+    """}, [])
+    assert all(v["accepted"] for v in verdicts), verdicts

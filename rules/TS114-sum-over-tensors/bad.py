@@ -8,3 +8,15 @@ from torch import nn
 class Model(nn.Module):
     def forward(self, xs: List[torch.Tensor]) -> torch.Tensor:
         return sum(x.mean() for x in xs)  # error: TS114
+
+
+class Branches(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.convs = nn.ModuleList([nn.Conv2d(2, 2, 1) for _ in range(2)])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        outs = []
+        for conv in self.convs:
+            outs.append(conv(x))
+        return sum(outs)  # error: TS114

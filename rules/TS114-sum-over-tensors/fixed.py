@@ -12,3 +12,18 @@ class Model(nn.Module):
         for term in terms[1:]:
             total = total + term
         return total
+
+
+class Branches(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.convs = nn.ModuleList([nn.Conv2d(2, 2, 1) for _ in range(2)])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        outs = []
+        for conv in self.convs:
+            outs.append(conv(x))
+        total = 0 + outs[0]  # error: TS114
+        for term in outs[1:]:
+            total = total + term
+        return total

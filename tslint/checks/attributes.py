@@ -653,13 +653,13 @@ class ModuleContainerZip(_SelfReads):
         param = next((p for p in typeflow.parameters(function) if p.name.value == name), None)
         if param is not None:
             if param.annotation is None:
-                return param.default is None and not typeflow.has_type_comment(function)
+                # a Tensor, unless the code tests what it is: after `assert isinstance(x, (list, tuple))`
+                # torch compiles nothing more (the test is False for a Tensor) and the module scripts
+                tested = any(is_name(c.func, "isinstance") and c.args and is_name(c.args[0].value, name) for c in findall(function, cst.Call))
+                return param.default is None and not typeflow.has_type_comment(function) and not tested
             return annotation_head(param.annotation.annotation) in ("List", "list")
-        bound = [t for t in findall(function, cst.AssignTarget) if name in {n.value for n in findall(t.target, cst.Name)}]
-        if not bound or any(not is_name(t.target, name) for t in bound) or _bound_otherwise(function, name):
-            return False
-        assigns = [a for a in findall(function, cst.Assign) if any(is_name(t.target, name) for t in a.targets)]
-        return all(_list_expression(a.value, self.ctx.qualify) for a in assigns)
+        values = typeflow.bindings(function, name)
+        return bool(values) and all(v is not None and _list_expression(v, self.ctx.qualify) for v in values)
 
 
 def _list_expression(value: cst.BaseExpression, qualify) -> bool:
@@ -673,17 +673,3 @@ def _list_expression(value: cst.BaseExpression, qualify) -> bool:
     # `torch.split(x, 2)`, `x.chunk(2)` (and str.split: a list too); not a method of the module's own
     return isinstance(value.func, cst.Attribute) and value.func.attr.value in LIST_RETURNING_OPS and not is_name(value.func.value, "self")
 
-
-def _bound_otherwise(function: cst.FunctionDef, name: str) -> bool:
-    """Bound by anything but a plain assignment: a loop target, `with ... as`, `:=`, `+=`, an annotation."""
-    for node in walk(function):
-        target = None
-        if isinstance(node, (cst.For, cst.CompFor)):
-            target = node.target
-        elif isinstance(node, cst.WithItem) and node.asname is not None:
-            target = node.asname.name
-        elif isinstance(node, (cst.NamedExpr, cst.AugAssign, cst.AnnAssign)):
-            target = node.target
-        if target is not None and name in {n.value for n in findall(target, cst.Name)}:
-            return True
-    return False

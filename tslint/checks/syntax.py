@@ -7,6 +7,7 @@ import libcst as cst
 from tslint.checks import rewrites
 from tslint.checks.base import Rule, SyntaxRule
 from tslint.findings import Fix
+from tslint.model import typeflow
 from tslint.model.nodes import annotation_head, code_of, findall, is_name
 
 
@@ -307,8 +308,40 @@ class SumOverTensors(SyntaxRule):
             return
         argument = node.args[0].value
         if (isinstance(argument, (cst.GeneratorExp, cst.ListComp)) and self._tensor_valued(argument.elt)) \
-                or self._tensor_list_parameter(argument):
+                or self._tensor_list_parameter(argument) or self._tensor_list_local(argument):
             self.report(node, fix=self._loop_fix(node))
+
+    def _tensor_list_local(self, expr: cst.BaseExpression) -> bool:
+        """A local only ever assigned lists (`outs = []`) whose elements include a Tensor: a display's
+        element, a comprehension's, or an `outs.append(...)`: `conv(x)` of a loop over a module container,
+        a call of a submodule `self.fc(x)`, a torch function or Tensor method."""
+        if not isinstance(expr, cst.Name) or self.ctx.region is None:
+            return False
+        function = self.ctx.region.node
+        values = typeflow.bindings(function, expr.value)
+        if not values or not all(isinstance(v, (cst.List, cst.ListComp)) for v in values):
+            return False
+        elements = [e.value for v in values if isinstance(v, cst.List) for e in v.elements]
+        elements += [v.elt for v in values if isinstance(v, cst.ListComp)]
+        elements += [call.args[0].value for call in findall(function, cst.Call)
+                     if isinstance(call.func, cst.Attribute) and call.func.attr.value == "append"
+                     and is_name(call.func.value, expr.value) and len(call.args) == 1]
+        return any(self._tensor_valued(e) or self._module_output(function, e) for e in elements)
+
+    def _module_output(self, function: cst.FunctionDef, expr: cst.BaseExpression) -> bool:
+        """`self.fc(x)` (not a method of the class) or `layer(x)` where `layer` is only bound by a
+        `for` over `self.<container>`: a module's forward, never a Python number here."""
+        if not isinstance(expr, cst.Call):
+            return False
+        info = self.ctx.region.cls
+        if isinstance(expr.func, cst.Attribute) and is_name(expr.func.value, "self"):
+            return info is not None and info.is_module and info.find_method(expr.func.attr.value) is None
+        if not isinstance(expr.func, cst.Name):
+            return False
+        loops = [loop for loop in findall(function, cst.For) if is_name(loop.target, expr.func.value)]
+        values = typeflow.bindings(function, expr.func.value)
+        return bool(loops) and len(values) == len(loops) and all(
+            isinstance(loop.iter, cst.Attribute) and is_name(loop.iter.value, "self") for loop in loops)
 
     def _loop_fix(self, node: cst.Call) -> Fix | None:
         """Unsafe: on an empty input sum() returns the int 0 and the loop raises IndexError."""
