@@ -718,3 +718,32 @@ def test_zip_with_a_parameter_asserted_to_be_a_list_is_quiet_and_accepted(tmp_pa
                 return [p(xx) for p, xx in zip(self.pools, x)]
     """}, [])
     assert all(v["accepted"] for v in verdicts), verdicts
+
+
+# TS304: an instance of a plain class of the file: torch compiles the class to convert it
+PLAIN_INSTANCE = """
+    class GlobalPool:
+        def __init__(self, keepdim{annotation}=True):
+            self.keepdim = keepdim
+
+        def __call__(self, x: torch.Tensor) -> torch.Tensor:
+            return x.mean([2, 3], keepdim=self.keepdim)
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.pool = GlobalPool()
+
+        def forward(self, x):
+            return self.pool(x)
+"""
+
+
+def test_a_plain_instance_with_an_unannotated_stored_parameter_is_flagged_and_rejected(tmp_path):
+    verdicts = _checked_then_judged(tmp_path, {"plain_instance": PLAIN_INSTANCE.format(annotation="")}, ["TS304"])
+    assert all(not v["accepted"] and "failed to convert Python type" in v["error"] for v in verdicts), verdicts
+
+
+def test_a_plain_instance_with_annotated_parameters_is_quiet_and_accepted(tmp_path):
+    verdicts = _checked_then_judged(tmp_path, {"annotated_instance": PLAIN_INSTANCE.format(annotation=": bool")}, [])
+    assert all(v["accepted"] for v in verdicts), verdicts

@@ -42,3 +42,20 @@ class Discriminator(nn.Module):
         if len(self.gpu_ids) > 1:  # error: TS304
             return self.conv(x) * 2
         return self.conv(x)
+
+
+class GlobalPool:
+    def __init__(self, keepdim=True):
+        self.keepdim = keepdim
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return x.mean([2, 3], keepdim=self.keepdim)
+
+
+class Squeeze(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.pool = GlobalPool()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.pool(x)  # error: TS304

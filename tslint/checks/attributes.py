@@ -265,6 +265,8 @@ class UntypableAttribute(_SelfReads):
         filled = _mutations(info.node, name, skip={self.ctx.region.node, info.methods.get("forward")})
         if isinstance(last, cst.Lambda):
             return "a lambda"
+        if isinstance(last, cst.Call) and (instance := self._plain_instance(last)) is not None:
+            return instance
         if isinstance(last, cst.Call) and self.ctx.qualify(last.func) == "functools.partial":
             return "a functools.partial"
         if name != "forward" and self._bound_method(last):  # a bound forward is compiled (regions)
@@ -281,6 +283,27 @@ class UntypableAttribute(_SelfReads):
             return _untypable_container(last, mutated=bool(filled))
         if isinstance(last, cst.Name):
             return self._empty_default(last.value, name)
+        return None
+
+    def _plain_instance(self, call: cst.Call) -> str | None:
+        """`P(...)` of a plain class of the file (no base, no decorator): torch compiles the class to
+        convert the instance, typing each unannotated `__init__` parameter Tensor, so an attribute of it
+        set from one that gets a number, bool or string fails (proven on torch 2.13; annotated ones convert)."""
+        info = self.ctx.model.classes.get(call.func.value) if isinstance(call.func, cst.Name) else None
+        if info is None or info.is_module or info.is_script_class or info.node.decorators or info.base_names not in ([], ["object"]):
+            return None
+        init = info.methods.get("__init__")
+        if init is None:
+            return None
+        stored = {s.value.value for s in findall(init, cst.Assign) if isinstance(s.value, cst.Name)
+                  and any(_self_attribute(t.target) is not None for t in s.targets)}
+        given = {typeflow.bound_param(init, call, arg, is_method=True): arg.value for arg in call.args if not arg.star}
+        for param in typeflow.parameters(init)[1:]:
+            value = given.get(param, param.default)
+            if param.annotation is None and not param.star and param.name.value in stored and value is not None \
+                    and typeflow.literal_type(value) in ("int", "float", "bool", "str"):
+                return (f"an instance of the plain class `{info.name}`, whose `{param.name.value}` torch types Tensor "
+                        f"(no annotation) but gets `{code_of(value)}`")
         return None
 
     def _builtin(self, func: cst.BaseExpression, name: str) -> bool:
