@@ -145,6 +145,18 @@ CASES = [
     ("from typing import Union\n\nclass Model(nn.Module):\n    def forward(self, x, k: Union[int, float] = None, d: torch.device = None):\n        return x", {"TS217"}),
     ("from typing import Any, Union\n\nclass Model(nn.Module):\n    def forward(self, x, flag: bool = None, mask: torch.Tensor = None, a: Any = None,\n"
      "                k: Union[int, None] = None, n: Optional[List[int]] = None):\n        return x", set()),
+    # TS218: a function in a display, a conditional expression, an argument, a return; bound to a local
+    # and called, forked, a dtype in a list, a parameter named like a function and self.act are not
+    ("def double(x):\n    return x * 2\n\nclass Model(nn.Module):\n    def forward(self, x):\n        for fn in [double, torch.relu]:\n"
+     "            x = fn(x)\n        return x", {"TS218"}),
+    ("class Model(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.gelu = True\n\n"
+     "    def forward(self, x):\n        act = F.gelu if self.gelu else F.relu\n        return act(x)", {"TS218"}),
+    ("@torch.jit.ignore\ndef show(x):\n    print(x)\n\ndef run(fn, x):\n    return x\n\nclass Model(nn.Module):\n"
+     "    def forward(self, x):\n        return run(show, x)", {"TS218"}),
+    ("def double(x):\n    return x * 2\n\n@torch.jit.ignore\ndef show(x: torch.Tensor) -> None:\n    print(x)\n\n"
+     "class Model(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.act = F.relu\n\n"
+     "    def forward(self, x, double: int = 2):\n        fn = F.gelu\n        show(x)\n        fut = torch.jit.fork(F.relu, x)\n"
+     "        kinds = [torch.float32, torch.int64]\n        return self.act(fn(torch.jit.wait(fut))) * double", set()),
 ]
 
 

@@ -16,9 +16,9 @@ import libcst as cst
 from tslint.checks.base import AttributeRule, TypeRule
 from tslint.findings import Fix
 from tslint.model.nodes import annotation_head, code_of, findall, is_name, read_names, walk
-from tslint.model.regions import MODULE_BASE, Region, static_condition
-from tslint.model import torchscript_names, typeflow
-from tslint.model.symbols import dotted
+from tslint.model.regions import MODULE_BASE, FileModel, Region, static_condition
+from tslint.model import schemas, torchscript_names, typeflow
+from tslint.model.symbols import decorator_target, dotted
 
 # where a name may be left unassigned: the `if` statement, or a loop described in words
 Gap = Union[cst.If, str]
@@ -459,6 +459,12 @@ def _imported_constants(statement: cst.ImportFrom) -> list[tuple[str, Optional[s
     return bound
 
 
+def _region_locals(region: Region) -> set[str]:
+    """Names the compiled function binds itself: parameters, assignment targets, comprehension variables."""
+    return {p.name.value for p in typeflow.parameters(region.node)} | typeflow.assigned_names(region.node) \
+        | {n.value for comp in findall(region.node, cst.CompFor) for n in findall(comp.target, cst.Name)}
+
+
 def _global_values(module: cst.Module) -> dict[str, str]:
     """Module-level names bound only by `NAME = <literal>` statements of the module's top level,
     or imported as a standard-library constant (`from math import pi`), with the literal's type
@@ -504,8 +510,7 @@ class GlobalVariable(TypeRule):
     def enter_region(self, region: Region) -> None:
         if self.globals is None:
             self.globals = _global_values(self.ctx.model.module)
-        self.local = {p.name.value for p in typeflow.parameters(region.node)} | typeflow.assigned_names(region.node) \
-            | {n.value for comp in findall(region.node, cst.CompFor) for n in findall(comp.target, cst.Name)}
+        self.local = _region_locals(region)
         self.reported: set[str] = set()
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -526,3 +531,99 @@ class GlobalVariable(TypeRule):
             suggestion=f"read it through its module (`import {constant.rsplit('.', 1)[0]}`, then `{constant}`), or write the value itself"
             if constant else None,
         )
+
+
+# What a module-level function may be decorated with and stay a function torch refuses as a value
+# (proven on torch 2.13: a @torch.jit.ignore / @torch.jit.unused / @torch.jit.script function too).
+_FUNCTION_DECORATORS = {"torch.jit.ignore", "torch.jit.unused", "torch.jit.script"}
+# torch.jit.fork takes the function it runs as its first argument (proven on torch 2.13).
+_FORK = {"torch.jit.fork", "torch.jit._fork"}
+
+
+def _plain_function(model: FileModel, node: cst.FunctionDef) -> bool:
+    return all(model.symbols.qualify(decorator_target(d)) in _FUNCTION_DECORATORS for d in node.decorators)
+
+
+def _file_functions(model: FileModel) -> set[str]:
+    """The module-level defs of a file that it binds no other way (no import, assignment or class of
+    the name, no second def inside an `if`), undecorated or under a torch.jit decorator."""
+    other = set(model.symbols.aliases) | set(model.classes)
+    for statement in model.module.body:
+        if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            other |= _bound_at_module_level(statement)
+    return {name for name, node in model.functions.items() if name not in other and _plain_function(model, node)}
+
+
+class FunctionValue(TypeRule):
+    """A function used as a value in compiled code: torch calls a function, or binds it to a local name
+    and calls that, but refuses it in a list, tuple or dict display, a conditional expression, an and /
+    or, an argument (but torch.jit.fork's first) or a return value (proven on torch 2.13 for functions
+    of the file, torch and torch.nn.functional functions and math functions)."""
+
+    id = "TS218"
+    name = "function-value"
+    summary = "a function is used as a value (in a container, a conditional expression, an argument or a return): TorchScript can only call it"
+    suggestion = "call the function where it is chosen (`helper(x) if c else other(x)`), or pick it in __init__ and keep the choice in an attribute"
+
+    def check_file(self) -> None:
+        self.functions: dict[int, set[str]] = {}
+
+    def enter_region(self, region: Region) -> None:
+        model = self.ctx.model
+        if id(model) not in self.functions:
+            self.functions[id(model)] = _file_functions(model)
+        self.local = _region_locals(region)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self._check(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._check(node)
+
+    def _check(self, node: Union[cst.Name, cst.Attribute]) -> None:
+        use = self._value_use(node)
+        if use is None or any(isinstance(a, (cst.Lambda, cst.FunctionDef)) for a in self.ctx.ancestors):
+            return  # TS102 / TS103 cover lambdas and nested functions
+        kind = self._function(node)
+        if kind is not None:
+            self.report(node, f"`{code_of(node)}` ({kind}) is used as a value, {use}: TorchScript can only call a function "
+                              f"or bind it to a local name (\"function cannot be used as a value\")")
+
+    def _value_use(self, node: cst.BaseExpression) -> Optional[str]:
+        parent, grand = self.ctx.parent(), self.ctx.parent(2)
+        if isinstance(parent, cst.Element):
+            return {cst.List: "in a list", cst.Tuple: "in a tuple", cst.Set: "in a set"}.get(type(grand))
+        if isinstance(parent, cst.DictElement):
+            return "in a dict"
+        if isinstance(parent, cst.IfExp) and parent.test is not node:
+            return "in a conditional expression"
+        if isinstance(parent, cst.BooleanOperation):
+            return f"in `{'and' if isinstance(parent.operator, cst.And) else 'or'}`"
+        if isinstance(parent, cst.Return):
+            return "as a return value"
+        if isinstance(parent, cst.Arg) and parent.value is node and isinstance(grand, cst.Call) and not parent.star:
+            if self.ctx.qualify(grand.func) in _FORK and grand.args and grand.args[0] is parent:
+                return None
+            return f"as an argument of `{code_of(grand.func)}(...)`"
+        return None
+
+    def _function(self, node: Union[cst.Name, cst.Attribute]) -> Optional[str]:
+        """What function `node` names ("a function of this file", "a torch function"), or None."""
+        head = node
+        while isinstance(head, cst.Attribute):
+            head = head.value
+        if not isinstance(head, cst.Name) or head.value in self.local:
+            return None
+        if isinstance(node, cst.Name) and node.value in self.functions[id(self.ctx.model)]:
+            return "a function of this file"
+        if head.value not in self.ctx.symbols.aliases:
+            return None
+        qualified = self.ctx.qualify(node) or ""
+        if qualified.startswith("torch.") and schemas.signatures(qualified) is not None:
+            return "a torch function"
+        if qualified.startswith("math.") and qualified[len("math."):] in schemas.supported_math():
+            return "a math function"
+        found = self.ctx.model.resolve(qualified)
+        if found is not None and isinstance(found[1], cst.FunctionDef) and found[1].name.value in _file_functions(found[0]):
+            return f"a function of `{qualified.rsplit('.', 1)[0]}`"
+        return None
