@@ -67,7 +67,7 @@ class DynamicGetattr(nn.Module):
 
 class MapBuiltin(nn.Module):
     def forward(self, xs: list[torch.Tensor]):
-        return list(map(torch.relu, xs))  # error: TS4xx
+        return list(map(torch.relu, xs))  # error: TS4xx, TS2xx
 
 
 def timed(fn):

@@ -20,8 +20,13 @@ class Branches(nn.Module):
         self.convs = nn.ModuleList([nn.Conv2d(2, 2, 1) for _ in range(2)])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        sizes = []
+        outs = []
+        sizes: List[int] = []  # an empty list is List[Tensor] unless annotated
         for conv in self.convs:
+            outs.append(conv(x))
             sizes.append(conv.out_channels)
         scale = sum(sizes)  # a list of ints: fine
-        return torch.stack([conv(x) for conv in self.convs]).sum(0) * scale
+        total = 0 + outs[0]  # the additions sum() does
+        for term in outs[1:]:
+            total = total + term
+        return total * scale
