@@ -188,6 +188,20 @@ QUIET.update({
     "built_with_a_variable": _relu_block("Block(c, no_relu=no_relu)"),
     # a Final flag: torch drops the branch for the instance without the layer
     "final_flag_built_without": _relu_block("Block(c, no_relu=True)", final=True),
+    # `== True` on a default that sets the layer
+    "bool_compared_true_by_default": """
+        class Model(nn.Module):
+            def __init__(self, c: int = 4, conditional: bool = True):
+                super().__init__()
+                self.conditional = conditional
+                if conditional == True:
+                    self.dense = nn.Linear(c, c)
+
+            def forward(self, x):
+                if self.conditional == True:
+                    x = self.dense(x)
+                return x
+    """,
 })
 
 # Reads under a plain attribute test that the constructor's int / str defaults leave without
@@ -257,6 +271,19 @@ FLAGGED = {
 
             def forward(self, x):
                 return self.same(self.down(x))
+    """,
+    "bool_compared_with_literal": """
+        class Model(nn.Module):
+            def __init__(self, c: int = 4, conditional: bool = False):
+                super().__init__()
+                self.conditional = conditional
+                if conditional == True:
+                    self.dense = nn.Linear(c, c)
+
+            def forward(self, x):
+                if self.conditional == False:
+                    return x
+                return self.dense(x)
     """,
     "str_default_compared": """
         class Model(nn.Module):

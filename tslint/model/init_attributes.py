@@ -107,6 +107,8 @@ class _Scan:
         literal = _literal(expr)
         if literal is not _UNKNOWN:
             return literal
+        if is_name(expr, "True", "False", "None"):  # `if conditional == True:`
+            return {"True": True, "False": False, "None": None}[expr.value]
         name = _self_attribute(expr)
         key = f"self.{name}" if name is not None else expr.value if isinstance(expr, cst.Name) else None
         return self.known.get(key, _UNKNOWN) if key is not None else _UNKNOWN
