@@ -494,3 +494,31 @@ def test_every_int_hyperparameter_entry_is_rejected_by_torch_and_flagged(tmp_pat
         if found != flagged or rejected != flagged:
             wrong.append((name, keyword, value, found, verdicts[str(path)]["error"][:150]))
     assert not wrong, "\n".join(map(str, wrong))
+
+
+def test_every_adaptive_pool_with_a_none_entry_is_rejected_by_torch_and_flagged(tmp_path):
+    """TS418's adaptive pools: a None entry of output_size is rejected by torch and flagged; ints are neither."""
+    from tslint.checks.calls import _ADAPTIVE_POOLS
+
+    paths, expected = [], []
+    for name, n in sorted(_ADAPTIVE_POOLS.items()):
+        sizes = ["None"] if n == 1 else [f"({', '.join(['None'] + ['1'] * (n - 1))})", f"output_size=({', '.join(['2'] * (n - 1) + ['None'])})"]
+        good = "2" if n == 1 else f"({', '.join(['2'] * n)})"
+        for value, flagged in [*((s, True) for s in sizes), (good, False)]:
+            source = (
+                "import torch\nfrom torch import nn\n\n\nclass Model(nn.Module):\n    def __init__(self):\n"
+                f"        super().__init__()\n        self.m = nn.{name}({value})\n\n"
+                "    def forward(self, x):\n        return self.m(x)\n"
+            )
+            path = tmp_path / f"pool_{len(paths)}.py"
+            path.write_text(source)
+            paths.append(path)
+            expected.append((name, value, flagged))
+    verdicts = _torch_verdicts(paths)
+    wrong = []
+    for path, (name, value, flagged) in zip(paths, expected):
+        found = any(f.rule == "TS418" for f in check_source(path.read_bytes(), str(path)).findings)
+        rejected = not verdicts[str(path)]["accepted"]
+        if found != flagged or rejected != flagged:
+            wrong.append((name, value, found, verdicts[str(path)]["error"][:150]))
+    assert not wrong, "\n".join(map(str, wrong))

@@ -938,10 +938,15 @@ _FLOAT_HPARAMS = {
 }
 
 
+# torch.nn adaptive pools -> the length of output_size: a None entry ("keep that size") works in eager,
+# but the functional op's schema types output_size int[N] (proven on torch 2.13, tests/test_call_rules.py).
+_ADAPTIVE_POOLS = {f"Adaptive{kind}Pool{n}d": n for kind in ("Avg", "Max") for n in (1, 2, 3)}
+
+
 class ModuleIntHyperparameter(CallRule):
     id = "TS418"
     name = "module-int-hyperparameter"
-    summary = "a torch.nn module built with an int where its forward passes the value to an op typed float (nn.Dropout(0), eps=1)"
+    summary = "a torch.nn module built with an int where its forward passes the value to an op typed float (nn.Dropout(0), eps=1), or an adaptive pool with a None in output_size"
     suggestion = "pass a float: nn.Dropout(0.0), nn.LayerNorm(d, eps=1.0)"
 
     def check_class(self, info: ClassInfo) -> None:
@@ -957,9 +962,12 @@ class ModuleIntHyperparameter(CallRule):
         for call in _unconditional_calls(init.body):
             qualified = self.ctx.qualify(call.func) or ""
             prefix, _, last = qualified.rpartition(".")
-            if last not in _FLOAT_HPARAMS or not (prefix == "torch.nn" or prefix.startswith("torch.nn.modules")):
+            if not (prefix == "torch.nn" or prefix.startswith("torch.nn.modules")) or any(arg.star for arg in call.args):
                 continue
-            if any(arg.star for arg in call.args):
+            if last in _ADAPTIVE_POOLS:
+                self._pool_none(call, last, info)
+                continue
+            if last not in _FLOAT_HPARAMS:
                 continue
             positional = [arg for arg in call.args if arg.keyword is None]
             for index, keyword in _FLOAT_HPARAMS[last]:
@@ -983,6 +991,29 @@ class ModuleIntHyperparameter(CallRule):
                     context=info.name,
                 )
                 break
+
+
+    def _pool_none(self, call: cst.Call, last: str, info: ClassInfo) -> None:
+        """nn.AdaptiveAvgPool2d((None, 1)): eager keeps that dimension, but the functional op's schema types
+        output_size int[N], so the scripted forward rejects the Optional entries."""
+        arg = next((a for a in call.args if a.keyword is not None and a.keyword.value == "output_size"), None)
+        if arg is None:
+            arg = next((a for a in call.args if a.keyword is None), None)
+        if arg is None:
+            return
+        value = arg.value
+        elements = [e.value for e in value.elements] if isinstance(value, (cst.Tuple, cst.List)) else [value]
+        if not any(is_name(e, "None") for e in elements):
+            return
+        self.report(
+            value,
+            f"nn.{last}(output_size={code_of(value)}) keeps a None entry, but its forward passes output_size to an op "
+            f"typed int[{_ADAPTIVE_POOLS[last]}], which torch.jit.script rejects (\"Expected a value of type "
+            f"'List[int]' for argument 'output_size'\")",
+            suggestion="give every entry as an int (the input's size for a kept dimension, e.g. in forward: "
+                       "F.adaptive_avg_pool2d(x, (x.size(2), 1)))",
+            context=info.name,
+        )
 
 
 class DefaultAttributeArgument(CallRule):
