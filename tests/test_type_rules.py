@@ -62,6 +62,8 @@ CASES = [
     # TS205: call sites passing Python values to unannotated parameters
     ("class Model(nn.Module):\n    def forward(self, x):\n        return self.pad(x, 1)\n\n    def pad(self, x, p):\n        return x + p", {"TS205"}),
     ("class Model(nn.Module):\n    def forward(self, x):\n        return self.pad(x, x)\n\n    def pad(self, x, p):\n        return x + p", set()),
+    ("class Model(nn.Module):\n    def __init__(self, p=2):\n        super().__init__()\n        self.p = p\n\n    def forward(self, x):\n        return self.pad(x, self.p)\n\n    def pad(self, x, p):\n        return x + p", {"TS205"}),
+    ("class Model(nn.Module):\n    def __init__(self, p=2):\n        super().__init__()\n        self.p = torch.ones(p)\n\n    def forward(self, x):\n        return self.pad(x, self.p)\n\n    def pad(self, x, p):\n        return x + p", set()),
     # TS206: starred lists; tuples are fine
     ("class Model(nn.Module):\n    def forward(self, x):\n        return torch.zeros(*x.shape)", {"TS206"}),
     ("class Model(nn.Module):\n    def forward(self, x):\n        return x.permute(*[1, 0])", {"TS206"}),

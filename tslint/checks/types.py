@@ -14,6 +14,7 @@ import libcst as cst
 from tslint.model.nodes import code_of, findall, is_name, visit as visit_tree
 
 from tslint.model import typeflow
+from tslint.model.init_attributes import number_attributes
 from tslint.checks.base import Rule, TypeRule
 from tslint.findings import Fix
 from tslint.model.regions import ClassInfo, FileModel, Region
@@ -398,10 +399,15 @@ class NonTensorArgument(TypeRule):
             callee = self.ctx.model.submodule_forward(region, node)  # self.block(x): Block.forward
         if callee is None or typeflow.has_type_comment(callee.node):
             return
+        attributes = None
+        if region is not None and region.cls is not None and region.cls.is_module:
+            # `self.groups` that `__init__` always sets to a number (a literal, or a parameter with a
+            # number default): torch types the attribute int/float from its value
+            attributes = number_attributes(self.ctx.model, region.cls)
         for arg in node.args:
             kind = typeflow.literal_type(arg.value)
             if kind is None:
-                kind = typeflow.expr_type(region.node, arg.value, _is_method(region))
+                kind = typeflow.expr_type(region.node, arg.value, _is_method(region), attributes=attributes)
             optional = None if kind is not None else _unrefined_optional(region.node, arg.value)
             if (kind is None or kind == "None") and optional is None:
                 continue
@@ -424,7 +430,8 @@ class NonTensorArgument(TypeRule):
                 arg.value,
                 f"{callee.qualname}() does not annotate `{name}`, so TorchScript types it as Tensor and rejects "
                 f"the {kind} passed here",
-                suggestion=f"annotate the parameter: `def {callee.node.name.value}(..., {name}: {kind}, ...)`",
+                suggestion=f"annotate the parameter: `def {callee.node.name.value}(..., {name}: {'int' if kind == 'number' else kind}, ...)`"
+                + (" (or float, as its value is)" if kind == "number" else ""),
                 fix=fix,
             )
 
