@@ -73,6 +73,9 @@ CASES = [
     ("class Model(nn.Module):\n    def forward(self, x):\n        names = []\n        names.append('a')\n        return x", {"TS207"}),
     ("class Model(nn.Module):\n    def forward(self, x):\n        sizes = []\n        sizes.append(x.shape[-2:])\n        return x", {"TS207"}),
     ("class Model(nn.Module):\n    def forward(self, x):\n        outs = []\n        for i in range(2):\n            outs.append(x * i)\n        return torch.cat(outs)", set()),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        pairs = []\n        for i in range(2):\n            pairs.append((int(i), x.size(1) // 2))\n        return x", {"TS207"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        row, col = list(), list()\n        for i in range(2):\n            row.append(i), col.append(i + 1)\n        return x[:, row]", {"TS207"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        outs, rest = list(), []\n        outs.append(x)\n        rest.append(x * 2)\n        return torch.cat(outs + rest)", set()),
     # TS208: one return type per function
     ("class Model(nn.Module):\n    def forward(self, x):\n        if self.training:\n            return x\n        return [x]", {"TS208"}),
     ("class Model(nn.Module):\n    def forward(self, x):\n        if x.sum() > 0:\n            return x, 1\n        return x, 2.0", {"TS208"}),

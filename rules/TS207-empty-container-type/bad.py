@@ -10,6 +10,8 @@ class Model(nn.Module):
             sizes.append(x.size(i))
         names = {}  # error: TS207
         names["first"] = 1
+        pairs = list()  # error: TS207
+        pairs.append((x.size(0), x.size(1) // 2))
         outs = []
         outs.append(x * 2)
         return torch.cat(outs).view(sizes[0], -1)

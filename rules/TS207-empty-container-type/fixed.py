@@ -1,7 +1,7 @@
 # torch: Type variable 't' previously matched to type Tensor is matched to type int
 import torch
 from torch import nn
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 
 class Model(nn.Module):
@@ -11,6 +11,8 @@ class Model(nn.Module):
             sizes.append(x.size(i))
         names: Dict[str, int] = {}  # error: TS207
         names["first"] = 1
+        pairs: List[Tuple[int, int]] = list()  # error: TS207
+        pairs.append((x.size(0), x.size(1) // 2))
         outs = []
         outs.append(x * 2)
         return torch.cat(outs).view(sizes[0], -1)

@@ -578,10 +578,17 @@ class EmptyContainerType(TypeRule):
 
         class Finder(cst.CSTVisitor):
             def visit_Assign(self, node: cst.Assign) -> None:
-                if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-                    value = node.value
-                    if (isinstance(value, cst.List) and not value.elements) or (isinstance(value, cst.Dict) and not value.elements):
-                        empties[node.targets[0].target.value] = node
+                if len(node.targets) != 1:
+                    return
+                target = node.targets[0].target
+                if isinstance(target, cst.Name) and _is_empty_container(node.value):
+                    empties[target.value] = node
+                # `row, col = [], []`: each name is an empty container of its own
+                elif isinstance(target, cst.Tuple) and isinstance(node.value, cst.Tuple) \
+                        and len(target.elements) == len(node.value.elements):
+                    for name, value in zip(target.elements, node.value.elements):
+                        if isinstance(name.value, cst.Name) and _is_empty_container(value.value):
+                            empties[name.value.value] = node
 
             def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
                 return False
@@ -594,25 +601,32 @@ class EmptyContainerType(TypeRule):
             values = typeflow.bindings(function, name)
             if len(values) != 1:
                 continue  # rebound elsewhere: the first `[]` may not be the one that is filled
-            item = self._first_item(function, name, isinstance(assign.value, cst.Dict), loop_ints)
+            target = assign.targets[0].target
+            value = assign.value
+            if isinstance(target, cst.Tuple):
+                value = next(v.value for t, v in zip(target.elements, assign.value.elements) if is_name(t.value, name))  # type: ignore[attr-defined]
+            is_dict = _is_empty_container(value) == "dict"
+            item = self._first_item(function, name, is_dict, loop_ints, _is_method(region))
             if item is None:
                 continue
             kind, use = item
-            container = f"Dict[str, {kind}]" if isinstance(assign.value, cst.Dict) else f"List[{kind}]"
-            default = "Dict[str, Tensor]" if isinstance(assign.value, cst.Dict) else "List[Tensor]"
-            text = f"{name}: {container} = {code_of(assign.value)}"
-            target = assign.targets[0].target
+            container = f"Dict[str, {kind}]" if is_dict else f"List[{kind}]"
+            default = "Dict[str, Tensor]" if is_dict else "List[Tensor]"
+            text = f"{name}: {container} = {code_of(value)}"
+            # the fix rewrites a plain `name = []`; a tuple assignment is split by hand
+            fix = Fix(f"annotate `{text}`", safe=True,
+                      replacement=cst.AnnAssign(target=target, annotation=cst.Annotation(cst.parse_expression(container)), value=value),
+                      imports=_typing_imports(container)) if isinstance(target, cst.Name) else None
             self.report(
                 assign,
-                f"`{name} = {code_of(assign.value)}` is typed {default}, and `{use}` gives it {_article(kind)} {kind}",
+                f"`{name} = {code_of(value)}` is typed {default}, and `{use}` gives it {_article(kind)} {kind}",
                 suggestion=f"annotate it: `{text}`",
-                fix=Fix(f"annotate `{text}`", safe=True,
-                        replacement=cst.AnnAssign(target=target, annotation=cst.Annotation(cst.parse_expression(container)), value=assign.value),
-                        imports=_typing_imports(container)),
+                fix=fix,
                 evidence=[n for n in _uses_of(function, name) if n is not target],
             )
 
-    def _first_item(self, function: cst.FunctionDef, name: str, is_dict: bool, loop_ints: set[str]) -> Optional[tuple[str, str]]:
+    def _first_item(self, function: cst.FunctionDef, name: str, is_dict: bool, loop_ints: set[str],
+                    is_method: bool) -> Optional[tuple[str, str]]:
         found: list[tuple[str, str]] = []
 
         class Finder(cst.CSTVisitor):
@@ -640,7 +654,7 @@ class EmptyContainerType(TypeRule):
 
             def _items(self, items: list, node: cst.CSTNode) -> None:
                 for item in items:
-                    kind = typeflow.value_type(item, loop_ints)
+                    kind = _item_type(item, lambda e: typeflow.value_type(e, loop_ints) or typeflow.expr_type(function, e, is_method))
                     if kind is not None:
                         found.append((kind, code_of(node).strip().splitlines()[0]))
 
@@ -649,6 +663,26 @@ class EmptyContainerType(TypeRule):
 
         visit_tree(function.body, Finder())
         return found[0] if found else None
+
+
+def _is_empty_container(value: cst.BaseExpression) -> Optional[str]:
+    """"list" for `[]` and `list()`, "dict" for `{}` and `dict()`: TorchScript gives them Tensor items."""
+    if isinstance(value, (cst.List, cst.Dict)) and not value.elements:
+        return "list" if isinstance(value, cst.List) else "dict"
+    if isinstance(value, cst.Call) and not value.args and is_name(value.func, "list", "dict"):
+        return value.func.value  # type: ignore[attr-defined]
+    return None
+
+
+def _item_type(item: cst.BaseExpression, scalar_type) -> Optional[str]:
+    """The type of an item put in a container when it is certainly not a Tensor (`scalar_type`
+    types one value); a tuple display of such items is a tuple of their types (`(h // 2, int(w))`
+    is Tuple[int, int])."""
+    if isinstance(item, cst.Tuple) and item.elements and not any(isinstance(e, cst.StarredElement) for e in item.elements):
+        inner = [_item_type(e.value, scalar_type) for e in item.elements]
+        if all(inner):
+            return f"Tuple[{', '.join(inner)}]"  # type: ignore[arg-type]
+    return scalar_type(item)
 
 
 class ReturnTypeMismatch(TypeRule):
