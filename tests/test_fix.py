@@ -29,7 +29,7 @@ UPSAMPLE = textwrap.dedent(
     class Model(nn.Module):
         def __init__(self):
             super().__init__()
-            self.factor = 1.5
+            self.factor = torch.tensor(1.5).item()
 
         def forward(self, x, eps=1e-6):
             x = self.upsample(x)
@@ -58,8 +58,9 @@ def judge(paths: list[Path]) -> dict[str, dict]:
 
 def test_a_fix_torch_still_rejects_is_reverted_and_reported_the_others_kept(tmp_path):
     """`scale=2` -> `scale: int = 2` is what the default implies, but forward passes self.factor, a
-    float the static stage does not see: torch then rejects the call for `scale`. That fix is undone;
-    `eps: float = 1e-6` stays. (A literal 1.5 at a call site is seen: the next test.)"""
+    float the static stage does not see (`.item()` of a tensor): torch then rejects the call for
+    `scale`. That fix is undone; `eps: float = 1e-6` stays. (A literal 1.5 at a call site, or an
+    attribute __init__ sets to 1.5, is seen: the next test.)"""
     root = project(tmp_path, {"models/net.py": UPSAMPLE})
     result = run_tslint("check", "--fix", "--no-cache", "--output-format", "json", "models/net.py", cwd=root)
     assert result.returncode == 1, result.stderr
@@ -78,10 +79,15 @@ def test_a_fix_torch_still_rejects_is_reverted_and_reported_the_others_kept(tmp_
     assert (root / "models/net.py").read_text() == UPSAMPLE.replace("eps=1e-6", "eps: float = 1e-6")
 
 
-def test_a_float_passed_at_a_call_site_makes_the_annotation_float(tmp_path):
-    """`scale=2` called with 1.5 in the same file: the fix annotates `scale: float = 2` (torch accepts an
-    int default there), and torch keeps both fixes."""
-    source = UPSAMPLE.replace("self.upsample(x, self.factor)", "self.upsample(x, 1.5)")
+@pytest.mark.parametrize(
+    "change",
+    [("self.upsample(x, self.factor)", "self.upsample(x, 1.5)"), ("torch.tensor(1.5).item()", "1.5")],
+    ids=["literal", "attribute"],
+)
+def test_a_float_passed_at_a_call_site_makes_the_annotation_float(tmp_path, change):
+    """`scale=2` called with 1.5, or with an attribute __init__ sets to 1.5, in the same file: the fix
+    annotates `scale: float = 2` (torch accepts an int default there), and torch keeps both fixes."""
+    source = UPSAMPLE.replace(*change)
     root = project(tmp_path, {"models/net.py": source})
     result = run_tslint("check", "--fix", "--no-cache", "--output-format", "json", "models/net.py", cwd=root)
     report = json.loads(result.stdout)
