@@ -774,3 +774,152 @@ def test_a_plain_instance_with_an_unannotated_stored_parameter_is_flagged_and_re
 def test_a_plain_instance_with_annotated_parameters_is_quiet_and_accepted(tmp_path):
     verdicts = _checked_then_judged(tmp_path, {"annotated_instance": PLAIN_INSTANCE.format(annotation=": bool")}, [])
     assert all(v["accepted"] for v in verdicts), verdicts
+
+
+# TS302: a module (or None) compared with == / !=; TS305: an Optional[Tensor] torch.nn declares, read
+# through a submodule or inherited; each judged by torch with the default constructor.
+COMPARED_AND_OPTIONAL = {
+    "module_ne_none": ("""
+        class Model(nn.Module):
+            def __init__(self, down: bool = True):
+                super().__init__()
+                self.downsample = nn.Sequential(nn.ReLU()) if down else None
+
+            def forward(self, x):
+                if self.downsample != None:
+                    x = self.downsample(x)
+                return x
+    """, ["TS302"]),
+    "none_ne_none": ("""
+        class Model(nn.Module):
+            def __init__(self, down: bool = False):
+                super().__init__()
+                if down:
+                    self.downsample = nn.Sequential(nn.ReLU())
+                else:
+                    self.downsample = None
+
+            def forward(self, x):
+                if self.downsample != None:
+                    x = self.downsample(x)
+                return x
+    """, ["TS302"]),
+    "module_eq_str": ("""
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.loss = nn.MSELoss()
+
+            def forward(self, x):
+                if self.loss == "softmax":
+                    return x * 2
+                return x
+    """, ["TS302"]),
+    "conv_bias_view": ("""
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 4, 1)
+
+            def forward(self, x):
+                if self.conv.bias is not None:
+                    return self.conv(x) + self.conv.bias.view(1, -1, 1, 1)
+                return x
+    """, ["TS305"]),
+    "conv_transpose_bias_without_bias": ("""
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.up = nn.ConvTranspose2d(3, 4, 2, bias=False)
+
+            def forward(self, x):
+                return x * self.up.bias.sum()
+    """, ["TS305"]),
+    "attention_bias_k": ("""
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.att = nn.MultiheadAttention(4, 2, add_bias_kv=True)
+
+            def forward(self, x):
+                return x * self.att.bias_k.sum()
+    """, ["TS305"]),
+    "conv_subclass_bias": ("""
+        class Model(nn.Conv2d):
+            def __init__(self):
+                super().__init__(3, 4, 1)
+
+            def forward(self, x):
+                return self._conv_forward(x, self.weight, None) + self.bias.view(1, -1, 1, 1)
+    """, ["TS305"]),
+}
+COMPARED_AND_OPTIONAL_QUIET = {
+    "module_is_not_none": """
+        class Model(nn.Module):
+            def __init__(self, down: bool = True):
+                super().__init__()
+                self.downsample = nn.Sequential(nn.ReLU()) if down else None
+
+            def forward(self, x):
+                if self.downsample is not None:
+                    x = self.downsample(x)
+                return x
+    """,
+    "str_setting_compared": """
+        class Model(nn.Module):
+            def __init__(self, loss: str = "softmax"):
+                super().__init__()
+                self.loss = loss
+
+            def forward(self, x):
+                if self.loss == "softmax":
+                    return x * 2
+                return x
+    """,
+    "conv_bias_local_and_passed": """
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 4, 1)
+
+            def forward(self, x):
+                y = torch.nn.functional.conv2d(x, self.conv.weight, self.conv.bias)
+                bias = self.conv.bias
+                if bias is not None:
+                    y = y + bias.view(1, -1, 1, 1)
+                return y + self.conv.weight.sum()
+    """,
+    "linear_bias": """
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(3, 4)
+
+            def forward(self, x):
+                return self.fc(x) + self.fc.bias.view(1, -1)
+    """,
+    "conv_subclass_with_own_annotations": """
+        from typing import List
+
+        class Model(nn.Conv2d):
+            sizes: List[int]
+
+            def __init__(self):
+                super().__init__(3, 4, 1)
+                self.sizes = [1]
+
+            def forward(self, x):
+                return self._conv_forward(x, self.weight, None) + self.bias.view(1, -1, 1, 1)
+    """,
+}
+
+
+def test_module_comparisons_and_declared_optional_tensors_are_flagged_and_rejected(tmp_path):
+    for name, (body, rules) in COMPARED_AND_OPTIONAL.items():
+        verdicts = _checked_then_judged(tmp_path, {name: body}, rules)
+        assert not verdicts[0]["accepted"], name
+
+
+def test_module_comparisons_and_optional_tensor_near_misses_are_quiet_and_accepted(tmp_path):
+    verdicts = _checked_then_judged(tmp_path, COMPARED_AND_OPTIONAL_QUIET, [])
+    assert all(v["accepted"] for v in verdicts), [v["error"][:200] for v in verdicts if not v["accepted"]]

@@ -522,3 +522,94 @@ def test_every_adaptive_pool_with_a_none_entry_is_rejected_by_torch_and_flagged(
         if found != flagged or rejected != flagged:
             wrong.append((name, value, found, verdicts[str(path)]["error"][:150]))
     assert not wrong, "\n".join(map(str, wrong))
+
+
+# Whole modules (HEADER above them), judged by torch with the default constructor: TS409 on a method of
+# dict / list / str called on an unannotated parameter (typed Tensor), TS410 on building a subclass of a
+# Python container; and the near misses torch accepts.
+MODULE_CASES = [
+    ("""
+class Model(nn.Module):
+    def forward(self, x, params=None):
+        if params is None:
+            params = dict(self.named_parameters())
+        w = params.get("w", None)
+        return x
+""", "TS409"),
+    ("""
+def names_of(params):
+    return [k for k in params.keys()]
+
+
+class Model(nn.Module):
+    def forward(self, x):
+        return x * len(names_of(x))
+""", "TS409"),
+    ("""
+class Model(nn.Module):
+    def forward(self, x, mode):
+        return x if mode.startswith("a") else x * 2
+""", "TS409"),
+    ("""
+from typing import Dict, Optional
+
+
+class Model(nn.Module):
+    def forward(self, x, params: Optional[Dict[str, torch.Tensor]] = None):
+        if params is None:
+            return x
+        w = params.get("w")
+        return x if w is None else x + w
+""", None),
+    ("""
+class Model(nn.Module):
+    def forward(self, x, mode: str = "a"):
+        return x if mode.startswith("a") else x * 2
+""", None),
+    ("""
+from collections import OrderedDict
+
+
+class Output(OrderedDict):
+    def to_tuple(self):
+        return tuple(self[k] for k in self.keys())
+
+
+class Model(nn.Module):
+    def forward(self, x):
+        out = Output(y=x)
+        return x
+""", "TS410"),
+    ("""
+class Features(dict):
+    pass
+
+
+class Model(nn.Module):
+    def forward(self, x):
+        out = Features()
+        return x
+""", "TS410"),
+    ("""
+from typing import NamedTuple
+
+
+class Output(NamedTuple):
+    y: torch.Tensor
+
+
+class Model(nn.Module):
+    def forward(self, x):
+        return Output(x).y
+""", None),
+]
+
+
+def test_tslint_and_torch_agree_on_whole_modules(tmp_path):
+    paths = []
+    for number, (source, _) in enumerate(MODULE_CASES):
+        path = tmp_path / f"module_{number}.py"
+        path.write_text(HEADER + source, encoding="utf-8")
+        paths.append(path)
+    disagreements = _disagreements(paths, MODULE_CASES)
+    assert not disagreements, "\n".join(map(str, disagreements))

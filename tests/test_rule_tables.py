@@ -153,3 +153,38 @@ def test_stdlib_calls_torch_rejects_are_flagged_and_the_ones_it_accepts_are_not(
         assert verdicts[path]["accepted"] == (rule is None), (use, verdicts[path])
         found = {f.rule for f in check_source(open(path, "rb").read(), path).findings}
         assert ("TS417" in found) == (rule is not None), (use, found)
+
+
+def test_every_container_method_on_an_unannotated_parameter_is_rejected_and_flagged(tmp_path):
+    """TS409's CONTAINER_METHODS: each called on a parameter without annotation (typed Tensor)."""
+    from tslint.checks.calls import CONTAINER_METHODS
+
+    paths = {}
+    for name in CONTAINER_METHODS:
+        path = tmp_path / f"container_{name}.py"
+        path.write_text("import torch\nfrom torch import nn\n\n\nclass Model(nn.Module):\n"
+                        f"    def forward(self, x, p=None):\n        a = p.{name}()\n        return x\n")
+        paths[str(path)] = name
+    result = subprocess.run([sys.executable, "-c", JUDGE, *paths], capture_output=True, text=True, timeout=600)
+    verdicts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(verdicts) == len(paths), result.stderr[-2000:]
+    accepted = [paths[v["path"]] for v in verdicts if v["accepted"] or "Tensor (inferred)" not in v["error"]]
+    assert not accepted, f"torch accepts (or rejects otherwise) these: drop them from CONTAINER_METHODS: {accepted}"
+    for path, name in paths.items():
+        found = {f.rule for f in check_source(open(path, "rb").read(), path).findings}
+        assert "TS409" in found, f"{name}: tslint does not report TS409 ({found})"
+
+
+def test_declared_optional_tensors_of_torch_nn_match_the_installed_torch():
+    """TS305's NN_OPTIONAL_TENSORS: each entry is declared Optional[Tensor] in the class (or a base)."""
+    import typing
+
+    import torch
+    from tslint.checks.flow import NN_OPTIONAL_TENSORS
+
+    for qualified, names in NN_OPTIONAL_TENSORS.items():
+        cls = getattr(torch.nn, qualified.rpartition(".")[2])
+        # what `cls.__annotations__` reads: the first class of the MRO that declares any
+        declared = next(k.__dict__["__annotations__"] for k in cls.__mro__ if "__annotations__" in k.__dict__)
+        for name in names:
+            assert typing.get_args(declared.get(name)) and type(None) in typing.get_args(declared[name]), (qualified, name)

@@ -10,4 +10,6 @@ class Model(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.act is not None:
             x = self.act(x)
+        if self.act is not None:
+            x = x * 2
         return x

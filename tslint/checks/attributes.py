@@ -146,14 +146,47 @@ class AttributeSetOnSomePaths(_SelfReads):
 class ModuleTruthTest(_SelfReads):
     id = "TS302"
     name = "module-truth-test"
-    summary = "a submodule (or None) used as a truth value"
+    summary = "a submodule (or None) used as a truth value, or compared with == / !="
     suggestion = "test `self.x is not None`, or keep a bool flag (Final[bool]) beside the layer"
 
     def _check(self, test: cst.BaseExpression) -> None:
+        name = self._module_or_none(test)
+        if name is not None:
+            self.report(test, f"`self.{name}` holds a module (or None): TorchScript cannot use it as a bool "
+                              "(\"Could not cast value of type ... to bool\")")
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        """`self.downsample != None`, `self.loss == "softmax"`: a module has no `__eq__` / `__ne__` in
+        TorchScript, and None == None has no schema either (proven on torch 2.13); `is` / `is not` are fine."""
+        left = node.left
+        for item in node.comparisons:
+            if isinstance(item.operator, (cst.Equal, cst.NotEqual)):
+                for side in (left, item.comparator):
+                    name = self._module_or_none(side)
+                    if name is not None and not self._defines_comparison(name):
+                        operator = "==" if isinstance(item.operator, cst.Equal) else "!="
+                        self.report(side, f"`self.{name}` holds a module (or None) and is compared with `{operator}`: TorchScript has "
+                                          f"no `{operator}` for a module (\"object has no attribute or method '__{'eq' if operator == '==' else 'ne'}__'\") "
+                                          "nor for None with None", suggestion="test `self.x is None` / `is not None`; keep a str or bool setting beside the layer")
+                        return
+            left = item.comparator
+
+    def _defines_comparison(self, name: str) -> bool:
+        """A module class of the file among the values that defines `__eq__` or `__ne__` (torch may compile it)."""
+        classes = self.ctx.model.classes
+        for value in self.attributes().values.get(name, []):
+            for call in findall(value, cst.Call):
+                info = classes.get(call.func.value) if isinstance(call.func, cst.Name) else None
+                if info is not None and (info.find_method("__eq__") or info.find_method("__ne__")):
+                    return True
+        return False
+
+    def _module_or_none(self, test: cst.BaseExpression) -> str | None:
+        """The name of `self.<name>` when every value `__init__` gives it is a module or None (one a module)."""
         name = _self_attribute(test)
         attributes = self.attributes()
         if name is None or attributes is None:
-            return
+            return None
         values = attributes.values.get(name, [])
         modules = [v for v in values if constructs_module(self.ctx.model, v) or container_kind(self.ctx.model, v)]
         nones = [v for v in values if isinstance(v, cst.Name) and v.value == "None"]
@@ -163,8 +196,8 @@ class ModuleTruthTest(_SelfReads):
             if all(constructs_module(self.ctx.model, b) or (isinstance(b, cst.Name) and b.value == "None") for b in branches):
                 modules.append(v)
         if values and modules and len(modules) + len(nones) == len(values):
-            self.report(test, f"`self.{name}` holds a module (or None): TorchScript cannot use it as a bool "
-                              "(\"Could not cast value of type ... to bool\")")
+            return name
+        return None
 
     def visit_If(self, node: cst.If) -> None:
         self._check(node.test)

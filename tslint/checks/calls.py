@@ -512,6 +512,53 @@ _TENSOR_METHODS = {name: _TENSOR_METHOD_ADVICE.get(name, "a @torch.jit.ignore me
                    for name in torchscript_names.tensor_methods_unsupported()}
 
 
+# Methods of dict, list and str that Tensor lacks (eager and TorchScript; not `values`, which sparse
+# Tensors have): called on an unannotated parameter, which TorchScript types Tensor, each fails with
+# "'Tensor (inferred)' object has no attribute or method" (tests/test_rule_tables.py proves every entry).
+CONTAINER_METHODS = ("get", "keys", "items", "update", "setdefault", "popitem", "append", "extend",
+                     "insert", "startswith", "endswith", "lower", "upper", "strip", "join", "format")
+
+
+def _is_none_test(test: cst.BaseExpression, name: str) -> bool:
+    return (isinstance(test, cst.Comparison) and is_name(test.left, name) and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.Is) and is_name(test.comparisons[0].comparator, "None"))
+
+
+def tensor_inferred_parameter(region: Region, name: str) -> bool:
+    """`name` is a parameter of the compiled function TorchScript types Tensor: no annotation, no type
+    comment, a None default or none, never tested with isinstance, and rebound only by `name = ...` under
+    `if name is None:` (a branch torch drops for a Tensor)."""
+    function = region.node
+    params = typeflow.parameters(function)
+    if region.cls is not None and params and params[0].name.value == name:
+        return False  # self (or cls)
+    param = next((p for p in params if p.name.value == name), None)
+    if param is None or param.annotation is not None or param.star or typeflow.has_type_comment(function):
+        return False
+    if param.default is not None and not is_name(param.default, "None"):
+        return False
+    if any(is_name(c.func, "isinstance") and c.args and is_name(c.args[0].value, name) for c in findall(function, cst.Call)):
+        return False
+    if name not in typeflow.assigned_names(function) and not any(is_name(n, name) for n in findall(function, cst.NamedExpr)):
+        return True
+    allowed = {id(a) for branch in findall(function, cst.If) if _is_none_test(branch.test, name)
+               for a in findall(branch.body, cst.Assign) if len(a.targets) == 1 and is_name(a.targets[0].target, name)}
+    bindings = [n for n in findall(function, (cst.Assign, cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor, cst.With, cst.NamedExpr))
+                if any(is_name(t, name) for t in _bound(n))]
+    return all(id(b) in allowed for b in bindings)
+
+
+def _bound(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The Name nodes a binding statement binds."""
+    if isinstance(node, cst.Assign):
+        targets = [t.target for t in node.targets]
+    elif isinstance(node, cst.With):
+        targets = [item.asname.name for item in node.items if item.asname is not None]
+    else:
+        targets = [node.target]
+    return [n for t in targets for n in findall(t, cst.Name)] + [t for t in targets if isinstance(t, cst.Name)]
+
+
 class UnsupportedTensorMethod(CallRule):
     id = "TS409"
     name = "unsupported-tensor-method"
@@ -522,8 +569,29 @@ class UnsupportedTensorMethod(CallRule):
         # Methods the file's own classes define: `self.block.new(...)` may be one of them.
         self.own_methods = {name for info in self.ctx.model.classes.values() for name in info.methods}
 
+    def enter_region(self, region) -> None:
+        self.reported_params: set[str] = set()
+
+    def _container_method(self, node: cst.Call) -> None:
+        """`params.get("weight")` on an unannotated parameter: TorchScript typed it Tensor."""
+        func = node.func
+        name = func.value.value
+        region = self.ctx.region
+        if region is None or name in self.reported_params or not tensor_inferred_parameter(region, name):
+            return
+        self.reported_params.add(name)
+        self.report(
+            node,
+            f"`{name}` has no annotation, so TorchScript types it Tensor, and Tensor has no `.{func.attr.value}()`: "
+            f"\"'Tensor (inferred)' object has no attribute or method '{func.attr.value}'\"",
+            suggestion=f"annotate the parameter with its type (`{name}: Optional[Dict[str, Tensor]] = None` for a dict of tensors)",
+        )
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in CONTAINER_METHODS and isinstance(func.value, cst.Name):
+            self._container_method(node)
+            return
         if not isinstance(func, cst.Attribute) or func.attr.value not in _TENSOR_METHODS:
             return
         method = func.attr.value
@@ -590,6 +658,22 @@ class UnsupportedTorchFunction(CallRule):
 
 
 _VARIABLE = {"torch.autograd.Variable", "torch.autograd.variable.Variable"}
+# Python containers a class of the file may subclass: TorchScript compiles such a class as its own
+# (it knows no base but object), so building one in compiled code fails: "Class X does not have an
+# __init__ function defined", or a method of it using the container's ("has no attribute or method
+# 'keys'"). Proven on torch 2.13 (rules/TS410-*); NamedTuple subclasses are supported and not listed.
+_CONTAINER_BASES = {"dict", "list", "set", "collections.OrderedDict", "collections.defaultdict",
+                    "collections.UserDict", "collections.UserList"}
+
+
+def container_subclass(info: ClassInfo, seen: tuple = ()) -> Optional[str]:
+    """The Python container `info` derives from, through classes of its file; None for other classes."""
+    if info in seen:
+        return None
+    for base in info.base_names:
+        if base in _CONTAINER_BASES:
+            return base
+    return next((found for base in info.bases if (found := container_subclass(base, (*seen, info))) is not None), None)
 
 
 def _is_torch_module_class(qualified: str) -> bool:
@@ -600,7 +684,7 @@ def _is_torch_module_class(qualified: str) -> bool:
 class ObjectConstruction(CallRule):
     id = "TS410"
     name = "construct-in-forward"
-    summary = "TorchScript cannot construct nn.Modules or Variables in compiled code"
+    summary = "TorchScript cannot construct nn.Modules, Variables or subclasses of dict / list in compiled code"
     suggestion = "create submodules in __init__ and call them in forward; use the tensor itself instead of Variable(x)"
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -620,6 +704,16 @@ class ObjectConstruction(CallRule):
                 node,
                 f"`{dotted(node.func)}(...)` constructs a module (or Parameter) in compiled code: TorchScript cannot instantiate them",
                 suggestion="create the module once in __init__ (self.act = nn.ReLU()) and call it in forward, or use the function from torch.nn.functional",
+            )
+        elif qualified in self.ctx.model.classes and not self.ctx.model.classes[qualified].is_module \
+                and (base := container_subclass(self.ctx.model.classes[qualified])) is not None \
+                and qualified not in self.ctx.symbols.aliases:
+            self.report(
+                node,
+                f"`{qualified}(...)` builds an instance of a subclass of `{base}`: TorchScript compiles the class as its own,"
+                f" without the container it derives from, and rejects it (\"does not have an __init__ function defined\", or"
+                f" no attribute or method `keys`/`items`... in its methods)",
+                suggestion="return a plain dict (Dict[str, Tensor]) or a NamedTuple instead",
             )
 
 

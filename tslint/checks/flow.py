@@ -19,6 +19,7 @@ from tslint.model.nodes import annotation_head, code_of, findall, is_name, read_
 from tslint.model.regions import MODULE_BASE, FileModel, Region, static_condition
 from tslint.model import schemas, torchscript_names, typeflow
 from tslint.model.symbols import decorator_target, dotted
+from tslint.model.init_attributes import init_attributes
 
 # where a name may be left unassigned: the `if` statement, or a loop described in words
 Gap = Union[cst.If, str]
@@ -397,6 +398,17 @@ class UnrefinedOptional(TypeRule):
             )
 
 
+# torch.nn classes whose class body declares a Tensor attribute Optional: torch types it Optional[Tensor]
+# whatever the instance holds (a Parameter or None), in the class itself, in a subclass that declares no
+# annotations of its own, and read through a submodule (`self.conv.bias`). Proven on torch 2.13; torch.nn's
+# other Optional annotations (BatchNorm's momentum, Softmax's dim ...) are typed from the value instead.
+# tests/test_flow_rules.py compares the table with the installed torch.
+NN_OPTIONAL_TENSORS: dict[str, tuple[str, ...]] = {
+    **{f"torch.nn.{kind}{n}d": ("bias",) for kind in ("Conv", "ConvTranspose") for n in (1, 2, 3)},
+    "torch.nn.MultiheadAttention": ("bias_k", "bias_v"),
+}
+
+
 class OptionalAttributeRefinement(AttributeRule):
     id = "TS305"
     name = "optional-attribute-refinement"
@@ -407,17 +419,60 @@ class OptionalAttributeRefinement(AttributeRule):
         self.optional: dict[str, str] = {}
         info = region.cls
         seen = []
+        annotated = False
         while info is not None and info not in seen:
             seen.append(info)
-            for name, annotation in info.class_annotations().items():
+            annotations = info.class_annotations()
+            for name, annotation in annotations.items():
                 inner = _optional_inner(annotation)
                 # Optional[nn.Module] attributes fail differently (the annotation itself)
                 if inner is not None and "Module" not in inner:
                     self.optional.setdefault(name, inner)
-            info = info.bases[0] if info.bases else None
+            annotated = annotated or bool(annotations)
+            if not annotated and info.base_names and info.base_names[0] in NN_OPTIONAL_TENSORS:
+                # `class MyConv(nn.Conv2d)`: with no annotations of its own, torch reads nn.Conv2d's
+                for name in NN_OPTIONAL_TENSORS[info.base_names[0]]:
+                    self.optional.setdefault(name, "Tensor")
+            info = info.bases[0] if info.bases and (not info.base_names or info.base_names[0] not in NN_OPTIONAL_TENSORS) else None
+        self.submodules: Optional[dict[str, str]] = None
         self.reported: set[str] = set()
 
+    def _submodule_class(self, name: str) -> Optional[str]:
+        """The torch.nn class of NN_OPTIONAL_TENSORS every assignment of `self.<name>` in __init__ builds."""
+        if self.submodules is None:
+            self.submodules = {}
+            info = self.ctx.region.cls
+            if info is not None and info.is_module:
+                for attribute, values in init_attributes(self.ctx.model, info).values.items():
+                    kinds = {self.ctx.qualify(v.func) if isinstance(v, cst.Call) else None for v in values}
+                    if len(kinds) == 1 and (kind := kinds.pop()) in NN_OPTIONAL_TENSORS:
+                        self.submodules[attribute] = kind
+        return self.submodules.get(name)
+
+    def _through_submodule(self, node: cst.Attribute) -> None:
+        """`self.conv.bias` with `self.conv = nn.Conv2d(...)`: Optional[Tensor], never refined."""
+        holder = node.value
+        sub = holder.attr.value
+        kind = self._submodule_class(sub)
+        attribute = node.attr.value
+        key = f"{sub}.{attribute}"
+        if kind is None or attribute not in NN_OPTIONAL_TENSORS[kind] or key in self.reported:
+            return
+        if not _needs_value(self.ctx.ancestors, node):
+            return
+        self.reported.add(key)
+        short = kind.rpartition(".")[2]
+        self.report(
+            node,
+            f"`self.{key}` is Optional[Tensor]: nn.{short} declares `{attribute}: Optional[Tensor]`, and TorchScript does"
+            f" not refine attributes, even under `if self.{key} is not None:`",
+            suggestion=f"copy it to a local first: `{attribute} = self.{key}`, then `if {attribute} is not None:` and use `{attribute}`",
+        )
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Attribute) and is_name(node.value.value, "self"):
+            self._through_submodule(node)
+            return
         if not self.optional or not is_name(node.value, "self"):
             return
         name = node.attr.value
