@@ -1,4 +1,4 @@
-from typing import Optional
+from typing import Any, Optional, Union
 
 import torch
 from torch import nn
@@ -26,3 +26,24 @@ class Model(nn.Module):
         if bias is None:
             return x
         return x + bias
+
+    # int and float join into one number type; a refined Union and len() of Any are fine
+    @torch.jit.export
+    def number(self, x: torch.Tensor, t: Union[float, int]):
+        return x * t
+
+    @torch.jit.export
+    def refined(self, x: torch.Tensor, t: Union[torch.Tensor, float]):
+        if isinstance(t, torch.Tensor):
+            return x + t
+        return x * t
+
+    @torch.jit.export
+    def jit_refined(self, x: torch.Tensor, t: Union[torch.Tensor, float]):
+        if torch.jit.isinstance(t, float):
+            return x * t
+        return x + t
+
+    @torch.jit.export
+    def counted(self, x: torch.Tensor, items: Any):
+        return x * len(items)

@@ -9,6 +9,7 @@ torch 2.13 (rules/TS209-*, TS210-*, TS305-*).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional, Union
 
 import libcst as cst
@@ -274,6 +275,54 @@ def _optional_inner(expr: Optional[cst.BaseExpression]) -> Optional[str]:
     return None
 
 
+# Union members that TorchScript joins into one number type: `Union[int, float]` is an operand as it is
+_NUMBERS = {"int", "float"}
+
+
+def _union_type(expr: Optional[cst.BaseExpression], qualify) -> Optional[str]:
+    """`Any`, or a Union of two or more types besides None that is not just int and float
+    (`Union[Tensor, float, int]`, `Tensor | float`, `Union[int, str]`, `Union[float, int, None]`):
+    its spelling; anything else (an Optional of one type included, TS210's first case) -> None."""
+    if expr is None:
+        return None
+    if qualify(expr) == "typing.Any":
+        return "Any"
+    items: list[cst.BaseExpression] = []
+    if isinstance(expr, cst.Subscript) and annotation_head(expr) == "Union":
+        items = [s.slice.value for s in expr.slice if isinstance(s.slice, cst.Index)]
+    elif isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+        stack: list[cst.BaseExpression] = [expr]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, cst.BinaryOperation) and isinstance(item.operator, cst.BitOr):
+                stack += [item.right, item.left]
+            else:
+                items.append(item)
+    members = [item for item in items if not is_name(item, "None")]
+    if len(members) < 2:
+        return None
+    if len(members) == len(items) and all(is_name(item) and item.value in _NUMBERS for item in members):  # type: ignore[attr-defined]
+        return None
+    return code_of(expr)
+
+
+@lru_cache(maxsize=16)  # nodes hash by identity: one scan per file
+def _type_aliases(module: cst.Module) -> dict[str, cst.BaseExpression]:
+    """`TensorOrScalar = Union[Tensor, float, int]` at module level: name -> the annotation it stands
+    for, when that one statement is all that binds the name there (torch resolves the alias)."""
+    bound: dict[str, int] = {}
+    values: dict[str, cst.BaseExpression] = {}
+    for statement in module.body:
+        for name in _bound_at_module_level(statement):
+            bound[name] = bound.get(name, 0) + 1
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name) \
+                    and isinstance(small.value, (cst.Subscript, cst.BinaryOperation)):
+                values[small.targets[0].target.value] = small.value
+    return {name: value for name, value in values.items() if bound.get(name) == 1}
+
+
 def _needs_value(ancestors: list[cst.CSTNode], node: cst.CSTNode) -> bool:
     """Whether `node` (the last thing visited, with its ancestors) is used as its value's inner
     type: an operand, a receiver of `.attr` / `[i]` / `()`, a loop's iterable, an argument of
@@ -300,26 +349,35 @@ def _needs_value(ancestors: list[cst.CSTNode], node: cst.CSTNode) -> bool:
 class UnrefinedOptional(TypeRule):
     id = "TS210"
     name = "unrefined-optional"
-    summary = "an Optional value is used as its inner type without an `is not None` check"
+    summary = "an Optional value is used as its inner type without an `is not None` check (or a Union / Any value without isinstance)"
     suggestion = "check it first: `if v is not None:` (or `assert v is not None`) before using it"
 
     def enter_region(self, region: Region) -> None:
         self.optional: dict[str, str] = {}
-        for param in typeflow.parameters(region.node):
-            inner = _optional_inner(param.annotation.annotation if param.annotation else None)
+        # names typed Any or a Union of several types (`Union[Tensor, float]`): the type as written
+        self.union: dict[str, str] = {}
+        declared = [(param.name.value, param.annotation.annotation) for param in typeflow.parameters(region.node) if param.annotation]
+        declared += [(node.target.value, node.annotation.annotation) for node in findall(region.node.body, cst.AnnAssign)
+                     if isinstance(node.target, cst.Name)]
+        for name, annotation in declared:
+            alias = None
+            if isinstance(annotation, cst.Name) and annotation.value not in self.ctx.symbols.aliases:
+                alias = _type_aliases(self.ctx.module).get(annotation.value)
+            written = alias if alias is not None else annotation
+            inner = _optional_inner(written)
             if inner is not None:
-                self.optional[param.name.value] = inner
-        for node in findall(region.node.body, cst.AnnAssign):
-            inner = _optional_inner(node.annotation.annotation)
-            if inner is not None and isinstance(node.target, cst.Name):
-                self.optional[node.target.value] = inner
+                self.optional[name] = inner
+                continue
+            union = _union_type(written, self.ctx.qualify)
+            if union is not None:
+                self.union[name] = union if alias is None else f"{union} ({annotation.value})"  # type: ignore[attr-defined]
         # A name that was tested, asserted, reassigned or passed to isinstance anywhere before
         # this point may be refined: stay quiet from there on (precision over recall).
         self.maybe_refined: set[str] = set()
 
     def _mentions(self, node: cst.CSTNode) -> None:
-        if self.optional:
-            self.maybe_refined |= _names_in(node) & set(self.optional)
+        if self.optional or self.union:
+            self.maybe_refined |= _names_in(node) & (set(self.optional) | set(self.union))
 
     def visit_If(self, node: cst.If) -> None:
         self._truth_test(node.test, node)
@@ -384,10 +442,24 @@ class UnrefinedOptional(TypeRule):
 
     def visit_Name(self, node: cst.Name) -> None:
         name = node.value
-        if name not in self.optional or name in self.maybe_refined:
+        if name not in self.optional and name not in self.union or name in self.maybe_refined:
             return
         ancestors = self.ctx.ancestors
         if any(isinstance(a, (cst.IfExp, cst.BooleanOperation)) and name in _names_in(a.test if isinstance(a, cst.IfExp) else a.left) for a in ancestors):
+            return
+        if name in self.union:
+            # len() takes any value (proven on torch 2.13): only the uses as one member's value count
+            if _needs_value(ancestors, node) and not isinstance(ancestors[-1], cst.Arg):
+                self.maybe_refined.add(name)
+                typ, use = self.union[name], code_of(ancestors[-1]).strip().splitlines()[0]
+                self.report(
+                    node,
+                    f"`{name}` is Any: TorchScript cannot use an Any value as in `{use}`" if typ == "Any" else
+                    f"`{name}` is {typ} here: TorchScript does not pick one of its types for it, so `{use}` needs "
+                    f"`isinstance({name}, ...)` first",
+                    suggestion=(f"annotate `{name}` with the type it holds" if typ == "Any" else
+                                f"refine it first: `if isinstance({name}, Tensor): ...` (or `torch.jit.isinstance`), or annotate one type"),
+                )
             return
         if _needs_value(ancestors, node):
             self.maybe_refined.add(name)  # one finding per name and function
