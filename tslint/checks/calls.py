@@ -1113,7 +1113,7 @@ class ModuleIntHyperparameter(CallRule):
 class DefaultAttributeArgument(CallRule):
     id = "TS420"
     name = "default-attribute-argument"
-    summary = "an attribute holding an __init__ default (None, an int) is passed to a parameter typed otherwise (float) of a function of the file or of torch"
+    summary = "an attribute holding an __init__ default (None, an int) is passed to a parameter typed otherwise (float) of a function of the file or of torch, or a None one is compared with a literal"
     suggestion = "give the __init__ parameter a default of the type the function takes (`drop_prob: float = 0.0`)"
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -1144,6 +1144,48 @@ class DefaultAttributeArgument(CallRule):
                 f"rejects such an instance (\"{says}\")",
                 context=region.cls.name,
             )
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        """`if self.activation == "relu":` after `def __init__(self, activation=None)`: TorchScript has no
+        `==` (nor `!=`, `<` ...) for None and a literal, so it tries aten::eq.Tensor and rejects such an
+        instance (proven on torch 2.13 for str, int, float, bool and None, also under `self.a is None or`).
+        Only in forward and exported methods (torch compiles them whatever calls them), and only when the
+        method never tests the attribute otherwise (`if self.a is None: return x` makes torch drop the rest)."""
+        region = self.ctx.region
+        if region is None or region.cls is None or not region.cls.is_module or not isinstance(region.node, cst.FunctionDef):
+            return
+        method = region.node
+        if method.name.value != "forward" and not any(self.ctx.qualify(decorator_target(d)) == "torch.jit.export" for d in method.decorators):
+            return
+        attributes = default_attributes(self.ctx.model, region.cls)
+        if not attributes:
+            return
+        left = node.left
+        for target in node.comparisons:
+            right = target.comparator
+            ordering = isinstance(target.operator, (cst.LessThan, cst.LessThanEqual, cst.GreaterThan, cst.GreaterThanEqual))
+            if isinstance(target.operator, (cst.Equal, cst.NotEqual)) or ordering:
+                for attribute, other in ((left, right), (right, left)):
+                    name = module_attribute(region, attribute)
+                    kind = typeflow.literal_type(other)
+                    if name in attributes and attributes[name][1] == "None" and name not in region.cls.final_names() \
+                            and kind in (("int", "float") if ordering else ("int", "float", "str", "bool", "None")) \
+                            and not _tested(method, attribute.value.value, name):  # type: ignore[union-attr]
+                        self._report_comparison(attribute, target, other, attributes[name][0])
+                        return
+            left = right
+
+    def _report_comparison(self, attribute: cst.Attribute, target: cst.ComparisonTarget, other: cst.BaseExpression, init_param: str) -> None:
+        operator = code_of(target.operator).strip()
+        self.report(
+            attribute,
+            f"`{code_of(attribute)}` is None in instances built without `{init_param}` (its default), and TorchScript "
+            f"has no `{operator}` for None and `{code_of(other)}`: torch.jit.script rejects such an instance "
+            f"(\"Arguments for call are not valid\", aten::{_COMPARISON_OPS.get(type(target.operator), 'eq')}.Tensor)",
+            suggestion=f"give `{init_param}` a default of the type it is compared with, or test `{code_of(attribute)}` "
+                       f"on a local: `a = {code_of(attribute)}` then `if a is not None and a {operator} {code_of(other)}:`",
+            context=self.ctx.region.cls.name,
+        )
 
     def _file_function(self, node: cst.Call, attributes: dict) -> list[tuple[cst.Attribute, str, str, str]]:
         """(attribute, parameter, its annotation, torch's message) for each default attribute the call passes
@@ -1189,6 +1231,39 @@ class DefaultAttributeArgument(CallRule):
             (arg.value, param.name, param.type, _torch_says(overloads, param, "NoneType" if kind(arg.value) == "None" else "int"))
             for arg, param in unaccepted(node, overloads, kind) if module_attribute(region, arg.value) in attributes
         ]
+
+
+_COMPARISON_OPS = {cst.Equal: "eq", cst.NotEqual: "ne", cst.LessThan: "lt", cst.LessThanEqual: "le",
+                   cst.GreaterThan: "gt", cst.GreaterThanEqual: "ge"}
+
+
+def _tested(function: cst.FunctionDef, self_name: str, name: str) -> bool:
+    """Whether `function` reads `self.<name>` where torch may refine it or fold a test on it: an `is` /
+    `is not` comparison, a truth test (`if self.a:`, `not self.a`, an operand of and / or), an argument of
+    isinstance / hasattr / getattr / callable / type, or a rebinding of `self`."""
+    if self_name in typeflow.assigned_names(function):
+        return True
+
+    def reads(node: Optional[cst.CSTNode]) -> bool:
+        return isinstance(node, cst.Attribute) and is_name(node.value, self_name) and node.attr.value == name
+
+    for node in findall(function.body, (cst.Comparison, cst.If, cst.While, cst.IfExp, cst.Assert, cst.BooleanOperation, cst.UnaryOperation, cst.Call)):
+        if isinstance(node, cst.Comparison):
+            operands = [node.left, *(c.comparator for c in node.comparisons)]
+            if any(isinstance(c.operator, (cst.Is, cst.IsNot)) for c in node.comparisons) and any(reads(o) for o in operands):
+                return True
+        elif isinstance(node, cst.BooleanOperation):
+            if reads(node.left) or reads(node.right):
+                return True
+        elif isinstance(node, cst.UnaryOperation):
+            if isinstance(node.operator, cst.Not) and reads(node.expression):
+                return True
+        elif isinstance(node, cst.Call):
+            if is_name(node.func, "isinstance", "hasattr", "getattr", "callable", "type") and any(reads(a.value) for a in node.args):
+                return True
+        elif reads(node.test):
+            return True
+    return False
 
 
 def _int_literal(expr: cst.BaseExpression) -> bool:
