@@ -162,6 +162,34 @@ CASES = [
      "class Model(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.act = F.relu\n\n"
      "    def forward(self, x, double: int = 2):\n        fn = F.gelu\n        show(x)\n        fut = torch.jit.fork(F.relu, x)\n"
      "        kinds = [torch.float32, torch.int64]\n        return self.act(fn(torch.jit.wait(fut))) * double", set()),
+    # TS208: a function annotated to return a value whose end can be reached
+    ("class Model(nn.Module):\n    def forward(self, x) -> torch.Tensor:\n        pass", {"TS208"}),
+    ("class Model(nn.Module):\n    def forward(self, x) -> Optional[torch.Tensor]:\n        \"\"\"Overridden.\"\"\"", {"TS208"}),
+    ("class Model(nn.Module):\n    def forward(self, x) -> torch.Tensor:\n        if x.sum() > 0:\n            return x", {"TS208"}),
+    ("class Model(nn.Module):\n    def forward(self, x) -> torch.Tensor:\n        while True:\n            return x", {"TS208"}),
+    ("class Model(nn.Module):\n    def forward(self, x) -> torch.Tensor:\n        if self.training:\n            return x", {"TS208"}),
+    ("class Model(nn.Module):\n    def forward(self, x) -> torch.Tensor:\n        if x.sum() > 0:\n            return x\n        else:\n            return x * 2\n\n"
+     "    @torch.jit.export\n    def other(self, x) -> torch.Tensor:\n        if x.sum() > 0:\n            return x\n        raise ValueError('no')\n\n"
+     "    @torch.jit.export\n    def third(self, x) -> torch.Tensor:\n        with torch.no_grad():\n            return x\n\n"
+     "    @torch.jit.export\n    def fourth(self, x) -> torch.Tensor:\n        assert False\n\n"
+     "    @torch.jit.export\n    def fifth(self, x):\n        if x.sum() > 0:\n            return x\n\n"
+     "    @torch.jit.export\n    def sixth(self, x, mask) -> torch.Tensor:\n        if mask is not None:\n            return x * mask", set()),
+    # torch decides `assert enc is None` False for a Tensor parameter and skips what follows
+    ("class Model(nn.Module):\n    def forward(self, x, enc) -> torch.Tensor:\n        assert enc is None\n        y = x * 2\n\n"
+     "    @torch.jit.export\n    def other(self, x, enc):\n        assert enc is None\n        y = None\n        if x.sum() > 0:\n            y = x\n        return x", set()),
+    # TS219: a variable typed NoneType (or a Tensor parameter) given another type inside a block
+    ("class Model(nn.Module):\n    def forward(self, x):\n        y = None\n        if x.sum() > 0:\n            y = x * 2\n        return x", {"TS219"}),
+    ("class Model(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.flag = True\n\n    def forward(self, x):\n"
+     "        y = None\n        if self.flag:\n            y = x\n        else:\n            y = x * 2\n        return x", {"TS219"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        y = None\n        for i in range(2):\n            y = x\n        return x", {"TS219"}),
+    ("class Model(nn.Module):\n    def forward(self, x):\n        y = None\n        while x.sum() > 0:\n            y = x\n            x = x - 1\n        return x", {"TS219"}),
+    ("class Model(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.lstm = nn.LSTM(4, 4)\n\n    def forward(self, x):\n"
+     "        inputs, h0 = x, None\n        for i in range(2):\n            out, h0 = self.lstm(inputs, h0)\n        return x", {"TS219"}),
+    ("class Model(nn.Module):\n    def forward(self, x, mask):\n        if x.sum() > 0:\n            mask = None\n        return x", {"TS219"}),
+    ("class Model(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.layers = nn.ModuleList([nn.ReLU(), nn.ReLU()])\n\n"
+     "    def forward(self, x, mask):\n        y = None\n        with torch.no_grad():\n            y = x * 2\n        z = None\n        for layer in self.layers:\n"
+     "            z = layer(x)\n        w = None\n        w = x * 3\n        mask = None\n        v: Optional[torch.Tensor] = None\n        if x.sum() > 0:\n"
+     "            v = x\n        return x", set()),
 ]
 
 

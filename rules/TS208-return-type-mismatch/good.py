@@ -19,3 +19,8 @@ class Model(nn.Module):
     @torch.jit.export
     def parts(self, x: torch.Tensor) -> List[torch.Tensor]:
         return [x, x * 2]
+
+    @torch.jit.export
+    def scale(self, x: torch.Tensor) -> torch.Tensor:
+        """Subclasses return the scaled input."""
+        raise NotImplementedError

@@ -37,7 +37,38 @@ def _is_self_attribute(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.Attribute) and is_name(node.value, "self")
 
 
-class PossiblyUndefinedVariable(TypeRule):
+class _CompiledBranches:
+    """What a rule needs to know about an `if` on `self`: whether torch compiles both of its branches."""
+
+    def _compiled_both_ways(self, test: cst.BaseExpression) -> bool:
+        """Whether torch compiles both branches of a test that reads self. torch folds a test only
+        when it is a constant: `not` of a folded test, `and`/`or` whose first operand is folded, never
+        a comparison such as `self.n > 2` or `self.flag == True`, even of a Final (proven on torch
+        2.13). `is`, `in` and None tests may be folded: not judged."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            return self._compiled_both_ways(test.expression)
+        if isinstance(test, cst.BooleanOperation):
+            return self._compiled_both_ways(test.left)
+        if isinstance(test, cst.Comparison):
+            folded_kinds = (cst.Is, cst.IsNot, cst.In, cst.NotIn)
+            operands = [test.left, *(c.comparator for c in test.comparisons)]
+            return not any(isinstance(c.operator, folded_kinds) for c in test.comparisons) and not any(is_name(o, "None") for o in operands)
+        return self._compiled_flag_test(test)
+
+    def _compiled_flag_test(self, test: cst.BaseExpression) -> bool:
+        """`if self.flag:` / `if not self.flag:` where torch compiles both branches: the class and
+        its bases are nn.Module or this project's classes, and `flag` is not Final or in
+        `__constants__`, so it is a plain attribute (proven on torch 2.13: a bool attribute is not
+        folded)."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            test = test.expression
+        info = self.ctx.region.cls if self.ctx.region is not None else None
+        if not _is_self_attribute(test) or info is None or not info.is_module or test.attr.value == "training":
+            return False
+        return test.attr.value not in info.final_names() and _plain_module_chain(info)
+
+
+class PossiblyUndefinedVariable(_CompiledBranches, TypeRule):
     id = "TS209"
     name = "possibly-undefined-variable"
     summary = "a variable assigned on only some paths is used where it may be undefined"
@@ -132,33 +163,6 @@ class PossiblyUndefinedVariable(TypeRule):
             merged_partial.setdefault(name, chain or node)
         return body[0] & other[0], merged_partial
 
-    def _compiled_both_ways(self, test: cst.BaseExpression) -> bool:
-        """Whether torch compiles both branches of a test that reads self. torch folds a test only
-        when it is a constant: `not` of a folded test, `and`/`or` whose first operand is folded, never
-        a comparison such as `self.n > 2` or `self.flag == True`, even of a Final (proven on torch
-        2.13). `is`, `in` and None tests may be folded: not judged."""
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            return self._compiled_both_ways(test.expression)
-        if isinstance(test, cst.BooleanOperation):
-            return self._compiled_both_ways(test.left)
-        if isinstance(test, cst.Comparison):
-            folded_kinds = (cst.Is, cst.IsNot, cst.In, cst.NotIn)
-            operands = [test.left, *(c.comparator for c in test.comparisons)]
-            return not any(isinstance(c.operator, folded_kinds) for c in test.comparisons) and not any(is_name(o, "None") for o in operands)
-        return self._compiled_flag_test(test)
-
-    def _compiled_flag_test(self, test: cst.BaseExpression) -> bool:
-        """`if self.flag:` / `if not self.flag:` where torch compiles both branches: the class and
-        its bases are nn.Module or this project's classes, and `flag` is not Final or in
-        `__constants__`, so it is a plain attribute (proven on torch 2.13: a bool attribute is not
-        folded)."""
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            test = test.expression
-        info = self.ctx.region.cls if self.ctx.region is not None else None
-        if not _is_self_attribute(test) or info is None or not info.is_module or test.attr.value == "training":
-            return False
-        return test.attr.value not in info.final_names() and _plain_module_chain(info)
-
     def _else(self, orelse, defined: set[str], partial: dict[str, Gap], chain: Optional[cst.If] = None):
         if orelse is None:
             return defined, partial
@@ -243,6 +247,162 @@ class PossiblyUndefinedVariable(TypeRule):
             elif isinstance(n, cst.WithItem) and n.asname is not None:
                 names |= self._target_names(n.asname.name)
         return names
+
+
+class VariableRetypedInBlock(_CompiledBranches, TypeRule):
+    """TorchScript gives a variable its type where it is first bound: `y = None` (no annotation) makes it
+    NoneType, an unannotated parameter Tensor. Rebinding it to another type in the same block is allowed
+    (a new variable), but inside an `if`, a loop or a `while` body torch checks the assignment against
+    the type it has outside: "Variable 'y' previously had type NoneType but is now being assigned to a
+    value of type Tensor". Proven on torch 2.13; a `with` body is the same block, and loops torch unrolls
+    (over a ModuleList or a tuple) are not judged, nor branches torch may fold (`is None`, isinstance,
+    hasattr, torch.jit.*, a Final flag)."""
+
+    id = "TS219"
+    name = "variable-retyped-in-block"
+    summary = "a variable first set to None (or an unannotated parameter) is assigned another type inside an if or a loop"
+    suggestion = "annotate the first assignment (`y: Optional[Tensor] = None`) or the parameter (`mask: Optional[Tensor]`)"
+
+    def enter_region(self, region: Region) -> None:
+        function = region.node
+        self.reported: set[str] = set()
+        if not isinstance(function.body, cst.IndentedBlock):
+            return
+        if any(findall(a.test, (cst.Is, cst.IsNot)) for a in findall(function.body, cst.Assert)):
+            return  # torch may decide the assert False and skip the code after it
+        state: dict[str, str] = {}  # name -> "None" (set to None outside any block) or "Tensor" (a parameter)
+        if not typeflow.has_type_comment(function):
+            for index, param in enumerate(typeflow.parameters(function)):
+                if index == 0 and region.cls is not None or param.annotation is not None or param.star:
+                    continue
+                if param.default is None or is_name(param.default, "None"):
+                    state[param.name.value] = "Tensor"
+        self._block(function.body.body, state)
+
+    def _block(self, statements, state: dict[str, str]) -> None:
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    self._top_level(small, state)
+            elif isinstance(statement, cst.With):
+                self._block(statement.body.body, state)
+            elif isinstance(statement, (cst.If, cst.For, cst.While)):
+                self._nested(statement, dict(state))
+                for name in _assigned_names_in(statement):
+                    if state.get(name) == "Tensor":
+                        continue  # still typed Tensor after the block
+                    state.pop(name, None)
+            else:
+                for name in _assigned_names_in(statement):
+                    state.pop(name, None)
+
+    def _top_level(self, small: cst.BaseSmallStatement, state: dict[str, str]) -> None:
+        if not isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+            return
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            for name, value in _pairs(small.targets[0].target, small.value):
+                if name.value in state and state[name.value] == "Tensor":
+                    state.pop(name.value)  # a parameter rebound in the same block: a new variable
+                elif value is not None and is_name(value, "None"):
+                    state[name.value] = "None"
+                else:
+                    state.pop(name.value, None)
+            return
+        for name in _assigned_names_in(small):
+            state.pop(name, None)
+
+    def _judged(self, test: cst.BaseExpression) -> bool:
+        """A test whose branches torch compiles both (not folded when compiling)."""
+        if static_condition(self.ctx.symbols, test) is not None or findall(test, (cst.Is, cst.IsNot)):
+            return False
+        for call in findall(test, cst.Call):
+            qualified = self.ctx.qualify(call.func) or ""
+            if is_name(call.func, "isinstance") or is_name(call.func, "hasattr") or qualified.startswith("torch.jit."):
+                return False
+        if any(_is_self_attribute(n) and n.attr.value != "training" for n in walk(test)):
+            return self._compiled_both_ways(test)
+        return True
+
+    def _nested(self, statement: cst.CSTNode, state: dict[str, str]) -> None:
+        """Assignments inside `statement` (a block torch types apart) that change a name's type."""
+        if isinstance(statement, cst.If):
+            if not self._judged(statement.test):
+                return
+            self._inner(statement.body.body, state)
+            orelse = statement.orelse
+            if isinstance(orelse, cst.If):
+                self._nested(orelse, state)
+            elif orelse is not None:
+                self._inner(orelse.body.body, state)
+        elif isinstance(statement, cst.While):
+            if self._judged(statement.test) and statement.orelse is None:
+                self._inner(statement.body.body, state)
+        elif isinstance(statement, cst.For):
+            # a loop over range() is a loop; torch unrolls one over a module list or a tuple
+            iterable = statement.iter
+            if isinstance(iterable, cst.Call) and is_name(iterable.func, "range") and self.ctx.qualify(iterable.func) == "range" \
+                    and statement.orelse is None and not (set(_names_in(statement.target)) & set(state)):
+                self._inner(statement.body.body, state)
+        elif isinstance(statement, cst.With):
+            self._inner(statement.body.body, state)
+
+    def _inner(self, statements, state: dict[str, str]) -> None:
+        for statement in statements:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                        for name, value in _pairs(small.targets[0].target, small.value):
+                            self._check(name, value, state)
+            else:
+                self._nested(statement, state)
+
+    def _check(self, name: cst.Name, value: Optional[cst.BaseExpression], state: dict[str, str]) -> None:
+        kind = state.get(name.value)
+        if kind is None or name.value in self.reported:
+            return
+        none = value is not None and is_name(value, "None")
+        if kind == "None" and not none:
+            what = "a value (here `" + code_of(value) + "`)" if value is not None else "an item of a tuple"
+            self.reported.add(name.value)
+            self.report(name, f"`{name.value}` was set to None outside this block, so TorchScript types it NoneType, and here it gets "
+                              f"{what}: \"Variable '{name.value}' previously had type NoneType but is now being assigned to a value of type ...\"",
+                        suggestion=f"annotate the first assignment: `{name.value}: Optional[Tensor] = None` (with the type it gets)")
+        elif kind == "Tensor" and none:
+            self.reported.add(name.value)
+            self.report(name, f"`{name.value}` is a parameter without annotation, which TorchScript types Tensor, and here it is set to None "
+                              f"inside a block: \"Variable '{name.value}' previously had type Tensor (inferred) but is now being assigned "
+                              "to a value of type NoneType\"",
+                        suggestion=f"annotate the parameter `{name.value}: Optional[Tensor]`")
+
+
+def _pairs(target: cst.BaseExpression, value: cst.BaseExpression) -> list[tuple[cst.Name, Optional[cst.BaseExpression]]]:
+    """(name, the value it gets, or None when not in the source) for a plain or tuple assignment."""
+    if isinstance(target, cst.Name):
+        return [(target, value)]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        elements = target.elements
+        if any(isinstance(e, cst.StarredElement) for e in elements):
+            return []
+        values = value.elements if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(elements) \
+            and not any(isinstance(v, cst.StarredElement) for v in value.elements) else None
+        pairs = []
+        for index, element in enumerate(elements):
+            inner = values[index].value if values is not None else None
+            if isinstance(element.value, cst.Name):
+                pairs.append((element.value, inner))
+            elif inner is not None:
+                pairs += _pairs(element.value, inner)
+        return pairs
+    return []
+
+
+def _assigned_names_in(node: cst.CSTNode) -> set[str]:
+    names: set[str] = set()
+    for found in findall(node, (cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr, cst.WithItem)):
+        target = found.asname.name if isinstance(found, cst.WithItem) and found.asname is not None else getattr(found, "target", None)
+        if target is not None:
+            names |= _names_in(target)
+    return names
 
 
 def _plain_module_chain(info) -> bool:

@@ -688,7 +688,7 @@ def _item_type(item: cst.BaseExpression, scalar_type) -> Optional[str]:
 class ReturnTypeMismatch(TypeRule):
     id = "TS208"
     name = "return-type-mismatch"
-    summary = "the function returns values of different types on different paths, or a tuple, list, dict or scalar where its annotation says Tensor"
+    summary = "the function returns values of different types on different paths, a tuple, list, dict or scalar where its annotation says Tensor, or can end without a return despite its annotation"
     suggestion = "return the same type on every path (a tuple of the same length, the same scalar type), the one the annotation names"
 
     def enter_region(self, region: Region) -> None:
@@ -726,6 +726,8 @@ class ReturnTypeMismatch(TypeRule):
     def leave_region(self, region: Region) -> None:
         if self.static_ifs:
             return
+        if self._falls_off_the_end(region):
+            return
         if self._against_tensor_annotation(region):
             return
         if len(self.returns) < 2:
@@ -739,6 +741,32 @@ class ReturnTypeMismatch(TypeRule):
                 )
                 return
 
+
+    def _falls_off_the_end(self, region: Region) -> bool:
+        """`-> Tensor` (any return annotation but None) on a function whose end can be reached: a body of
+        `pass` or a docstring, a last `if` without `else`, a loop (even `while True:`). torch: "Function was not
+        annotated as having type None, but does not return along all paths" (proven on torch 2.13). Quiet
+        where a test may be decided when compiling (`is None`, isinstance, hasattr, torch.jit.is_scripting)."""
+        function = region.node
+        returns = function.returns
+        if returns is None or is_name(returns.annotation, "None") or region.parent is not None:
+            # only what torch compiles first (forward, exported methods): a helper is compiled when a call
+            # reaches it, and a call after a failing `assert param is None` (a Tensor) is never reached
+            return False
+        if any(self.ctx.qualify(d.decorator) != "torch.jit.export" for d in function.decorators):
+            return False  # an overload declaration, a property ...: not judged
+        if not _may_fall_through(function.body):
+            return False
+        # an `assert` torch decides False (`assert p is None` on a Tensor) ends the path too: tests of asserts count
+        for test in (n.test for n in findall(function.body, (cst.If, cst.While, cst.Assert))):
+            if findall(test, (cst.Is, cst.IsNot)) or any(
+                    is_name(c.func, "isinstance") or is_name(c.func, "hasattr") or (self.ctx.qualify(c.func) or "").startswith("torch.jit.")
+                    for c in findall(test, cst.Call)):
+                return False
+        self.report(function.name, f"`{function.name.value}` is annotated `-> {code_of(returns.annotation)}` but can reach its end "
+                                   "without a return: TorchScript rejects it (\"does not return along all paths\")",
+                    suggestion="return a value on every path (or raise), or annotate the function `-> None`")
+        return True
 
     def _against_tensor_annotation(self, region: Region) -> bool:
         """`-> Tensor` and `return [a, b]` / `return a, b` / `return {...}` / `return 1`: torch checks each
@@ -754,6 +782,36 @@ class ReturnTypeMismatch(TypeRule):
                             suggestion="return a Tensor, or annotate the return with the type it gives (`Tuple[Tensor, Tensor]`, `List[Tensor]`)")
                 return True
         return False
+
+
+def _may_fall_through(body: cst.BaseSuite) -> bool:
+    """Whether control can reach the end of the block: no statement of it surely returns or raises.
+    Loops never do (torch rejects `while True: return x`); `try` and unknown statements are taken to."""
+    statements = body.body
+    if isinstance(body, cst.SimpleStatementSuite):
+        return not any(_ends(s) for s in statements)
+    return not any(_terminates(s) for s in statements)
+
+
+def _ends(small: cst.BaseSmallStatement) -> bool:
+    if isinstance(small, (cst.Return, cst.Raise)):
+        return True
+    return isinstance(small, cst.Assert) and is_name(small.test, "False")
+
+
+def _terminates(statement: cst.BaseStatement) -> bool:
+    if isinstance(statement, cst.SimpleStatementLine):
+        return any(_ends(s) for s in statement.body)
+    if isinstance(statement, cst.If):
+        if statement.orelse is None or _may_fall_through(statement.body):
+            return False
+        orelse = statement.orelse
+        return _terminates(orelse) if isinstance(orelse, cst.If) else not _may_fall_through(orelse.body)
+    if isinstance(statement, cst.With):
+        return not _may_fall_through(statement.body)
+    if isinstance(statement, (cst.For, cst.While)):
+        return False
+    return True  # try, match, a nested def ...: not judged
 
 
 def _shown(kind: str) -> str:
