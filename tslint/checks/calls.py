@@ -41,7 +41,33 @@ def _literal_kind(expr: cst.BaseExpression) -> Optional[str]:
     return None
 
 
+# torch functions that return a tuple of tensors (values, indices): torch.sort / topk always, torch.max /
+# min given a dim (a keyword or an int literal second argument; `torch.max(a, b)` of two tensors is one)
+_TUPLE_RETURNING = {"torch.sort", "torch.topk"}
+_TUPLE_WITH_DIM = {"torch.max", "torch.min"}
+# parameter types a tuple never binds to
+_ONE_VALUE_TYPES = {"Tensor", "int", "float", "bool", "number", "complex", "str"}
+
+
+def tuple_call(qualify, expr: cst.BaseExpression) -> Optional[str]:
+    """The function's name when `expr` calls a torch function that returns a tuple of tensors
+    (`torch.max(x, dim=-1)`, `torch.sort(x)`), else None."""
+    if not isinstance(expr, cst.Call) or any(arg.star for arg in expr.args):
+        return None
+    qualified = qualify(expr.func)
+    if qualified in _TUPLE_RETURNING:
+        return qualified
+    if qualified in _TUPLE_WITH_DIM:
+        positional = [arg for arg in expr.args if arg.keyword is None]
+        if any(arg.keyword is not None and arg.keyword.value == "dim" for arg in expr.args) \
+                or len(positional) >= 2 and _literal_kind(positional[1].value) == "int":
+            return qualified
+    return None
+
+
 def _mismatch(kind: Optional[str], typ: str) -> bool:
+    if kind == "tuple":
+        return typ.removeprefix("Optional[").removesuffix("]") in _ONE_VALUE_TYPES
     if kind == "int":
         return typ in _FLOAT_TYPES
     if kind == "None":
@@ -166,12 +192,23 @@ class OpArgumentType(CallRule):
         ints = int_attributes(self.ctx.model, region.cls) if region is not None and region.cls is not None and region.cls.is_module else {}
 
         def kind(expr: cst.BaseExpression) -> Optional[str]:
+            if tuple_call(self.ctx.qualify, expr):
+                return "tuple"
             return _literal_kind(expr) or ("int" if module_attribute(region, expr) in ints else None)
 
         for arg, param in unaccepted(node, overloads, kind):
             where = f"`{param.name}`" if arg.keyword is None else f"`{param.name}=`"
             attribute = module_attribute(region, arg.value)
-            if attribute in ints:
+            returning = tuple_call(self.ctx.qualify, arg.value)
+            if returning:
+                self.report(
+                    arg.value,
+                    f"{_short(returning)}() returns a tuple (values, indices) here, and no signature of {_short(qualified)}() "
+                    f"takes a tuple {'for ' + where if len(overloads) == 1 else 'there'}: TorchScript does not unpack it "
+                    f"(\"{_torch_says(overloads, param, 'Tuple[Tensor, Tensor]')}\")",
+                    suggestion=f"take the values: `{code_of(arg.value)}[0]` (or `.values`)",
+                )
+            elif attribute in ints:
                 literal = code_of(ints[attribute])
                 self.report(
                     arg.value,
