@@ -923,3 +923,24 @@ def test_module_comparisons_and_declared_optional_tensors_are_flagged_and_reject
 def test_module_comparisons_and_optional_tensor_near_misses_are_quiet_and_accepted(tmp_path):
     verdicts = _checked_then_judged(tmp_path, COMPARED_AND_OPTIONAL_QUIET, [])
     assert all(v["accepted"] for v in verdicts), [v["error"][:200] for v in verdicts if not v["accepted"]]
+
+
+def test_a_local_assigned_to_itself_in_init_does_not_stop_the_check():
+    """`mu = mu` in __init__ then `self.mu = mu`: TS304 followed the local back to itself forever, and
+    the RecursionError left the whole file unchecked (TS001)."""
+    source = textwrap.dedent("""
+        import torch
+        from torch import nn
+
+        class Model(nn.Module):
+            def __init__(self, mu, device=None):
+                super().__init__()
+                if device is not None:
+                    mu = mu
+                self.mu = mu
+
+            def forward(self, x, k=2):
+                return x * self.mu
+    """)
+    found = [f.rule for f in check_source(source.encode(), "model.py").findings]
+    assert "TS001" not in found and "TS201" in found, found

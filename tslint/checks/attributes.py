@@ -374,13 +374,16 @@ class UntypableAttribute(_SelfReads):
             return bool(returns) and all(r is not None and (constructs_module(self.ctx.model, r) or container_kind(self.ctx.model, r)) for r in returns)
         return False
 
-    def _module_list(self, last: cst.BaseExpression, filled: list[cst.CSTNode]) -> bool:
+    def _module_list(self, last: cst.BaseExpression, filled: list[cst.CSTNode], seen: frozenset = frozenset()) -> bool:
         """A list literal or comprehension of modules, an empty list `__init__` appends modules to, or a
-        local `__init__` built one of those ways (`layers = [...]; self.layers = layers`)."""
+        local `__init__` built one of those ways (`layers = [...]; self.layers = layers`). `seen`: the
+        locals followed so far (`mu = mu` in __init__ would lead back to itself)."""
         if isinstance(last, cst.Name):
+            if last.value in seen:
+                return False
             init = self.ctx.region.cls.methods.get("__init__")
             local = _local_list(init, last.value) if init is not None else None
-            return local is not None and self._module_list(*local)
+            return local is not None and self._module_list(*local, seen=seen | {last.value})
         if isinstance(last, cst.ListComp):
             return self._builds_module(last.elt)
         if isinstance(last, cst.Call) and self._builtin(last.func, "list") and not last.args:
