@@ -98,6 +98,17 @@ CASES = [
     ("return x * x.nelement()", "TS409"),
     ("return x.new_zeros(2, 2) * x.numel() * x.dim()", None),
     ("return nn.ReLU()(x)", "TS410"),
+    # TS401: an int where torch's only overloads take a Tensor; positional scalars past the signature
+    ("return x.addmm(1, -2, x, x)", "TS401"),
+    ("return x.addmm(x, x, beta=1, alpha=-2)", None),
+    ("return torch.mm(x, 1)", "TS401"),
+    ("return torch.add(x, 1) * torch.mul(x, 2) * torch.pow(2, x) * torch.sub(1, x)", None),
+    ("return torch.masked_fill(x, x > 0, 0) + x.index_fill(0, torch.zeros(1).long(), 1)", None),
+    # TS401: a list of Tensors where torch types the parameter List[int]
+    ("d = torch.tensor([x.size(0)])\nreturn F.pad(x, [d // 2, d - d // 2])", "TS401"),
+    ("return F.pad(x, (x.abs(), x.sum()))", "TS401"),
+    ("d = x.size(0) - 1\nreturn F.pad(x, [d // 2, d - d // 2])", None),
+    ("d = torch.tensor([1])\nreturn F.pad(x, [int(d), int(d)])", None),
     ("return torch.nn.functional.relu(x)", None),
 ]
 
@@ -176,6 +187,46 @@ ATTRIBUTE_CASES = [
     ("if flag:\n    self.scale = 2\nelse:\n    self.scale = 1.5", "return F.interpolate(x, scale_factor=self.scale)", None),
     ("self.scale = 2\nself.scale = float(self.scale)", "return F.interpolate(x, scale_factor=self.scale)", None),
 ]
+
+
+# (__init__ body, forward's parameters, forward body, the TS4xx rule or None), judged by torch like
+# CASES: a parameter annotated Any passed to torch functions and to torch.nn layers (their forward
+# types `input` Tensor); an isinstance test refines it.
+ANY_CASES = [
+    ("self.identity = nn.Identity()", "x: Any", "return self.identity(x)", "TS401"),
+    ("self.lin = nn.Linear(2, 2)", "x: typing.Any", "return self.lin(x)", "TS401"),
+    ("pass", "x: Any, y: Any", "return F.mse_loss(x, y)", "TS401"),
+    ("pass", "x: Any", "return torch.relu(x)", "TS401"),
+    ("self.identity = nn.Identity()", "x: torch.Tensor", "return self.identity(1)", "TS401"),
+    ("pass", "x: Any", "assert isinstance(x, torch.Tensor)\nreturn torch.relu(x)", None),
+    ("self.identity = nn.Identity()", "x: Any", "if isinstance(x, torch.Tensor):\n    return self.identity(x)\nreturn torch.zeros(1)", None),
+    ("pass", "x: Any", "print(x)\nreturn torch.zeros(1)", None),
+    ("self.identity = nn.Identity()", "x: torch.Tensor", "return self.identity(x)", None),
+    ("self.up = nn.ConvTranspose2d(2, 2, 3)", "x: torch.Tensor", "return self.up(x, None)", None),
+    ("self.seq = nn.Sequential(nn.Identity())", "x: torch.Tensor", "return self.seq(x)", None),
+    ("pass", "x, k", "pad = k + (k - 1) * (k - 1) - 1\nreturn F.pad(x, (pad // 2, pad - pad // 2))", "TS401"),
+    ("pass", "x, k: int", "pad = k - 1\nreturn F.pad(x, (pad, pad))", None),
+]
+
+
+def _write_any(directory: Path, number: int, init: str, params: str, body: str) -> Path:
+    source = "import typing\nfrom typing import Any\n" + HEADER + textwrap.dedent(
+        """
+
+        class Model(nn.Module):
+            def __init__(self):
+                super().__init__()
+        """
+    ) + textwrap.indent(init, " " * 8) + f"\n\n    def forward(self, {params}):\n" + textwrap.indent(body, " " * 8) + "\n"
+    path = directory / f"any_{number}.py"
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def test_any_values_and_torch_layers_agree_with_torch(tmp_path):
+    paths = [_write_any(tmp_path, number, *case[:3]) for number, case in enumerate(ANY_CASES)]
+    disagreements = _disagreements(paths, ANY_CASES)
+    assert not disagreements, "\n".join(map(str, disagreements))
 
 
 def _write_module(directory: Path, number: int, init: str, body: str) -> Path:

@@ -64,6 +64,18 @@ CASES = [
     ("class Model(nn.Module):\n    def forward(self, x):\n        return self.pad(x, x)\n\n    def pad(self, x, p):\n        return x + p", set()),
     ("class Model(nn.Module):\n    def __init__(self, p=2):\n        super().__init__()\n        self.p = p\n\n    def forward(self, x):\n        return self.pad(x, self.p)\n\n    def pad(self, x, p):\n        return x + p", {"TS205"}),
     ("class Model(nn.Module):\n    def __init__(self, p=2):\n        super().__init__()\n        self.p = torch.ones(p)\n\n    def forward(self, x):\n        return self.pad(x, self.p)\n\n    def pad(self, x, p):\n        return x + p", set()),
+    # TS204: an unannotated parameter unpacked, also when the unpacking rebinds it
+    ("class Model(nn.Module):\n    def forward(self, inputs):\n        seq_len = inputs.shape[1]\n        inputs, ids = inputs\n        return inputs + ids", {"TS204"}),
+    ("class Model(nn.Module):\n    def forward(self, inputs):\n        inputs = [inputs, inputs]\n        a, b = inputs\n        return a + b", set()),
+    # TS205: an Optional passed on untested to a parameter annotated Tensor; an Any to an unannotated one
+    ("class Model(nn.Module):\n    def forward(self, x, mask: Optional[torch.Tensor] = None):\n        return self.att(x, mask)\n\n"
+     "    def att(self, x, mask: torch.Tensor):\n        return x + mask", {"TS205"}),
+    ("class Model(nn.Module):\n    def forward(self, x, mask: Optional[torch.Tensor] = None):\n        if mask is None:\n            return x\n"
+     "        return self.att(x, mask)\n\n    def att(self, x, mask: torch.Tensor):\n        return x + mask", set()),
+    ("class Model(nn.Module):\n    def forward(self, x, mask: Optional[torch.Tensor] = None):\n        return self.att(x, mask)\n\n"
+     "    def att(self, x, mask: torch.Tensor = None):\n        return x if mask is None else x + mask", {"TS205"}),
+    ("from typing import Any\n\ndef helper(x):\n    return x\n\nclass Model(nn.Module):\n    def forward(self, x: Any):\n        return helper(x)", {"TS205"}),
+    ("from typing import Any\n\ndef helper(x: Any):\n    return x\n\nclass Model(nn.Module):\n    def forward(self, x: Any):\n        return helper(x)", set()),
     # TS206: starred lists; tuples are fine
     ("class Model(nn.Module):\n    def forward(self, x):\n        return torch.zeros(*x.shape)", {"TS206"}),
     ("class Model(nn.Module):\n    def forward(self, x):\n        return x.permute(*[1, 0])", {"TS206"}),

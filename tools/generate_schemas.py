@@ -14,7 +14,8 @@ table holds what torch.jit.script matches a call against:
 Functions whose signature cannot be read are left out, so tslint never checks calls to them.
 For every public method of torch.Tensor, "tensor_methods" holds the overloads of the aten op of that
 name whose first argument is `Tensor self` (what TorchScript matches `x.view(...)` against), without
-`self`; "tensor_returning" lists the methods all of whose such overloads return one Tensor.
+`self`; "tensor_returning" lists the methods all of whose such overloads return one Tensor; "modules" holds
+the forward of each public torch.nn module class without `self` (nn.Identity: `input: Tensor`).
 
 Format, kept compact: {"torch": version, "functions": {qualified name: [alternative, ...]}, "math":
 [math functions TorchScript compiles]}; an alternative is "name:type:flags|..." per parameter, flags
@@ -112,6 +113,28 @@ def python_alternatives(fn) -> list[str]:
     return [python_alternative(fn)]
 
 
+def module_forwards() -> dict[str, list[str]]:
+    """The forward signature (without `self`) of each public torch.nn module class, under its name in
+    torch.nn and in the module that defines it; classes whose forward is overloaded or unreadable are
+    left out."""
+    found: dict[str, list[str]] = {}
+    for name in sorted(dir(torch.nn)):
+        cls = getattr(torch.nn, name)
+        if name.startswith("_") or not (isinstance(cls, type) and issubclass(cls, torch.nn.Module)):
+            continue
+        forward = getattr(cls, "forward", None)
+        if forward is None or forward is torch.nn.Module.forward or jit_internal._get_overloaded_methods(forward, cls):
+            continue
+        try:
+            alternative = python_alternative(forward)
+        except Exception:  # noqa: BLE001 - unreadable signature: leave the class out
+            continue
+        params = alternative.split("|")[1:]
+        for qualified in (f"torch.nn.{name}", f"{cls.__module__}.{name}"):
+            found[qualified] = ["|".join(params)]
+    return found
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[argv.index("--output") + 1]) if "--output" in argv else OUT
     schemas: dict[str, list] = {}
@@ -140,7 +163,7 @@ def main(argv: list[str]) -> int:
     )
     methods, returning = tensor_methods(schemas)
     table = {"torch": torch.__version__, "functions": functions, "math": supported_math,
-             "tensor_methods": methods, "tensor_returning": returning}
+             "tensor_methods": methods, "tensor_returning": returning, "modules": module_forwards()}
     out.write_text(json.dumps(table, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {out}: {len(functions)} functions from torch {torch.__version__}", file=sys.stderr)
     return 0

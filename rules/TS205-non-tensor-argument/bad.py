@@ -1,4 +1,6 @@
 # torch: Expected a value of type 'Tensor (inferred)' for argument 'groups' but instead found type 'int'
+from typing import Any, Optional
+
 import torch
 from torch import nn
 
@@ -18,3 +20,12 @@ class Model(nn.Module):
 
     def scale(self, x, factor):
         return x * factor
+
+
+class Masked(nn.Module):
+    def forward(self, x: torch.Tensor, mask: Optional[torch.Tensor] = None, extra: Any = None):
+        y = self.attend(x, mask)  # error: TS205
+        return y + channel_shuffle(extra, 2)  # error: TS205
+
+    def attend(self, x, mask: torch.Tensor):
+        return x * mask

@@ -1,3 +1,5 @@
+from typing import Optional
+
 import torch
 from torch import nn
 
@@ -17,3 +19,14 @@ class Model(nn.Module):
 
     def scale(self, x, factor: float):
         return x * factor
+
+
+class Masked(nn.Module):
+    def forward(self, x: torch.Tensor, mask: Optional[torch.Tensor] = None, extra: Optional[torch.Tensor] = None):
+        if mask is None or extra is None:
+            return x
+        y = self.attend(x, mask)
+        return y + channel_shuffle(extra, 2)
+
+    def attend(self, x, mask: torch.Tensor):
+        return x * mask

@@ -1,4 +1,6 @@
 # torch: Expected a value of type 'float' for argument 'p' but instead found type 'int'
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -25,3 +27,19 @@ class SpaceToDepth(nn.Module):
         n, c, h, w = x.size()
         x = x.uniform_(0.0, 1.0)  # error: TS401
         return x.view(n, c * self.bs ** 2, h // self.bs, w // self.bs)  # error: TS401
+
+
+class AnyInput(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.identity = nn.Identity()
+
+    def forward(self, x: Any) -> Any:
+        return self.identity(x)  # error: TS401
+
+
+class Distances(nn.Module):
+    def forward(self, dist: torch.Tensor, x: torch.Tensor, kernel_size) -> torch.Tensor:
+        dist.addmm_(1, -2, x, x.t())  # error: TS401
+        pad = kernel_size - 1
+        return F.pad(dist, (pad // 2, pad - pad // 2))  # error: TS401

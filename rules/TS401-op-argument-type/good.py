@@ -25,3 +25,19 @@ class SpaceToDepth(nn.Module):
         n, c, h, w = x.size()
         x = x.uniform_(0.0, 1.0)
         return x.view(n, c * self.bs * self.bs, h // self.bs, w // self.bs)
+
+
+class AnyInput(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.identity = nn.Identity()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.identity(x)
+
+
+class Distances(nn.Module):
+    def forward(self, dist: torch.Tensor, x: torch.Tensor, kernel_size: int) -> torch.Tensor:
+        dist.addmm_(x, x.t(), beta=1, alpha=-2)
+        pad = kernel_size - 1
+        return F.pad(dist, (pad // 2, pad - pad // 2))

@@ -17,7 +17,9 @@ from tslint.model.nodes import code_of, findall, is_name, visit as visit_tree
 from tslint.model import schemas, torchscript_names, typeflow
 from tslint.checks.base import CallRule, Rule
 from tslint.findings import Fix
-from tslint.model.init_attributes import class_tensors, default_attributes, int_attributes, number_attributes
+from tslint.model.init_attributes import (
+    TENSOR_FACTORIES, class_tensors, default_attributes, int_attributes, number_attributes, torch_layers,
+)
 from tslint.model.regions import ClassInfo, Region
 from tslint.model.symbols import decorator_target, dotted
 
@@ -65,11 +67,26 @@ def tuple_call(qualify, expr: cst.BaseExpression) -> Optional[str]:
     return None
 
 
+# What an `Any` never matches: types without a type variable or Any in them (proven on torch 2.13).
+_CONCRETE = {"Tensor", "int", "float", "bool", "number", "str", "complex"}
+
+
+def _concrete(typ: str) -> bool:
+    for wrapper in ("Optional[", "List["):
+        if typ.startswith(wrapper) and typ.endswith("]"):
+            return _concrete(typ[len(wrapper):-1])
+    return typ in _CONCRETE
+
+
 def _mismatch(kind: Optional[str], typ: str) -> bool:
     if kind == "tuple":
         return typ.removeprefix("Optional[").removesuffix("]") in _ONE_VALUE_TYPES
     if kind == "int":
-        return typ in _FLOAT_TYPES
+        return typ in _FLOAT_TYPES or typ == "Tensor"
+    if kind == "Any":
+        return _concrete(typ)
+    if kind == "List[Tensor]":
+        return typ in ("List[int]", "Optional[List[int]]")
     if kind == "None":
         return typ in _NOT_NONE_TYPES or (typ.startswith("List[") and typ.endswith("]"))
     return False
@@ -86,7 +103,11 @@ def _bindings(signature: schemas.Signature, call: cst.Call) -> Optional[list[tup
     if len(given) <= len(positional):
         bound += list(zip(given, positional))
     elif not any(param.type.startswith("List[") for param in positional):
-        return None
+        # more than the overload takes: torch still matches the first ones in order and reports
+        # the first that does not fit (`x.addmm_(1, -2, a, b)`: mat1 is a Tensor, not 1)
+        bound += list(zip(given, positional))
+        if not bound:
+            return None
     for arg in call.args:
         if arg.keyword is not None:
             param = names.get(arg.keyword.value)
@@ -129,6 +150,12 @@ def torch_signatures(rule: Rule, call: cst.Call) -> Optional[tuple[str, tuple[sc
     if any(arg.star for arg in call.args):
         return None  # *args / **kwargs: what binds where is unknown (and another rule's finding)
     region = rule.ctx.region
+    attribute = module_attribute(region, call.func)
+    if attribute is not None and region.cls is not None:
+        layer = torch_layers(rule.ctx.model, region.cls).get(attribute)
+        found = schemas.module_signatures(layer) if layer is not None else None
+        if found:
+            return f"{layer}.forward", found  # `self.identity(x)` after `self.identity = nn.Identity()`
     if isinstance(call.func, cst.Attribute) and region is not None and isinstance(region.node, cst.FunctionDef) \
             and _is_tensor_receiver(rule, region, call.func.value):
         found = schemas.method_signatures(call.func.attr.value)
@@ -171,6 +198,43 @@ def module_attribute(region: Optional[Region], expr: cst.BaseExpression) -> Opti
     return expr.attr.value
 
 
+_ARITHMETIC = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power)
+
+
+def _tensor_value(rule: Rule, function: cst.FunctionDef, is_method: bool, expr: cst.BaseExpression, depth: int = 0,
+                  names: Optional[dict[str, bool]] = None) -> bool:
+    """True when TorchScript certainly types `expr` Tensor: an unannotated (or Tensor) parameter never
+    rebound, a Tensor method on one, a torch factory call (`torch.tensor([...])`), arithmetic with a
+    Tensor operand and a Tensor or number other (`diff // 2`, `k - 1`), a local every binding of which
+    is such a value (`names` remembers the locals already decided)."""
+    if depth > 12:
+        return False
+    names = {} if names is None else names
+    if isinstance(expr, cst.Name):
+        if expr.value not in names:
+            names[expr.value] = False  # a binding that reads the name itself decides nothing
+            if any(param.name.value == expr.value for param in typeflow.parameters(function)):
+                found = expr.value not in typeflow.assigned_names(function) and typeflow.is_tensor(function, expr, is_method)
+            else:
+                values = typeflow.bindings(function, expr.value)
+                found = bool(values) and all(
+                    v is not None and _tensor_value(rule, function, is_method, v, depth + 1, names) for v in values)
+            names[expr.value] = found
+        return names[expr.value]
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, _ARITHMETIC):
+        sides = [expr.left, expr.right]
+        tensors = [_tensor_value(rule, function, is_method, side, depth + 1, names) for side in sides]
+        numbers = [typeflow.literal_type(side) in ("int", "float") for side in sides]
+        return any(tensors) and all(t or n for t, n in zip(tensors, numbers))
+    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Minus):
+        return _tensor_value(rule, function, is_method, expr.expression, depth + 1, names)
+    if isinstance(expr, cst.Call):
+        qualified = rule.ctx.qualify(expr.func) or ""
+        if qualified.startswith("torch.") and qualified[len("torch."):] in TENSOR_FACTORIES:
+            return True
+    return typeflow.is_tensor(function, expr, is_method)
+
+
 def _short(qualified: str) -> str:
     return qualified.replace("torch.nn.functional.", "F.")
 
@@ -194,7 +258,16 @@ class OpArgumentType(CallRule):
         def kind(expr: cst.BaseExpression) -> Optional[str]:
             if tuple_call(self.ctx.qualify, expr):
                 return "tuple"
-            return _literal_kind(expr) or ("int" if module_attribute(region, expr) in ints else None)
+            found = _literal_kind(expr) or ("int" if module_attribute(region, expr) in ints else None)
+            if found is None and region is not None and isinstance(region.node, cst.FunctionDef):
+                if typeflow.unrefined_any(region.node, expr, self.ctx.symbols):
+                    return "Any"
+                names: dict[str, bool] = {}
+                if isinstance(expr, (cst.List, cst.Tuple)) and expr.elements and all(
+                        isinstance(e, cst.Element) and _tensor_value(self, region.node, region.cls is not None, e.value, names=names)
+                        for e in expr.elements):
+                    return "List[Tensor]"  # `F.pad(x, [d // 2, d - d // 2])` with `d = torch.tensor(...)`
+            return found
 
         for arg, param in unaccepted(node, overloads, kind):
             where = f"`{param.name}`" if arg.keyword is None else f"`{param.name}=`"
@@ -207,6 +280,31 @@ class OpArgumentType(CallRule):
                     f"takes a tuple {'for ' + where if len(overloads) == 1 else 'there'}: TorchScript does not unpack it "
                     f"(\"{_torch_says(overloads, param, 'Tuple[Tensor, Tensor]')}\")",
                     suggestion=f"take the values: `{code_of(arg.value)}[0]` (or `.values`)",
+                )
+            elif kind(arg.value) == "Any":
+                self.report(
+                    arg.value,
+                    f"{_short(qualified)}() types {where} as {param.type}, and `{code_of(arg.value)}` is annotated Any "
+                    f"(never tested with isinstance): TorchScript does not pass an Any where a {param.type} is expected "
+                    f"(\"{_torch_says(overloads, param, 'Any')}\")",
+                    suggestion=f"annotate `{code_of(arg.value)}` with the type it holds (`torch.Tensor`), or refine it "
+                    f"first (`assert isinstance({code_of(arg.value)}, torch.Tensor)`)",
+                )
+            elif kind(arg.value) == "List[Tensor]":
+                self.report(
+                    arg.value,
+                    f"{_short(qualified)}() types {where} as {param.type}, and every item of `{code_of(arg.value)}` is a "
+                    f"Tensor in TorchScript (an unannotated parameter, a torch.tensor(...), arithmetic on one): torch "
+                    f"does not turn them into ints in a list",
+                    suggestion="make the items ints: annotate the parameters they come from (`k: int`), or int(...) / .item() each",
+                )
+            elif param.type == "Tensor" and kind(arg.value) == "int":
+                self.report(
+                    arg.value,
+                    f"{_short(qualified)}() takes a Tensor for {where}, and `{code_of(arg.value)}` is an int: TorchScript "
+                    f"does not turn a number into a Tensor argument (\"{_torch_says(overloads, param, 'int')}\")",
+                    suggestion="pass the arguments as torch's signature orders them (scalars such as beta= and alpha= "
+                    "are keyword-only), or a tensor",
                 )
             elif attribute in ints:
                 literal = code_of(ints[attribute])

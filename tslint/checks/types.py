@@ -294,6 +294,15 @@ def _callee(rule: Rule, call: cst.Call) -> Optional[Region]:
     return rule.ctx.model.callee(region, call)
 
 
+def _rebinds_only_there(function: cst.FunctionDef, name: str, unpacked: cst.CSTNode) -> bool:
+    """True when the one binding of `name` in the body is the unpacking itself (`inputs, ids = inputs`):
+    before it `name` is still the parameter, typed Tensor."""
+    if not isinstance(unpacked, cst.Assign) or len(typeflow.bindings(function, name)) != 1:
+        return False
+    return any(any(is_name(e.value, name) for e in t.target.elements)
+               for t in unpacked.targets if isinstance(t.target, (cst.Tuple, cst.List)))
+
+
 class NonTensorParameter(TypeRule):
     id = "TS204"
     name = "unannotated-non-tensor-parameter"
@@ -305,7 +314,9 @@ class NonTensorParameter(TypeRule):
         assigned = typeflow.assigned_names(region.node)
         for param in typeflow.unannotated(region.node, _is_method(region)):
             name = param.name.value
-            unpacked = typeflow.unpacking(region.node, name) if name not in assigned else None
+            unpacked = typeflow.unpacking(region.node, name)
+            if unpacked is not None and name in assigned and not _rebinds_only_there(region.node, name, unpacked):
+                unpacked = None
             if unpacked is not None and (param.default is None or is_name(param.default, "None")):
                 self._report_unpacked(param, unpacked)  # a compile error, so not TS203's run-time one
                 continue
@@ -409,14 +420,32 @@ class NonTensorArgument(TypeRule):
             if kind is None:
                 kind = typeflow.expr_type(region.node, arg.value, _is_method(region), attributes=attributes)
             optional = None if kind is not None else _unrefined_optional(region.node, arg.value)
+            if optional is None and kind is None and typeflow.unrefined_any(region.node, arg.value, self.ctx.symbols):
+                optional = "Any"
             if (kind is None or kind == "None") and optional is None:
                 continue
             param = typeflow.bound_param(callee.node, node, arg, _is_method(callee))
-            if param is None or param.annotation is not None:
+            if param is None:
+                continue
+            if param.annotation is not None:
+                if optional is not None and callee.model in (None, self.ctx.model) \
+                        and self.ctx.qualify(param.annotation.annotation) == "torch.Tensor":
+                    # `mask: Optional[Tensor]` (or Any) passed on to `mask: torch.Tensor` (a None default
+                    # leaves it Tensor: proven on torch 2.13)
+                    self.report(
+                        arg.value,
+                        f"{callee.qualname}() types `{param.name.value}` as Tensor, and `{code_of(arg.value)}` is "
+                        f"{optional} here (never tested): TorchScript rejects it (\"Expected a value of type 'Tensor' "
+                        f"for argument '{param.name.value}' but instead found type '{optional.replace('torch.Tensor', 'Tensor')}'\")",
+                        suggestion=f"refine it first (`assert {code_of(arg.value)} is not None`, or an `if`), or annotate "
+                        f"the callee's parameter `{optional}`",
+                    )
                 continue
             name = param.name.value
             fix = None
-            if optional is not None:
+            if optional == "Any":
+                kind = "Any"
+            elif optional is not None:
                 kind = optional
                 if callee.model is None or callee.model is self.ctx.model:
                     # the caller's own annotation, so its names are the file's: nothing to import
@@ -483,20 +512,12 @@ def _unrefined_optional(function: cst.FunctionDef, expr: cst.BaseExpression) -> 
     """The annotation (`Optional[Tensor]`) of a parameter passed on as it is: never rebound, never
     tested (an `if`, `assert`, `and`/`or`, `isinstance` naming it may refine it), so at every call it
     is still Optional."""
-    if not isinstance(expr, cst.Name):
-        return None
-    param = next((p for p in typeflow.parameters(function) if p.name.value == expr.value), None)
-    if param is None or param.annotation is None or expr.value in typeflow.assigned_names(function):
+    param = typeflow.untested_parameter(function, expr)
+    if param is None:
         return None
     annotation = param.annotation.annotation
     if not (isinstance(annotation, cst.Subscript) and is_name(annotation.value, "Optional")):
         return None
-    for node in findall(function.body, (cst.If, cst.While, cst.IfExp, cst.Assert, cst.BooleanOperation, cst.Call)):
-        tested = node.func if isinstance(node, cst.Call) else node
-        if isinstance(node, cst.Call) and not is_name(tested, "isinstance"):
-            continue
-        if any(is_name(n, expr.value) for n in findall(getattr(node, "test", node), cst.Name)):
-            return None
     return code_of(annotation)
 
 

@@ -516,6 +516,30 @@ def _int_attributes(model: FileModel, info: ClassInfo) -> dict[str, cst.BaseExpr
     return _set_by_init_only(model, info, found)
 
 
+def torch_layers(model: FileModel, info: ClassInfo) -> dict[str, str]:
+    """Attributes every instance holds as the same torch.nn module class: `__init__` sets them on every
+    path, each time to a call of that class (`self.identity = nn.Identity()`), and nothing else sets
+    them (`_set_by_init_only`). Attribute -> the qualified class ("torch.nn.Identity")."""
+    return _per_class(model, info, "_torch_layers", _torch_layers)
+
+
+def _torch_layers(model: FileModel, info: ClassInfo) -> dict[str, str]:
+    if "__init__" not in info.methods:
+        return {}
+    attributes = init_attributes(model, info)
+    if not attributes.complete:
+        return {}
+    found: dict[str, str] = {}
+    for name in attributes.always - set(info.class_annotations()):
+        values = attributes.values.get(name, [])
+        classes = {model.symbols.qualify(value.func) if isinstance(value, cst.Call) else None for value in values}
+        if len(classes) == 1:
+            qualified = classes.pop()
+            if qualified is not None and qualified.startswith("torch.nn.") and qualified not in CONTAINERS:
+                found[name] = qualified
+    return _set_by_init_only(model, info, found)
+
+
 def _per_class(model: FileModel, info: ClassInfo, key: str, compute) -> dict:
     """compute(model, info), once per class and file (the call rules ask at every call)."""
     cache = model.__dict__.setdefault(key, {})
@@ -642,6 +666,9 @@ def class_tensors(model: FileModel, info: ClassInfo) -> ClassTensors:
     if info.name not in cache:
         cache[info.name] = ClassTensors(model, info)
     return cache[info.name]
+
+
+TENSOR_FACTORIES = frozenset(_TENSOR_FACTORIES)
 
 
 def _new_tensor(model: FileModel, value: cst.BaseExpression, registered: bool = False) -> bool:

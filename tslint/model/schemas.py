@@ -65,6 +65,16 @@ def method_signatures(method: str) -> Optional[tuple[Signature, ...]]:
     return tuple(_parse(alternative) for alternative in alternatives)
 
 
+@lru_cache(maxsize=None)
+def module_signatures(qualified: str) -> Optional[tuple[Signature, ...]]:
+    """The forward signature, without `self`, of the torch.nn module class `qualified`
+    ("torch.nn.Identity": `input: Tensor`), or None when the table does not know the class."""
+    alternatives = _table().get("modules", {}).get(qualified)
+    if alternatives is None:
+        return None
+    return tuple(_parse(alternative) for alternative in alternatives)
+
+
 def returns_tensor(method: str) -> bool:
     """True when every overload of the Tensor method returns one Tensor (`x.view(...)`, `x.ne(y)`)."""
     return method in _returning()

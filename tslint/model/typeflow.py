@@ -104,6 +104,31 @@ def unannotated(function: cst.FunctionDef, is_method: bool) -> list[cst.Param]:
     return [param for param in result if param.annotation is None]
 
 
+def untested_parameter(function: cst.FunctionDef, expr: cst.BaseExpression) -> Optional[cst.Param]:
+    """The annotated parameter `expr` names when it is passed on as the annotation says: never rebound,
+    never tested (an `if`, `while`, `assert`, `and`/`or`, conditional expression or isinstance call
+    naming it may refine it), so at every use it still has its annotated type; else None."""
+    if not isinstance(expr, cst.Name):
+        return None
+    param = next((p for p in parameters(function) if p.name.value == expr.value), None)
+    if param is None or param.annotation is None or expr.value in assigned_names(function):
+        return None
+    for node in findall(function.body, (cst.If, cst.While, cst.IfExp, cst.Assert, cst.BooleanOperation, cst.Call)):
+        if isinstance(node, cst.Call):
+            if not (is_name(node.func, "isinstance") or isinstance(node.func, cst.Attribute) and node.func.attr.value == "isinstance"):
+                continue
+        if any(is_name(n, expr.value) for n in findall(getattr(node, "test", node), cst.Name)):
+            return None
+    return param
+
+
+def unrefined_any(function: cst.FunctionDef, expr: cst.BaseExpression, symbols: Symbols) -> bool:
+    """True when `expr` is a parameter annotated `Any` (typing.Any) passed on untested
+    (`untested_parameter`): TorchScript passes an Any only where a parameter is typed Any."""
+    param = untested_parameter(function, expr)
+    return param is not None and symbols.qualify(param.annotation.annotation) == "typing.Any"
+
+
 def _is_staticmethod(function: cst.FunctionDef) -> bool:
     return any(is_name(d.decorator, "staticmethod") for d in function.decorators)
 
