@@ -206,6 +206,12 @@ ANY_CASES = [
     ("self.seq = nn.Sequential(nn.Identity())", "x: torch.Tensor", "return self.seq(x)", None),
     ("pass", "x, k", "pad = k + (k - 1) * (k - 1) - 1\nreturn F.pad(x, (pad // 2, pad - pad // 2))", "TS401"),
     ("pass", "x, k: int", "pad = k - 1\nreturn F.pad(x, (pad, pad))", None),
+    # an unannotated parameter is a Tensor, not the List[Tensor] torch.cat takes; aten's int[] takes it
+    ("pass", "x", "return torch.cat(x, 1)", "TS401"),
+    ("pass", "x", "return torch.stack(x) + torch.cat(tensors=x)", "TS401"),
+    ("pass", "x", "return torch.block_diag(x) + torch.cartesian_prod(x) + torch.einsum('ij->j', x)", None),
+    ("pass", "x, xs: List[torch.Tensor]", "return torch.cat(xs, 1) + torch.stack([x, x]).sum()", None),
+    ("pass", "x, n", "return x.view(n) + x.repeat(n) + torch.zeros(n)", None),
 ]
 
 

@@ -87,6 +87,9 @@ def _mismatch(kind: Optional[str], typ: str) -> bool:
         return _concrete(typ)
     if kind == "List[Tensor]":
         return typ in ("List[int]", "Optional[List[int]]")
+    if kind == "Tensor":
+        # not List[int]: aten ops take a Tensor there (x.view(n), torch.zeros(n)), Python functions do not
+        return typ == "List[Tensor]"
     if kind == "None":
         return typ in _NOT_NONE_TYPES or (typ.startswith("List[") and typ.endswith("]"))
     return False
@@ -117,6 +120,13 @@ def _bindings(signature: schemas.Signature, call: cst.Call) -> Optional[list[tup
     return bound
 
 
+def _last_positional(signature: schemas.Signature, param: schemas.Param) -> bool:
+    """True when `param` is the signature's last positional parameter: torch packs a lone Tensor into a
+    List[Tensor] there (torch.block_diag(x)), not before another (torch.cat(x, 1) fails)."""
+    positional = [p for p in signature if not p.keyword_only]
+    return bool(positional) and positional[-1] is param
+
+
 def unaccepted(call: cst.Call, overloads: tuple[schemas.Signature, ...],
                kind: Callable[[cst.BaseExpression], Optional[str]]) -> list[tuple[cst.Arg, schemas.Param]]:
     """The arguments (with their parameter under the first overload) every overload that binds the call
@@ -127,7 +137,8 @@ def unaccepted(call: cst.Call, overloads: tuple[schemas.Signature, ...],
         bound = _bindings(signature, call)
         if bound is None:
             continue
-        problems = [(arg, param) for arg, param in bound if _mismatch(kind(arg.value), param.type)]
+        problems = [(arg, param) for arg, param in bound if _mismatch(kind(arg.value), param.type)
+                    and not (kind(arg.value) == "Tensor" and _last_positional(signature, param))]
         if not problems:
             return []  # torch finds an overload that takes the call
         problems_per_overload.append(problems)
@@ -267,6 +278,8 @@ class OpArgumentType(CallRule):
                         isinstance(e, cst.Element) and _tensor_value(self, region.node, region.cls is not None, e.value, names=names)
                         for e in expr.elements):
                     return "List[Tensor]"  # `F.pad(x, [d // 2, d - d // 2])` with `d = torch.tensor(...)`
+                if isinstance(expr, cst.Name) and _tensor_value(self, region.node, region.cls is not None, expr, names=names):
+                    return "Tensor"  # `torch.cat(x, 1)` with `x` unannotated
             return found
 
         for arg, param in unaccepted(node, overloads, kind):
@@ -297,6 +310,13 @@ class OpArgumentType(CallRule):
                     f"Tensor in TorchScript (an unannotated parameter, a torch.tensor(...), arithmetic on one): torch "
                     f"does not turn them into ints in a list",
                     suggestion="make the items ints: annotate the parameters they come from (`k: int`), or int(...) / .item() each",
+                )
+            elif kind(arg.value) == "Tensor":
+                self.report(
+                    arg.value,
+                    f"{_short(qualified)}() types {where} as {param.type}, and `{code_of(arg.value)}` is a Tensor in "
+                    f"TorchScript (a parameter without annotation is typed Tensor)",
+                    suggestion=f"annotate it with what callers pass (`{code_of(arg.value)}: List[torch.Tensor]`)",
                 )
             elif param.type == "Tensor" and kind(arg.value) == "int":
                 self.report(
