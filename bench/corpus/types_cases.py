@@ -150,7 +150,7 @@ class SelectOrConcat(nn.Module):
     def forward(self, x) -> torch.Tensor:  # error: TS204 (torch.cat needs a list)
         if self.mode == "index":
             return x[0]
-        return torch.cat(x, dim=1)
+        return torch.cat(x, dim=1)  # error: TS401 (x is a Tensor, cat takes a List[Tensor])
 
 
 class ConcatTyped(nn.Module):
