@@ -46,3 +46,16 @@ class Model(nn.Module):
     @torch.jit.export
     def first(self, items: Any):
         return items[0]  # error: TS210
+
+    # an Optional compared with a literal (None included) before a test of it
+    @torch.jit.export
+    def mixed(self, x: torch.Tensor, alpha: Optional[float] = 0.0):
+        if alpha != 0:  # error: TS210
+            x = x * alpha
+        return x
+
+    @torch.jit.export
+    def defaulted(self, x: torch.Tensor, weight: Optional[torch.Tensor] = None):
+        if weight == None:  # error: TS210
+            return x
+        return x

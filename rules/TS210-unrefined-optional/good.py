@@ -47,3 +47,17 @@ class Model(nn.Module):
     @torch.jit.export
     def counted(self, x: torch.Tensor, items: Any):
         return x * len(items)
+
+    @torch.jit.export
+    def mixed(self, x: torch.Tensor, alpha: Optional[float] = 0.0):
+        if alpha is not None and alpha != 0:
+            x = x * alpha
+        return x
+
+    @torch.jit.export
+    def defaulted(self, x: torch.Tensor, weight: Optional[torch.Tensor] = None):
+        if weight is None:
+            return x
+        if weight.dim() == 1:
+            return x * weight
+        return x

@@ -541,14 +541,30 @@ class UnrefinedOptional(TypeRule):
 
     def visit_If(self, node: cst.If) -> None:
         self._truth_test(node.test, node)
+        self._scan(node.test)
         self._mentions(node.test)
 
     def visit_While(self, node: cst.While) -> None:
         self._truth_test(node.test, None)
+        self._scan(node.test)
         self._mentions(node.test)
 
     def visit_IfExp(self, node: cst.IfExp) -> None:
         self._truth_test(node.test, node)
+        self._scan(node.test)
+
+    def _scan(self, test: cst.BaseExpression) -> None:
+        """The comparisons of a test, left to right: what the left of `and` / `or` tests refines the right."""
+        if not self.optional:
+            return
+        if isinstance(test, cst.BooleanOperation):
+            self._scan(test.left)
+            self._mentions(test.left)
+            self._scan(test.right)
+        elif isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            self._scan(test.expression)
+        elif isinstance(test, cst.Comparison):
+            self._compared(test)
 
     def _truth_test(self, test: cst.BaseExpression, branch: Optional[cst.CSTNode]) -> None:
         """`if n:` on an Optional: torch cannot cast Optional[int] (or Optional[Tensor]) to bool."""
@@ -585,10 +601,38 @@ class UnrefinedOptional(TypeRule):
         return Fix(f"test `{text}`", safe=True, replacement=replacement)
 
     def visit_Assert(self, node: cst.Assert) -> None:
+        self._scan(node.test)
         self._mentions(node.test)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
+        if self.optional:
+            self._compared(node)
         self._mentions(node)
+
+    def _compared(self, node: cst.Comparison) -> None:
+        """`if alpha != 0:` / `b == None` on an Optional before any test of it: TorchScript has no `==` for
+        an Optional and a literal (None included) and tries aten::eq.Tensor (proven on torch 2.13)."""
+        ancestors = self.ctx.ancestors
+        left = node.left
+        for target in node.comparisons:
+            right = target.comparator
+            if isinstance(target.operator, (cst.Equal, cst.NotEqual)):
+                for name, other in ((left, right), (right, left)):
+                    if isinstance(name, cst.Name) and name.value in self.optional and name.value not in self.maybe_refined \
+                            and typeflow.literal_type(other) in ("int", "float", "str", "bool", "None") \
+                            and not any(isinstance(a, (cst.IfExp, cst.BooleanOperation)) and name.value in _names_in(a.test if isinstance(a, cst.IfExp) else a.left) for a in ancestors):
+                        operator = code_of(target.operator).strip()
+                        self.maybe_refined.add(name.value)
+                        self.report(
+                            name,
+                            f"`{name.value}` is Optional[{self.optional[name.value]}]: TorchScript has no `{operator}` for an "
+                            f"Optional and `{code_of(other)}` (\"Arguments for call are not valid\", aten::"
+                            f"{'eq' if operator == '==' else 'ne'}.Tensor)",
+                            suggestion=f"test `{name.value} is None` / `is not None` first"
+                                       + ("" if is_name(other, "None") else f": `{name.value} is not None and {name.value} {operator} {code_of(other)}`"),
+                        )
+                        return
+            left = right
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._mentions(node.target)
