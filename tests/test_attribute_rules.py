@@ -223,6 +223,9 @@ FLAGGED = {
     """,
     # the file passes only a parameter that does not decide the layer: still built without it
     "other_parameter_passed": _fields_head("Head(c, output=\"mean\")"),
+    # a variable passed for the deciding parameter may be the default's value (here it is): torch compiles
+    # the guarded branch for every instance, so the read is reported, not left to the calls
+    "deciding_parameter_passed_as_variable": _fields_head("Head(c, num_fields=c - 4)"),
     # an `if` that only raises decides whether there is an instance, not whether it has the layer
     "raising_check_of_other_parameter": """
         class Head(nn.Module):

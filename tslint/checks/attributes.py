@@ -75,10 +75,14 @@ class AttributeSetOnSomePaths(_SelfReads):
         info = self.ctx.region.cls
         if name not in attributes.missing_by_default or info.final_names() & self._guard_names():
             return False
+        # (an `assert p is None` torch decides makes it skip what follows: such methods are not judged)
+        if any(findall(a.test, (cst.Is, cst.IsNot)) for a in findall(self.ctx.region.node.body, cst.Assert)):
+            return False
         # only the parameters whose `if`s decide this attribute: a call passing another one still
-        # builds an instance without it
+        # builds an instance without it, and so may one passing a variable (`stride=s`, `deploy=self.deploy`);
+        # a literal passed decides it, and those calls are judged one by one (_report_builders)
         deciding = attributes.deciding.get(name, attributes.flag_params)
-        return not any(constructed_with(self.ctx.model, info, param) for param in deciding)
+        return not any(constructed_with(self.ctx.model, info, param, literal=True) for param in deciding)
 
     def _guard_names(self) -> set[str]:
         names = set()

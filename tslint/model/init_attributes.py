@@ -407,15 +407,20 @@ def _calls_of(model: FileModel, name: str) -> list[cst.Call]:
     return calls.get(name, [])
 
 
-def constructed_with(model: FileModel, info: ClassInfo, param: str) -> bool:
+def constructed_with(model: FileModel, info: ClassInfo, param: str, literal: bool = False) -> bool:
     """Whether the file builds the class passing `param` (by keyword, by position or through
-    `*args` / `**kwargs`): the instance it builds then decides that flag, not the default."""
+    `*args` / `**kwargs`): the instance it builds then decides that flag, not the default.
+    With `literal`, only a literal passed counts (a variable or `*args` may give the default's value)."""
     index = init_parameter_index(info, param)
     for call in _calls_of(model, info.name):
         positional = [a for a in call.args if a.keyword is None and not a.star]
-        if any(a.star for a in call.args) or any(a.keyword is not None and a.keyword.value == param for a in call.args):
-            return True
+        passed = [a.value for a in call.args if a.keyword is not None and a.keyword.value == param]
         if index is not None and len(positional) > index:
+            passed.append(positional[index].value)
+        if literal:
+            if any(_literal(v) is not _UNKNOWN or is_name(v, "True", "False", "None") for v in passed):
+                return True
+        elif passed or any(a.star for a in call.args):
             return True
     return False
 
