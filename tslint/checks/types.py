@@ -776,6 +776,8 @@ class ReturnTypeMismatch(TypeRule):
             return False
         if any(self.ctx.qualify(d.decorator) != "torch.jit.export" for d in function.decorators):
             return False  # an overload declaration, a property ...: not judged
+        if region.cls is not None and any(self.ctx.qualify(d.decorator) == "torch.jit.interface" for d in region.cls.node.decorators):
+            return False  # a @torch.jit.interface method is a declaration: torch reads its signature only
         if not _may_fall_through(function.body):
             return False
         # an `assert` torch decides False (`assert p is None` on a Tensor) ends the path too: tests of asserts count
