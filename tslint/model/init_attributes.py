@@ -407,6 +407,22 @@ def _calls_of(model: FileModel, name: str) -> list[cst.Call]:
     return calls.get(name, [])
 
 
+def _handed_on_default(model: FileModel, call: cst.Call, value: cst.BaseExpression) -> object:
+    """The literal default of the builder's __init__ parameter that `value` (a name of that parameter,
+    or `self.F` set to it) passes on, for a call inside a module class's __init__; else _UNKNOWN."""
+    for outer in model.classes.values():
+        init = outer.methods.get("__init__")
+        if init is None or not any(c is call for c in findall(init.body, cst.Call)):
+            continue
+        name = value.value if isinstance(value, cst.Name) else None
+        attr = _self_attribute(value) if isinstance(value, cst.Attribute) else None
+        if attr is not None:
+            values = init_attributes(model, outer).values.get(attr, [])
+            name = values[0].value if len(values) == 1 and isinstance(values[0], cst.Name) else None
+        return _flag_defaults(init).get(name, _UNKNOWN) if name is not None else _UNKNOWN
+    return _UNKNOWN
+
+
 def constructed_with(model: FileModel, info: ClassInfo, param: str, literal: bool = False) -> bool:
     """Whether the file builds the class passing `param` (by keyword, by position or through
     `*args` / `**kwargs`): the instance it builds then decides that flag, not the default.
@@ -419,6 +435,11 @@ def constructed_with(model: FileModel, info: ClassInfo, param: str, literal: boo
             passed.append(positional[index].value)
         if literal:
             if any(_literal(v) is not _UNKNOWN or is_name(v, "True", "False", "None") for v in passed):
+                return True
+            # `distillation` / `self.deploy` handed on from the builder's own __init__: its default
+            # decides the instance that builder's defaults build; one other than this class's counts
+            mine = _flag_defaults(info.methods["__init__"]).get(param, _UNKNOWN) if "__init__" in info.methods else _UNKNOWN
+            if any((d := _handed_on_default(model, call, v)) is not _UNKNOWN and d != mine for v in passed):
                 return True
         elif passed or any(a.star for a in call.args):
             return True
