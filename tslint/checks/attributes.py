@@ -9,7 +9,7 @@ from tslint.checks import rewrites
 from tslint.model import typeflow
 from tslint.checks.base import AttributeRule
 from tslint.findings import Fix
-from tslint.model.nodes import annotation_head, code_of, findall, is_name, visit as visit_tree, walk
+from tslint.model.nodes import annotation_head, asserts_identity, code_of, findall, is_name, visit as visit_tree, walk
 
 
 def _hasattr_guarded(function: cst.FunctionDef, name: str) -> bool:
@@ -76,7 +76,7 @@ class AttributeSetOnSomePaths(_SelfReads):
         if name not in attributes.missing_by_default or info.final_names() & self._guard_names():
             return False
         # (an `assert p is None` torch decides makes it skip what follows: such methods are not judged)
-        if any(findall(a.test, (cst.Is, cst.IsNot)) for a in findall(self.ctx.region.node.body, cst.Assert)):
+        if asserts_identity(self.ctx.region.node):
             return False
         # only the parameters whose `if`s decide this attribute: a call passing another one still
         # builds an instance without it, and so may one passing a variable (`stride=s`, `deploy=self.deploy`);

@@ -16,7 +16,7 @@ import libcst as cst
 
 from tslint.checks.base import AttributeRule, TypeRule
 from tslint.findings import Fix
-from tslint.model.nodes import annotation_head, code_of, findall, is_name, read_names, walk
+from tslint.model.nodes import annotation_head, asserts_identity, code_of, findall, is_name, read_names, walk
 from tslint.model.regions import MODULE_BASE, FileModel, Region, static_condition
 from tslint.model import schemas, torchscript_names, typeflow
 from tslint.model.symbols import decorator_target, dotted
@@ -268,7 +268,7 @@ class VariableRetypedInBlock(_CompiledBranches, TypeRule):
         self.reported: set[str] = set()
         if not isinstance(function.body, cst.IndentedBlock):
             return
-        if any(findall(a.test, (cst.Is, cst.IsNot)) for a in findall(function.body, cst.Assert)):
+        if asserts_identity(function):
             return  # torch may decide the assert False and skip the code after it
         state: dict[str, str] = {}  # name -> "None" (set to None outside any block) or "Tensor" (a parameter)
         if not typeflow.has_type_comment(function):

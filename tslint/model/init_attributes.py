@@ -297,16 +297,19 @@ def _literal(expr: cst.BaseExpression) -> object:
     return _UNKNOWN
 
 
+def _flag_value(expr: cst.BaseExpression) -> object:
+    """What an `if` of __init__ can decide on: True / False / None, an int or a str; else _UNKNOWN."""
+    if is_name(expr, "True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[expr.value]
+    return _literal(expr)
+
+
 def _flag_defaults(init: cst.FunctionDef) -> dict[str, object]:
     """Parameter defaults an `if` of __init__ can decide on: True / False / None, ints and strings."""
     found: dict[str, object] = {}
     for param in parameters(init):
-        if param.default is None:
-            continue
-        if is_name(param.default, "True", "False", "None"):
-            found[param.name.value] = {"True": True, "False": False, "None": None}[param.default.value]
-        elif (literal := _literal(param.default)) is not _UNKNOWN:
-            found[param.name.value] = literal
+        if param.default is not None and (value := _flag_value(param.default)) is not _UNKNOWN:
+            found[param.name.value] = value
     return found
 
 
@@ -407,20 +410,29 @@ def _calls_of(model: FileModel, name: str) -> list[cst.Call]:
     return calls.get(name, [])
 
 
+def _builder_of(model: FileModel, call: cst.Call) -> Optional[ClassInfo]:
+    """The class of the file whose __init__ holds this call (indexed once per file)."""
+    builders = model.__dict__.get("_builders_by_call")
+    if builders is None:
+        builders = model.__dict__["_builders_by_call"] = {}
+        for outer in model.classes.values():
+            for c in findall(outer.methods["__init__"].body, cst.Call) if "__init__" in outer.methods else ():
+                builders.setdefault(id(c), outer)  # the first class that holds it, as the file lists them
+    return builders.get(id(call))
+
+
 def _handed_on_default(model: FileModel, call: cst.Call, value: cst.BaseExpression) -> object:
     """The literal default of the builder's __init__ parameter that `value` (a name of that parameter,
     or `self.F` set to it) passes on, for a call inside a module class's __init__; else _UNKNOWN."""
-    for outer in model.classes.values():
-        init = outer.methods.get("__init__")
-        if init is None or not any(c is call for c in findall(init.body, cst.Call)):
-            continue
-        name = value.value if isinstance(value, cst.Name) else None
-        attr = _self_attribute(value) if isinstance(value, cst.Attribute) else None
-        if attr is not None:
-            values = init_attributes(model, outer).values.get(attr, [])
-            name = values[0].value if len(values) == 1 and isinstance(values[0], cst.Name) else None
-        return _flag_defaults(init).get(name, _UNKNOWN) if name is not None else _UNKNOWN
-    return _UNKNOWN
+    outer = _builder_of(model, call)
+    if outer is None:
+        return _UNKNOWN
+    name = value.value if isinstance(value, cst.Name) else None
+    attr = _self_attribute(value) if isinstance(value, cst.Attribute) else None
+    if attr is not None:
+        values = init_attributes(model, outer).values.get(attr, [])
+        name = values[0].value if len(values) == 1 and isinstance(values[0], cst.Name) else None
+    return _flag_defaults(outer.methods["__init__"]).get(name, _UNKNOWN) if name is not None else _UNKNOWN
 
 
 def constructed_with(model: FileModel, info: ClassInfo, param: str, literal: bool = False) -> bool:
@@ -428,17 +440,17 @@ def constructed_with(model: FileModel, info: ClassInfo, param: str, literal: boo
     `*args` / `**kwargs`): the instance it builds then decides that flag, not the default.
     With `literal`, only a literal passed counts (a variable or `*args` may give the default's value)."""
     index = init_parameter_index(info, param)
+    mine = _flag_defaults(info.methods["__init__"]).get(param, _UNKNOWN) if "__init__" in info.methods else _UNKNOWN
     for call in _calls_of(model, info.name):
         positional = [a for a in call.args if a.keyword is None and not a.star]
         passed = [a.value for a in call.args if a.keyword is not None and a.keyword.value == param]
         if index is not None and len(positional) > index:
             passed.append(positional[index].value)
         if literal:
-            if any(_literal(v) is not _UNKNOWN or is_name(v, "True", "False", "None") for v in passed):
+            if any(_flag_value(v) is not _UNKNOWN for v in passed):
                 return True
             # `distillation` / `self.deploy` handed on from the builder's own __init__: its default
             # decides the instance that builder's defaults build; one other than this class's counts
-            mine = _flag_defaults(info.methods["__init__"]).get(param, _UNKNOWN) if "__init__" in info.methods else _UNKNOWN
             if any((d := _handed_on_default(model, call, v)) is not _UNKNOWN and d != mine for v in passed):
                 return True
         elif passed or any(a.star for a in call.args):

@@ -222,6 +222,12 @@ def _visit_direct(node: cst.CSTNode, visitor: cst.CSTVisitor, handlers: dict) ->
         on_leave(visitor, node)
 
 
+def asserts_identity(function: cst.FunctionDef) -> bool:
+    """Whether the function holds an `assert` on `is` / `is not`: torch may decide it False when compiling
+    (`assert p is None` on a Tensor) and skip the code after it, so path rules do not judge such a function."""
+    return any(findall(a.test, (cst.Is, cst.IsNot)) for a in findall(function.body, cst.Assert))
+
+
 def findall(node: cst.CSTNode, types) -> list:
     """Every node of the given type(s) in the tree rooted at `node` (like libcst.matchers.findall),
     remembered per node (rules ask the same question of the same function)."""
